@@ -1,0 +1,23 @@
+/*
+ * app.h — the state one running `kadam serve` shares between its threads.
+ * Created by cmd_serve.c, read by every handler through req->app.
+ */
+#ifndef KADAM_APP_H
+#define KADAM_APP_H
+
+#include <stdint.h>
+
+#include "base/config.h"
+#include "http/metrics.h"
+#include "http/ratelimit.h"
+#include "store/db.h"
+
+struct app {
+	const struct config *cfg;            /* owned by cmd_serve */
+	db_pool *pool;                       /* owned by cmd_serve */
+	struct metrics *metrics;             /* owned by cmd_serve */
+	struct ratelimit *client_errors;     /* per-address limit on browser error reports */
+	int64_t started_ms;                  /* when serve started, from the clock */
+};
+
+#endif

@@ -1,0 +1,105 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "cli/cli.h"
+#include "http/router.h"
+#include "http/server.h"
+
+static const char usage[] =
+	"usage: kadam serve [--listen HOST:PORT] [--db URL] [--config FILE] [--ui-dir DIR]\n"
+	"\n"
+	"Runs the HTTP server: the JSON API under /api/v1 and the browser UI.\n"
+	"Applies pending database migrations first, and refuses a database whose\n"
+	"schema is newer than this program.\n"
+	"\n"
+	"  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080)\n"
+	"  --db URL            sqlite:PATH or postgresql://... (default sqlite:var/kadam.db)\n"
+	"  --config FILE       a file of `key = value` settings\n"
+	"  --ui-dir DIR        the built browser UI (default web/dist)\n"
+	"\n"
+	"Settings come from the defaults, then the file, then KADAM_<KEY> environment\n"
+	"variables, then flags. Keys: listen, db, ui_dir, log_level, max_body_bytes,\n"
+	"max_connections, max_connections_per_ip, connection_memory_bytes,\n"
+	"connection_timeout_s, db_pool_size, shutdown_grace_s, client_errors_per_minute.\n";
+
+/* Flags are collected first so the file and environment can be applied before them. */
+struct serve_flags {
+	const char *listen, *db, *config, *ui_dir;
+};
+
+static int parse_flags(int argc, char **argv, struct serve_flags *f)
+{
+	static const struct option options[] = {
+		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
+		{"config", required_argument, NULL, 'c'}, {"ui-dir", required_argument, NULL, 'u'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	};
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case 'l': f->listen = optarg; break;
+		case 'd': f->db = optarg; break;
+		case 'c': f->config = optarg; break;
+		case 'u': f->ui_dir = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return cli_usage_error("serve", usage, "unknown option or missing value");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("serve", usage, "unexpected argument");
+	return -1;
+}
+
+static int run(struct config *cfg)
+{
+	char *error = NULL;
+	if (!router_table_valid(routes, routes_count, &error)) {
+		log_error("%s", error);
+		free(error);
+		return 1;
+	}
+	db *conn = cli_open_migrated(cfg, false);
+	if (!conn)
+		return 1;
+	db_close(&conn);
+	struct app app = {.cfg = cfg, .started_ms = clock_now_ms()};
+	if (db_pool_open(cfg->db, (int)cfg->db_pool_size, &app.pool, &error) != DB_OK) {
+		fprintf(stderr, "kadam: cannot open database %s: %s\n", cfg->db, error ? error : "");
+		free(error);
+		return 1;
+	}
+	app.metrics = metrics_new(routes_count);
+	app.client_errors = ratelimit_new((int)cfg->client_errors_per_minute, 60000);
+	int status = server_run(&app);
+	ratelimit_free(&app.client_errors);
+	metrics_free(&app.metrics);
+	db_pool_close(&app.pool);
+	return status;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct serve_flags f = {0};
+	int rc = parse_flags(argc, argv, &f);
+	if (rc >= 0)
+		return rc;
+	/* Before any thread exists, so every thread inherits the mask and only sigwait sees them. */
+	server_block_signals();
+	struct config cfg;
+	if (!cli_config(&cfg, f.config) || (f.listen && !cli_flag(&cfg, "listen", f.listen, "--listen")) ||
+	    (f.db && !cli_flag(&cfg, "db", f.db, "--db")) ||
+	    (f.ui_dir && !cli_flag(&cfg, "ui_dir", f.ui_dir, "--ui-dir"))) {
+		config_free(&cfg);
+		return 1;
+	}
+	int status = run(&cfg);
+	config_free(&cfg);
+	return status;
+}

@@ -1,0 +1,105 @@
+// Starts a `kadam serve` for one test suite on a free port with a fresh database,
+// and stops it afterwards. Used by the API tests (tests/api) and the browser
+// tests (tests/e2e).
+//
+// Environment:
+//   KADAM_BIN     the binary to run (default ./build/kadam; the sanitizer run sets build-asan/kadam)
+//   TEST_BACKEND  "sqlite" (default) or "postgresql"
+//   TEST_PG_URL   a PostgreSQL URL whose user may CREATE DATABASE (required for postgresql)
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const root = resolve(new URL('../..', import.meta.url).pathname);
+
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+function psql(url, sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+}
+
+// Makes a fresh, empty database and returns { url, drop() }.
+export function freshDatabase() {
+  const backend = process.env.TEST_BACKEND || 'sqlite';
+  if (backend === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'kadam-test-'));
+    return { backend, url: `sqlite:${join(dir, 'kadam.db')}`, drop: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  if (backend !== 'postgresql') throw new Error(`unknown TEST_BACKEND ${backend}`);
+  const base = process.env.TEST_PG_URL;
+  if (!base) throw new Error('TEST_BACKEND=postgresql needs TEST_PG_URL');
+  const name = `kadam_test_${randomBytes(6).toString('hex')}`;
+  psql(base, `CREATE DATABASE ${name}`);
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return { backend, url: u.toString(), drop: () => psql(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+// Runs a kadam subcommand to completion; returns { status, stdout, stderr }.
+export function runKadam(args, opts = {}) {
+  const bin = process.env.KADAM_BIN || join(root, 'build/kadam');
+  return spawnSync(bin, args, { encoding: 'utf8', cwd: root, ...opts });
+}
+
+// Starts `kadam serve`. Options: { args: [...extra flags], env: {...}, db: url, demo: bool }.
+// Resolves to { url, port, db, proc, logs(), stop() }.
+export async function startServer(options = {}) {
+  const bin = process.env.KADAM_BIN || join(root, 'build/kadam');
+  const owned = options.db ? null : freshDatabase();
+  const db = options.db || owned.url;
+  if (options.demo) {
+    const r = runKadam(['demo', '--db', db]);
+    if (r.status !== 0) throw new Error(`kadam demo failed: ${r.stderr}`);
+  }
+  const port = await freePort();
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', db,
+    '--ui-dir', options.uiDir || join(root, 'web/dist'), ...(options.args || [])];
+  const env = { ...process.env, ...(options.env || {}) };
+  for (const k of Object.keys(env)) if (k.startsWith('KADAM_') && k !== 'KADAM_BIN' && !(options.env && k in options.env)) delete env[k];
+  const proc = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
+  const exited = new Promise((ok) => proc.on('exit', (code, signal) => ok({ code, signal })));
+  const url = `http://127.0.0.1:${port}`;
+  // Wait until /healthz answers (the server prints nothing we rely on).
+  for (let i = 0; ; i++) {
+    if (proc.exitCode !== null) throw new Error(`kadam serve exited ${proc.exitCode}:\n${out}`);
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (i > 600) { proc.kill('SIGKILL'); throw new Error(`kadam serve did not start:\n${out}`); }
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  return {
+    url, port, db, proc,
+    logs: () => out,
+    // Resolves once the server's output matches re (output arrives through a pipe, after the response).
+    async waitForLog(re) {
+      for (let i = 0; i < 400 && !re.test(out); i++) await new Promise((ok) => setTimeout(ok, 25));
+      return out;
+    },
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      const r = await exited;
+      if (owned) owned.drop();
+      return r;
+    },
+  };
+}

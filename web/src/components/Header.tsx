@@ -1,0 +1,62 @@
+import type { SystemState } from '../api';
+import { LANGS, LANG_NAMES, isLang, useI18n } from '../i18n';
+import { Link } from './Link';
+import { Logo } from './Logo';
+
+interface HeaderProps {
+  system: SystemState;
+  menuOpen: boolean;
+  onToggleMenu: () => void;
+}
+
+export function Header({ system, menuOpen, onToggleMenu }: HeaderProps) {
+  const { t, lang, setLang } = useI18n();
+  const info = system.status === 'ok' ? system.info : null;
+  return (
+    <header class="site-header">
+      <div class="topbar">
+        <button
+          type="button"
+          id="nav-toggle"
+          class="nav-toggle"
+          aria-expanded={menuOpen ? 'true' : 'false'}
+          aria-controls="primary-nav"
+          onClick={onToggleMenu}
+        >
+          <svg class="nav-toggle-icon" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
+            <path d="M3 5h14M3 10h14M3 15h14" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+          </svg>
+          <span>{t('nav.toggle')}</span>
+        </button>
+        <Link href="/" class="brand">
+          <Logo />
+          <span class="brand-name">{t('app.name')}</span>
+        </Link>
+        {info?.deployment_name ? <span class="deployment">{info.deployment_name}</span> : null}
+        <div class="lang-switch">
+          <label for="lang-select">{t('lang.label')}</label>
+          <select
+            id="lang-select"
+            value={lang}
+            onChange={(event) => {
+              const value = event.currentTarget.value;
+              if (isLang(value)) setLang(value);
+            }}
+          >
+            {LANGS.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {LANG_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {info?.demo ? (
+        <div class="demo-banner" role="note">
+          <strong>{t('demo.banner')}</strong>
+          <span>{t('demo.note')}</span>
+        </div>
+      ) : null}
+    </header>
+  );
+}

@@ -1,0 +1,90 @@
+// Message catalogues and the language choice.
+// The UI speaks Kyrgyz (state language), Russian (official language) and English.
+// en.json is the reference catalogue: its keys type every t() call, and the other
+// two must carry the same keys (checked here by the compiler, and by tests/web/i18n.test.mjs
+// for placeholders and empty values).
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import en from './en.json';
+import ru from './ru.json';
+import ky from './ky.json';
+
+export type Lang = 'ky' | 'ru' | 'en';
+export type MessageKey = keyof typeof en;
+export type Params = Readonly<Record<string, string | number>>;
+
+/** Order of the language switch: state language first. */
+export const LANGS: readonly Lang[] = ['ky', 'ru', 'en'];
+
+/** Each language's name in itself; never translated. */
+export const LANG_NAMES: Readonly<Record<Lang, string>> = { ky: 'Кыргызча', ru: 'Русский', en: 'English' };
+
+/** BCP 47 locales for dates and numbers. */
+export const LOCALES: Readonly<Record<Lang, string>> = { ky: 'ky-KG', ru: 'ru-RU', en: 'en-GB' };
+
+export const FALLBACK_LANG: Lang = 'ky';
+const STORAGE_KEY = 'kadam.lang';
+
+const catalogues: Readonly<Record<Lang, Readonly<Record<MessageKey, string>>>> = { en, ru, ky };
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
+}
+
+/** The message for key in lang, with {name} placeholders filled from params. */
+export function translate(lang: Lang, key: MessageKey, params?: Params): string {
+  const text = catalogues[lang][key] ?? catalogues.en[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** The language the user chose earlier in this browser, if any. */
+export function storedLang(): Lang | null {
+  try {
+    const value = window.localStorage.getItem(STORAGE_KEY);
+    return isLang(value) ? value : null;
+  } catch {
+    return null; // storage disabled: behave as if nothing was chosen
+  }
+}
+
+export function storeLang(lang: Lang): void {
+  try {
+    window.localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    /* storage disabled or full: the choice lasts for this page only */
+  }
+}
+
+/** The first of the browser's preferred languages that the UI speaks. */
+export function browserLang(preferred: readonly string[] = navigator.languages ?? [navigator.language]): Lang | null {
+  for (const tag of preferred) {
+    const primary = tag.split('-')[0]?.toLowerCase();
+    if (isLang(primary)) return primary;
+  }
+  return null;
+}
+
+/**
+ * The language to start in: the stored choice, else the deployment's default
+ * (from /api/v1/system), else the browser's language, else Kyrgyz.
+ */
+export function initialLang(serverDefault?: string): Lang {
+  return storedLang() ?? (isLang(serverDefault) ? serverDefault : null) ?? browserLang() ?? FALLBACK_LANG;
+}
+
+export interface I18n {
+  lang: Lang;
+  t: (key: MessageKey, params?: Params) => string;
+  setLang: (lang: Lang) => void;
+}
+
+export const I18nContext = createContext<I18n>({
+  lang: FALLBACK_LANG,
+  t: (key, params) => translate(FALLBACK_LANG, key, params),
+  setLang: () => {},
+});
+
+export function useI18n(): I18n {
+  return useContext(I18nContext);
+}
