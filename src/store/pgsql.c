@@ -45,6 +45,7 @@ struct pg_prepared {
 	uint64_t hash; /* of sql, to skip most string comparisons */
 	char *sql;     /* the caller's text, with `?`; owned */
 	char *name;    /* server-side name, "kadam_N"; owned */
+	int nparams;   /* `?` placeholders in sql */
 	int nfields;   /* result columns, from the server's description */
 };
 
@@ -297,7 +298,7 @@ static void cache_clear(struct pg_db *pc)
 
 /* Prepares converted on the server and remembers it under sql; NULL (error set) on failure. */
 static struct pg_prepared *cache_add(struct pg_db *pc, const char *sql, uint64_t hash,
-                                     const char *converted, enum db_status *status_r)
+                                     const char *converted, int nparams, enum db_status *status_r)
 {
 	char *name = xasprintf("kadam_%lu", ++pc->next_id);
 	PGresult *res = PQprepare(pc->conn, name, converted, 0, NULL);
@@ -315,7 +316,7 @@ static struct pg_prepared *cache_add(struct pg_db *pc, const char *sql, uint64_t
 		pc->cache = xrealloc(pc->cache, pc->cache_cap * sizeof(*pc->cache));
 	}
 	struct pg_prepared *entry = &pc->cache[pc->cache_len++];
-	*entry = (struct pg_prepared){hash, xstrdup(sql), name, nfields};
+	*entry = (struct pg_prepared){hash, xstrdup(sql), name, nparams, nfields};
 	return entry;
 }
 
@@ -393,25 +394,9 @@ static enum db_status pgsql_exec(db *conn, const char *sql)
 	return status;
 }
 
-static enum db_status pgsql_prepare(db *conn, const char *sql, db_stmt **stmt_r)
+/* A new statement with room for nparams parameters. */
+static struct pg_stmt *stmt_new(db *conn, int nparams)
 {
-	struct pg_db *pc = pg_of(conn);
-	int nparams = 0;
-	char *converted = db_pgsql_convert_placeholders(sql, &nparams);
-	if (nparams > PG_MAX_PARAMS) {
-		free(converted);
-		db_set_error(conn, "statement has more than %d parameters", PG_MAX_PARAMS);
-		return DB_MISUSE;
-	}
-	uint64_t hash = hash_text(sql);
-	struct pg_prepared *entry = cache_find(pc, sql, hash);
-	enum db_status status = DB_OK;
-	if (!entry && pc->cache_len < PG_CACHE_MAX)
-		entry = cache_add(pc, sql, hash, converted, &status);
-	if (status != DB_OK) {
-		free(converted);
-		return status;
-	}
 	struct pg_stmt *s = xcalloc(1, sizeof(*s));
 	s->base.db = conn;
 	s->nparams = nparams;
@@ -419,12 +404,39 @@ static enum db_status pgsql_prepare(db *conn, const char *sql, db_stmt **stmt_r)
 	s->lengths = xcalloc((size_t)nparams, sizeof(*s->lengths));
 	s->formats = xcalloc((size_t)nparams, sizeof(*s->formats));
 	s->row = -1;
+	return s;
+}
+
+/* The hot path (a statement seen before) costs one hash and one lookup. */
+static enum db_status pgsql_prepare(db *conn, const char *sql, db_stmt **stmt_r)
+{
+	struct pg_db *pc = pg_of(conn);
+	uint64_t hash = hash_text(sql);
+	struct pg_prepared *entry = cache_find(pc, sql, hash);
+	char *converted = NULL;
+	int nparams = entry ? entry->nparams : 0;
+	if (!entry) {
+		converted = db_pgsql_convert_placeholders(sql, &nparams);
+		if (nparams > PG_MAX_PARAMS) {
+			free(converted);
+			db_set_error(conn, "statement has more than %d parameters", PG_MAX_PARAMS);
+			return DB_MISUSE;
+		}
+		enum db_status status = DB_OK;
+		if (pc->cache_len < PG_CACHE_MAX)
+			entry = cache_add(pc, sql, hash, converted, nparams, &status);
+		if (status != DB_OK) {
+			free(converted);
+			return status;
+		}
+	}
+	struct pg_stmt *s = stmt_new(conn, nparams);
 	if (entry) {
 		s->name = xstrdup(entry->name);
 		s->nfields = entry->nfields;
 		free(converted);
 	} else {
-		s->sql = converted;
+		s->sql = converted; /* the cache is full: parsed at each execution */
 	}
 	*stmt_r = &s->base;
 	return DB_OK;

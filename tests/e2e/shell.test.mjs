@@ -4,7 +4,7 @@
 //
 // Needs: ./build/kadam (or KADAM_BIN), web/dist (npm run build), Debian's chromium
 // (CHROMIUM_PATH, default /usr/bin/chromium). Screenshots go to a temporary directory
-// (KADAM_E2E_SHOTS to choose it), never into the repository.
+// (E2E_SHOTS_DIR to choose it), never into the repository.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -38,8 +38,8 @@ before(async () => {
   server = await startServer({ demo: true });
   system = await (await fetch(`${server.url}/api/v1/system`)).json();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  if (process.env.KADAM_E2E_SHOTS) {
-    shots = process.env.KADAM_E2E_SHOTS;
+  if (process.env.E2E_SHOTS_DIR) {
+    shots = process.env.E2E_SHOTS_DIR;
     mkdirSync(shots, { recursive: true });
   } else {
     shots = mkdtempSync(join(tmpdir(), 'kadam-e2e-shots-'));
