@@ -280,30 +280,25 @@ double db_column_double(db_stmt *stmt, int column)
 	return column_ok(stmt, column) ? stmt->db->driver->v.column_double(stmt, column) : 0.0;
 }
 
+/* A NULL len_r is allowed; the driver always gets somewhere to write. */
 const char *db_column_text(db_stmt *stmt, int column, size_t *len_r)
 {
-	if (len_r)
-		*len_r = 0;
+	size_t unused = 0;
+	size_t *len = len_r ? len_r : &unused;
+	*len = 0;
 	if (!column_ok(stmt, column))
 		return NULL;
-	size_t len = 0;
-	const char *text = stmt->db->driver->v.column_text(stmt, column, &len);
-	if (len_r)
-		*len_r = len;
-	return text;
+	return stmt->db->driver->v.column_text(stmt, column, len);
 }
 
 const void *db_column_blob(db_stmt *stmt, int column, size_t *len_r)
 {
-	if (len_r)
-		*len_r = 0;
+	size_t unused = 0;
+	size_t *len = len_r ? len_r : &unused;
+	*len = 0;
 	if (!column_ok(stmt, column))
 		return NULL;
-	size_t len = 0;
-	const void *data = stmt->db->driver->v.column_blob(stmt, column, &len);
-	if (len_r)
-		*len_r = len;
-	return data;
+	return stmt->db->driver->v.column_blob(stmt, column, len);
 }
 
 int64_t db_changes(db_stmt *stmt)

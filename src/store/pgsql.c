@@ -98,7 +98,8 @@ static struct pg_stmt *stmt_of(db_stmt *stmt)
 static bool is_ident_char(char c)
 {
 	unsigned char u = (unsigned char)c;
-	return u >= 0x80 || u == '_' || u == '$' || (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z');
+	unsigned char lower = u | 0x20;
+	return u >= 0x80 || u == '_' || u == '$' || (u >= '0' && u <= '9') || (lower >= 'a' && lower <= 'z');
 }
 
 /* Length of a '...' literal at p (doubled quotes inside; backslash escapes in E'...'). */

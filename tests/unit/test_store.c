@@ -230,13 +230,13 @@ static int teardown_backend(void **state)
 
 /* One row of the round-trip table; NULL t/b and int_null mean SQL NULL. */
 struct sample {
-	bool int_null;
 	int64_t i;
-	bool real_null;
 	double r;
 	const char *t;
 	const void *b;
 	size_t b_len;
+	bool int_null;
+	bool real_null;
 };
 
 static void insert_samples(db *conn, const struct sample *samples, int count)
@@ -533,7 +533,7 @@ static enum db_status increment_once(db_pool *pool)
 	if (status == DB_OK)
 		status = db_prepare(conn, "UPDATE counter SET n = n + 1 WHERE id = ?", &stmt);
 	if (status == DB_OK)
-		db_bind_int64(stmt, 1, 1);
+		status = db_bind_int64(stmt, 1, 1);
 	if (status == DB_OK)
 		status = db_step(stmt) == DB_DONE && db_changes(stmt) == 1 ? DB_OK : DB_ERROR;
 	db_finalize(&stmt);
