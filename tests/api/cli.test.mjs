@@ -168,3 +168,42 @@ test('SIGTERM lets an in-flight request finish, then exits 0', async () => {
   // After shutdown nothing listens.
   await assert.rejects(fetch(`${srv.url}/healthz`));
 });
+
+test('SIGINT stops the server too, exit 0', async () => {
+  const srv = await startServer();
+  assert.equal((await fetch(`${srv.url}/healthz`)).status, 200);
+  const { code } = await srv.stop('SIGINT');
+  assert.equal(code, 0);
+  assert.match(srv.logs(), /received SIGINT/);
+});
+
+test('connections per address are limited', async () => {
+  const { connect } = await import('node:net');
+  const srv = await startServer({ env: { KADAM_MAX_CONNECTIONS_PER_IP: '2' } });
+  const open = () => new Promise((ok, fail) => {
+    const s = connect(srv.port, '127.0.0.1', () => ok(s));
+    s.on('error', fail);
+  });
+  const a = await open();
+  const b = await open();
+  // A third connection from the same address is accepted by the kernel and closed by the server unanswered.
+  const c = await open();
+  const closed = await new Promise((ok) => {
+    let data = '';
+    c.on('data', (d) => { data += d; });
+    c.on('close', () => ok(data));
+    c.on('error', () => {});
+    c.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  });
+  assert.equal(closed, '', 'the third connection got no answer');
+  a.destroy();
+  b.destroy();
+  // Once the others are gone, a new connection is served again.
+  let ok = false;
+  for (let i = 0; i < 100 && !ok; i++) {
+    ok = await fetch(`${srv.url}/healthz`).then((r) => r.ok, () => false);
+    if (!ok) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(ok);
+  assert.equal((await srv.stop()).code, 0);
+});
