@@ -17,6 +17,7 @@ struct app {
 	db_pool *pool;                       /* owned by cmd_serve */
 	struct metrics *metrics;             /* owned by cmd_serve */
 	struct ratelimit *client_errors;     /* per-address limit on browser error reports */
+	struct ratelimit *login_attempts;    /* per-address limit on login attempts (S20) */
 	int64_t started_ms;                  /* when serve started, from the clock */
 };
 

@@ -1,4 +1,5 @@
 /* main.c — subcommand dispatch, nothing else. */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,8 @@ static const char usage[] =
 	"  serve     run the HTTP server (API and browser UI)\n"
 	"  migrate   apply database migrations, or show their status\n"
 	"  demo      load synthetic demo data into a database\n"
+	"  admin     create the first administrator; reset a password\n"
+	"  audit     verify, export and checkpoint the processing log\n"
 	"  routes    list the HTTP routes and the permission each needs\n"
 	"  version   print the version and library versions\n"
 	"\n"
@@ -21,11 +24,16 @@ static const struct {
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	{"serve", cmd_serve}, {"migrate", cmd_migrate}, {"demo", cmd_demo},
-	{"routes", cmd_routes}, {"version", cmd_version},
+	{"routes", cmd_routes}, {"version", cmd_version}, {"admin", cmd_admin},
+	{"audit", cmd_audit},
 };
 
 int main(int argc, char **argv)
 {
+	if (sodium_init() < 0) {
+		fputs("kadam: libsodium failed to initialise\n", stderr);
+		return 1;
+	}
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

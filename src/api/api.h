@@ -7,6 +7,7 @@
 #define KADAM_API_API_H
 
 #include "http/http.h"
+#include "store/db.h"
 
 /* health.c */
 void api_healthz(struct http_request *req, struct http_response *resp);
@@ -19,11 +20,96 @@ void api_client_errors_post(struct http_request *req, struct http_response *resp
 /* The checks on a report's body, shared with its fuzz target. */
 bool client_error_validate(const json_t *body, struct field_errors *fe);
 
-/* Helpers shared by handlers (health.c). */
-/* Takes a pooled connection or answers 503 and returns NULL. */
-struct db *api_db_acquire(struct http_request *req, struct http_response *resp);
-void api_db_release(struct http_request *req, struct db **db);
+/* auth.c */
+void api_auth_login(struct http_request *req, struct http_response *resp);
+void api_auth_password(struct http_request *req, struct http_response *resp);
+void api_auth_totp_enrol(struct http_request *req, struct http_response *resp);
+void api_auth_totp_confirm(struct http_request *req, struct http_response *resp);
+void api_auth_totp(struct http_request *req, struct http_response *resp);
+void api_auth_logout(struct http_request *req, struct http_response *resp);
+void api_auth_session(struct http_request *req, struct http_response *resp);
+/* me.c */
+json_t *api_me_json(struct http_request *req, struct http_response *resp);
+void api_me_sessions(struct http_request *req, struct http_response *resp);
+void api_me_session_end(struct http_request *req, struct http_response *resp);
+void api_me_preferences(struct http_request *req, struct http_response *resp);
+/* org.c */
+void api_agencies_list(struct http_request *req, struct http_response *resp);
+void api_agency_get(struct http_request *req, struct http_response *resp);
+void api_agency_create(struct http_request *req, struct http_response *resp);
+void api_agency_update(struct http_request *req, struct http_response *resp);
+void api_units_list(struct http_request *req, struct http_response *resp);
+void api_unit_get(struct http_request *req, struct http_response *resp);
+void api_unit_create(struct http_request *req, struct http_response *resp);
+void api_unit_update(struct http_request *req, struct http_response *resp);
+void api_unit_members(struct http_request *req, struct http_response *resp);
+/* users.c */
+void api_users_list(struct http_request *req, struct http_response *resp);
+void api_user_get(struct http_request *req, struct http_response *resp);
+void api_user_create(struct http_request *req, struct http_response *resp);
+void api_user_update(struct http_request *req, struct http_response *resp);
+void api_user_disable(struct http_request *req, struct http_response *resp);
+void api_user_enable(struct http_request *req, struct http_response *resp);
+void api_user_reset_password(struct http_request *req, struct http_response *resp);
+void api_user_reset_totp(struct http_request *req, struct http_response *resp);
+void api_roles_list(struct http_request *req, struct http_response *resp);
+/* tokens.c */
+void api_tokens_list(struct http_request *req, struct http_response *resp);
+void api_token_create(struct http_request *req, struct http_response *resp);
+void api_token_revoke(struct http_request *req, struct http_response *resp);
+/* audit_api.c */
+void api_audit_search(struct http_request *req, struct http_response *resp);
+void api_audit_verification(struct http_request *req, struct http_response *resp);
+
+/* --- the route-level steps every API request goes through (dispatch.c) --- */
+
+/* Credentials, policy, CSRF and the JSON body, then the route's handler. */
+void api_dispatch(struct http_request *req, struct http_response *resp);
+
+/* --- helpers shared by handlers (common.c) --- */
+
+/* The request's pooled connection, taken on first use; NULL after answering 503. */
+db *api_db(struct http_request *req, struct http_response *resp);
+/* Gives the connection back (rolls back an open transaction). */
+void api_db_release(struct http_request *req);
+/* Opens a transaction on the request's connection; false after answering. */
+bool api_begin(struct http_request *req, struct http_response *resp);
+/* Commits; false after answering 500 (the transaction is rolled back). */
+bool api_commit(struct http_request *req, struct http_response *resp);
+/* Rolls back and answers 500, logging what failed and the database's message. */
+void api_db_failed(struct http_request *req, struct http_response *resp, const char *what);
 /* Answers 500 with a problem that names nothing internal, and logs the cause. */
 void api_internal_error(struct http_request *req, struct http_response *resp, const char *what);
+
+/*
+ * Appends to the processing log in the request's open transaction, with the
+ * principal as actor and the request's id, address, purpose and
+ * justification. False when the log could not be written: the caller must
+ * then fail the whole action (api_db_failed).
+ */
+bool api_audit(struct http_request *req, const char *action, const char *record_type,
+               const char *record_id, const char *outcome, const char *detail);
+/* Logs a refused request in a transaction of its own; record_type NULL names the route. */
+void api_audit_denied(struct http_request *req, const char *record_type, const char *record_id,
+                      const char *detail);
+
+/* The current row as a JSON object keyed by column names: integer columns
+ * named *_at or *_until become RFC 3339 text (0 or NULL: null); integer
+ * columns named is_X become the boolean X. */
+json_t *api_row_json(db_stmt *st);
+/* Runs a bound statement and returns its rows as an array, or NULL on error. */
+json_t *api_rows_json(db_stmt *st);
+
+/* ETag "N" for a record version. */
+void api_etag(struct http_response *resp, int64_t version);
+/* Reads If-Match; answers 428 (missing) or 412 (malformed) and returns false. */
+bool api_if_match(struct http_request *req, struct http_response *resp, int64_t *version_r);
+/* X-Kadam-Purpose and X-Kadam-Justification, checked; *given_r false when both are absent.
+ * Answers 422 and returns false when present but invalid. */
+bool api_purpose(struct http_request *req, struct http_response *resp, bool *given_r);
+/* A string member of the JSON body, or NULL. */
+const char *api_str(const struct http_request *req, const char *name);
+/* Answers 404 for a record that does not exist (or that the caller may not know exists). */
+void api_not_found(struct http_request *req, struct http_response *resp, const char *what);
 
 #endif

@@ -17,7 +17,7 @@ static bool is_public_setting(const char *key)
 
 void api_system_get(struct http_request *req, struct http_response *resp)
 {
-	db *conn = api_db_acquire(req, resp);
+	db *conn = api_db(req, resp);
 	if (!conn)
 		return;
 	json_t *out = json_pack("{s:s, s:s, s:s}", "name", "kadam", "version", KADAM_VERSION, "backend",
@@ -41,13 +41,11 @@ void api_system_get(struct http_request *req, struct http_response *resp)
 	db_finalize(&st);
 	if (rc != DB_DONE) {
 		char *why = xasprintf("reading settings: %s", db_errmsg(conn));
-		api_db_release(req, &conn);
 		json_decref(out);
 		api_internal_error(req, resp, why);
 		free(why);
 		return;
 	}
-	api_db_release(req, &conn);
 	char now[32];
 	clock_format_rfc3339(clock_now_ms(), now);
 	json_object_set_new(out, "schema_version", json_integer(version));

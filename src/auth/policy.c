@@ -1,36 +1,148 @@
 #include "auth/policy.h"
 
-#include <stddef.h>
 #include <string.h>
 
-/* Every permission a route may name. Grows with each resource. */
-static const char *const permissions[] = {
-	"public", /* no login needed: probes, the UI's bootstrap, error reports */
+#include "base/buf.h"
+
+static const struct permission_info registry[] = {
+	{"agencies.read", "See agencies"},
+	{"agencies.manage", "Create and change agencies"},
+	{"units.read", "See units"},
+	{"units.manage", "Create and change units"},
+	{"units.members.read", "See the staff of one's own unit"},
+	{"units.members.read.any", "See the staff of any unit, stating a purpose"},
+	{"users.read", "See accounts"},
+	{"users.manage", "Create, change, disable accounts; reset passwords and TOTP"},
+	{"roles.read", "See roles and their permissions"},
+	{"tokens.manage", "Create and revoke API tokens"},
+	{"audit.read", "Search the processing log and see its verification"},
+	{NULL, NULL},
 };
 
-/* What the anonymous principal holds. */
-static const char *const anonymous_grants[] = {"public"};
+static const char *const pseudo[] = {PERMISSION_PUBLIC, PERMISSION_LOGIN_PENDING,
+                                     PERMISSION_AUTHENTICATED, NULL};
+
+const char *const policy_purposes[] = {"supervision", "administration", "investigation", "audit",
+                                       "disclosure", NULL};
+
+const struct permission_info *policy_permissions(void)
+{
+	return registry;
+}
+
+const char *policy_permission_name(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (const struct permission_info *p = registry; p->name; p++)
+		if (strcmp(p->name, name) == 0)
+			return p->name;
+	for (const char *const *p = pseudo; *p; p++)
+		if (strcmp(*p, name) == 0)
+			return *p;
+	return NULL;
+}
 
 bool policy_permission_known(const char *permission)
 {
-	if (!permission)
-		return false;
-	for (size_t i = 0; i < sizeof permissions / sizeof permissions[0]; i++)
-		if (strcmp(permissions[i], permission) == 0)
+	return policy_permission_name(permission) != NULL;
+}
+
+bool policy_permission_grantable(const char *permission)
+{
+	for (const struct permission_info *p = registry; permission && p->name; p++)
+		if (strcmp(p->name, permission) == 0)
 			return true;
 	return false;
+}
+
+bool policy_purpose_valid(const char *purpose)
+{
+	for (const char *const *p = policy_purposes; purpose && *p; p++)
+		if (strcmp(*p, purpose) == 0)
+			return true;
+	return false;
+}
+
+bool policy_has(const struct principal *p, const char *permission)
+{
+	for (int i = 0; p && permission && i < p->npermissions; i++)
+		if (strcmp(p->permissions[i], permission) == 0)
+			return true;
+	return false;
+}
+
+void principal_grant(struct principal *p, const char *permission)
+{
+	const char *name = policy_permission_name(permission);
+	if (!name || policy_has(p, name) || p->npermissions == PRINCIPAL_MAX_PERMISSIONS)
+		return;
+	p->permissions[p->npermissions++] = name;
 }
 
 enum policy_result policy_check(const struct principal *who, const char *permission)
 {
 	if (!policy_permission_known(permission))
 		return POLICY_FORBIDDEN;
-	if (!who || !who->authenticated) {
-		for (size_t i = 0; i < sizeof anonymous_grants / sizeof anonymous_grants[0]; i++)
-			if (strcmp(anonymous_grants[i], permission) == 0)
-				return POLICY_ALLOW;
+	if (strcmp(permission, PERMISSION_PUBLIC) == 0)
+		return POLICY_ALLOW;
+	if (!who || who->kind == PRINCIPAL_ANONYMOUS)
 		return POLICY_UNAUTHENTICATED;
+	if (who->kind == PRINCIPAL_SESSION && !who->full)
+		/* Part-way through login: only the routes that finish it. */
+		return strcmp(permission, PERMISSION_LOGIN_PENDING) == 0 ? POLICY_ALLOW
+		                                                         : POLICY_UNAUTHENTICATED;
+	if (strcmp(permission, PERMISSION_LOGIN_PENDING) == 0)
+		return who->kind == PRINCIPAL_SESSION ? POLICY_ALLOW : POLICY_FORBIDDEN;
+	if (strcmp(permission, PERMISSION_AUTHENTICATED) == 0)
+		return who->kind == PRINCIPAL_SESSION ? POLICY_ALLOW : POLICY_FORBIDDEN;
+	return policy_has(who, permission) ? POLICY_ALLOW : POLICY_FORBIDDEN;
+}
+
+/* True when unit_id is the principal's unit or lies below it, or a live grant covers it. */
+static enum db_status in_scope(db *conn, const struct principal *p, const char *unit_id,
+                               int64_t now_ms, bool *in_r)
+{
+	static const char sql[] =
+		"WITH RECURSIVE up(id, parent_id) AS ("
+		"  SELECT id, parent_id FROM unit WHERE id = ?"
+		"  UNION ALL SELECT u.id, u.parent_id FROM unit u JOIN up ON u.id = up.parent_id)"
+		" SELECT (SELECT COUNT(*) FROM up WHERE id = ?)"
+		"      + (SELECT COUNT(*) FROM access_grant WHERE account_id = ? AND unit_id = ?"
+		"           AND revoked_at IS NULL AND expires_at > ?)";
+	db_stmt *st = NULL;
+	enum db_status rc = db_prepare(conn, sql, &st);
+	if (rc == DB_OK)
+		rc = db_bind_text(st, 1, unit_id, SIZE_MAX);
+	if (rc == DB_OK)
+		rc = db_bind_text(st, 2, p->unit_id[0] ? p->unit_id : NULL, SIZE_MAX);
+	if (rc == DB_OK)
+		rc = db_bind_text(st, 3, p->account_id, SIZE_MAX);
+	if (rc == DB_OK)
+		rc = db_bind_text(st, 4, unit_id, SIZE_MAX);
+	if (rc == DB_OK)
+		rc = db_bind_int64(st, 5, now_ms);
+	if (rc == DB_OK)
+		rc = db_step(st);
+	if (rc == DB_ROW) {
+		*in_r = db_column_int64(st, 0) > 0;
+		rc = DB_OK;
 	}
-	/* No authenticated principals exist before the identity issue. */
-	return POLICY_FORBIDDEN;
+	db_finalize(&st);
+	return rc;
+}
+
+enum unit_access policy_unit_access(db *conn, const struct principal *p, const char *unit_id,
+                                    const char *any_permission, bool purpose_given, int64_t now_ms)
+{
+	if (!p || p->kind == PRINCIPAL_ANONYMOUS || !unit_id)
+		return UNIT_ACCESS_DENIED;
+	bool own = false;
+	if (in_scope(conn, p, unit_id, now_ms, &own) != DB_OK)
+		return UNIT_ACCESS_ERROR;
+	if (own)
+		return UNIT_ACCESS_OWN;
+	if (!any_permission || !policy_has(p, any_permission))
+		return UNIT_ACCESS_DENIED;
+	return purpose_given ? UNIT_ACCESS_WITH_PURPOSE : UNIT_ACCESS_NEED_PURPOSE;
 }

@@ -9,7 +9,7 @@
 
 #include "base/buf.h"
 
-enum key_type { KEY_STRING, KEY_LONG, KEY_LISTEN, KEY_DB_URL, KEY_LOG_LEVEL };
+enum key_type { KEY_STRING, KEY_OPTIONAL_STRING, KEY_LONG, KEY_LISTEN, KEY_DB_URL, KEY_LOG_LEVEL };
 
 /* One settable key: where it lives in struct config and what it accepts. */
 struct key {
@@ -34,6 +34,9 @@ static const struct key keys[] = {
 	KEY(db_pool_size, KEY_LONG, 1, 256, "database connections"),
 	KEY(shutdown_grace_s, KEY_LONG, 0, 3600, "seconds SIGTERM waits for requests"),
 	KEY(client_errors_per_minute, KEY_LONG, 0, 100000, "browser error reports per address"),
+	KEY(login_attempts_per_minute, KEY_LONG, 1, 100000, "login attempts per address"),
+	KEY(audit_key_file, KEY_OPTIONAL_STRING, 0, 0, "processing-log signing key file"),
+	KEY(audit_checkpoint_interval_s, KEY_LONG, 10, 86400, "seconds between log checkpoints"),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -52,6 +55,9 @@ void config_init(struct config *cfg)
 		.db_pool_size = 8,
 		.shutdown_grace_s = 30,
 		.client_errors_per_minute = 30,
+		.login_attempts_per_minute = 30,
+		.audit_key_file = xstrdup(""),
+		.audit_checkpoint_interval_s = 300,
 	};
 }
 
@@ -60,6 +66,7 @@ void config_free(struct config *cfg)
 	free(cfg->listen);
 	free(cfg->db);
 	free(cfg->ui_dir);
+	free(cfg->audit_key_file);
 	*cfg = (struct config){0};
 }
 
@@ -156,6 +163,8 @@ bool config_set(struct config *cfg, const char *key, const char *value, const ch
 	case KEY_STRING:
 		if (!*value)
 			return fail(error_r, source, key, "bad value '%s': must not be empty", value);
+		break;
+	case KEY_OPTIONAL_STRING:
 		break;
 	case KEY_LOG_LEVEL: {
 		enum log_level level;

@@ -28,6 +28,9 @@ struct config {
 	long db_pool_size;              /* database connections shared by requests */
 	long shutdown_grace_s;          /* how long SIGTERM waits for requests */
 	long client_errors_per_minute;  /* browser error reports accepted per address */
+	long login_attempts_per_minute; /* login attempts accepted per address */
+	char *audit_key_file;           /* Ed25519 key for log checkpoints; "" for none */
+	long audit_checkpoint_interval_s; /* how often serve signs a checkpoint */
 };
 
 /* Fills cfg with the defaults. */

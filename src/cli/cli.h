@@ -17,6 +17,8 @@ int cmd_migrate(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_admin(int argc, char **argv);
 
 /*
  * Builds the configuration: defaults, then the file (if config_file is not

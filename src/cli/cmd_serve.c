@@ -1,9 +1,14 @@
+#include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "audit/audit.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "cli/cli.h"
@@ -25,7 +30,8 @@ static const char usage[] =
 	"Settings come from the defaults, then the file, then KADAM_<KEY> environment\n"
 	"variables, then flags. Keys: listen, db, ui_dir, log_level, max_body_bytes,\n"
 	"max_connections, max_connections_per_ip, connection_memory_bytes,\n"
-	"connection_timeout_s, db_pool_size, shutdown_grace_s, client_errors_per_minute.\n";
+	"connection_timeout_s, db_pool_size, shutdown_grace_s, client_errors_per_minute,\n"
+	"login_attempts_per_minute, audit_key_file, audit_checkpoint_interval_s.\n";
 
 /* Flags are collected first so the file and environment can be applied before them. */
 struct serve_flags {
@@ -57,6 +63,80 @@ static int parse_flags(int argc, char **argv, struct serve_flags *f)
 	return -1;
 }
 
+/*
+ * Signs a checkpoint of the processing log every audit_checkpoint_interval_s
+ * (S11) with a key that lives in a file, not in the database. Owned by run().
+ */
+struct checkpointer {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop;
+	db_pool *pool;
+	long interval_s;
+	unsigned char key[crypto_sign_SECRETKEYBYTES];
+};
+
+static void checkpoint_once(struct checkpointer *c)
+{
+	db *conn = NULL;
+	if (db_pool_acquire(c->pool, 30000, &conn) != DB_OK) {
+		log_warn("log checkpoint skipped: no database connection");
+		return;
+	}
+	int64_t seq = 0;
+	if (audit_checkpoint(conn, c->key, &seq) != DB_OK)
+		log_error("log checkpoint failed: %s", audit_errmsg());
+	else if (seq)
+		log_info("processing log checkpoint signed at entry %lld", (long long)seq);
+	db_pool_release(c->pool, &conn);
+}
+
+static void *checkpointer_main(void *arg)
+{
+	struct checkpointer *c = arg;
+	pthread_mutex_lock(&c->lock);
+	while (!c->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += c->interval_s;
+		while (!c->stop && pthread_cond_timedwait(&c->wake, &c->lock, &until) != ETIMEDOUT)
+			;
+		pthread_mutex_unlock(&c->lock);
+		checkpoint_once(c); /* also once more at shutdown, so the last entries are signed */
+		pthread_mutex_lock(&c->lock);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+static bool checkpointer_start(struct checkpointer *c, const struct config *cfg, db_pool *pool)
+{
+	*c = (struct checkpointer){.pool = pool, .interval_s = cfg->audit_checkpoint_interval_s};
+	char *error = NULL;
+	if (!audit_key_load(cfg->audit_key_file, c->key, &error)) {
+		fprintf(stderr, "kadam: audit_key_file: %s\n", error ? error : "cannot load");
+		free(error);
+		return false;
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->wake, NULL);
+	pthread_create(&c->thread, NULL, checkpointer_main, c);
+	return true;
+}
+
+static void checkpointer_stop(struct checkpointer *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->stop = true;
+	pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+	pthread_join(c->thread, NULL);
+	pthread_cond_destroy(&c->wake);
+	pthread_mutex_destroy(&c->lock);
+	sodium_memzero(c->key, sizeof c->key);
+}
+
 static int run(struct config *cfg)
 {
 	char *error = NULL;
@@ -77,7 +157,18 @@ static int run(struct config *cfg)
 	}
 	app.metrics = metrics_new(routes_count);
 	app.client_errors = ratelimit_new((int)cfg->client_errors_per_minute, 60000);
-	int status = server_run(&app);
+	app.login_attempts = ratelimit_new((int)cfg->login_attempts_per_minute, 60000);
+	struct checkpointer checkpoints;
+	bool signing = cfg->audit_key_file[0] != '\0';
+	int status = 1;
+	if (!signing || checkpointer_start(&checkpoints, cfg, app.pool)) {
+		if (!signing)
+			log_warn("audit_key_file is not set: the processing log is chained but no checkpoints are signed");
+		status = server_run(&app);
+		if (signing)
+			checkpointer_stop(&checkpoints);
+	}
+	ratelimit_free(&app.login_attempts);
 	ratelimit_free(&app.client_errors);
 	metrics_free(&app.metrics);
 	db_pool_close(&app.pool);

@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/policy.h"
 #include "base/buf.h"
 #include "base/uuid.h"
+#include "store/db.h"
 
 struct app;
 struct route;
@@ -42,6 +44,8 @@ struct http_request {
 	int nparams;
 	struct app *app;                /* the running server's shared state */
 	void *conn;                     /* server.c's connection, for header lookups */
+	struct principal principal;     /* who is asking; anonymous until resolved */
+	db *db;                         /* a pooled connection taken for this request, or NULL */
 };
 
 /* A request header (case-insensitive name) or NULL. */

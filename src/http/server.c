@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "auth/policy.h"
+#include "api/api.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "http/router.h"
@@ -74,47 +74,11 @@ static void peer_address(struct MHD_Connection *conn, char *out, size_t size)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)size);
 }
 
-/* True when the media type (before any ';') is application/json or +json. */
-static bool is_json_type(const char *ct)
-{
-	if (!ct)
-		return false;
-	size_t len = strcspn(ct, ";");
-	while (len && (ct[len - 1] == ' ' || ct[len - 1] == '\t'))
-		len--;
-	if (len == 16 && strncasecmp(ct, "application/json", 16) == 0)
-		return true;
-	return len > 17 && strncasecmp(ct, "application/", 12) == 0 && strncasecmp(ct + len - 5, "+json", 5) == 0;
-}
-
 static bool is_api_path(const char *path)
 {
 	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 ||
 	       strcmp(path, "/healthz") == 0 || strcmp(path, "/readyz") == 0 ||
 	       strcmp(path, "/metrics") == 0;
-}
-
-/* Reads the body as JSON for routes that take it; answers 415 or 400 itself. */
-static bool parse_json_body(struct exchange *ex, struct http_response *resp)
-{
-	struct http_request *req = &ex->req;
-	if (!is_json_type(http_request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-		http_problem(resp, req, 415, "unsupported-media-type", "Unsupported media type",
-		             "This route takes a JSON body: send Content-Type: application/json.", NULL);
-		return false;
-	}
-	json_error_t err;
-	req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
-	if (!req->json) {
-		char *detail = xasprintf("The body is not valid JSON: %s at line %d, column %d.", err.text,
-		                         err.line, err.column);
-		json_t *errors = json_pack("[{s:s, s:s, s:i, s:i}]", "field", "body", "message", err.text,
-		                           "line", err.line, "column", err.column);
-		http_problem(resp, req, 400, "malformed-json", "Malformed JSON", detail, errors);
-		free(detail);
-		return false;
-	}
-	return true;
 }
 
 static void dispatch(struct server *srv, struct exchange *ex, struct http_response *resp)
@@ -140,14 +104,7 @@ static void dispatch(struct server *srv, struct exchange *ex, struct http_respon
 		}
 	} else {
 		req->route = route;
-		struct principal anonymous = {0};
-		enum policy_result pr = policy_check(&anonymous, route->permission);
-		if (pr == POLICY_UNAUTHENTICATED)
-			http_problem(resp, req, 401, "unauthenticated", "Log in first", NULL, NULL);
-		else if (pr == POLICY_FORBIDDEN)
-			http_problem(resp, req, 403, "forbidden", "Not permitted", NULL, NULL);
-		else if (!(route->flags & ROUTE_JSON_BODY) || parse_json_body(ex, resp))
-			route->handler(req, resp);
+		api_dispatch(req, resp);
 	}
 	buf_free(&allow);
 }

@@ -182,6 +182,11 @@ enum db_status db_rollback(db *conn)
 	return conn->driver->v.exec(conn, "ROLLBACK");
 }
 
+bool db_in_transaction(const db *conn)
+{
+	return conn && conn->in_transaction;
+}
+
 /* ---- statements -------------------------------------------------------- */
 
 enum db_status db_prepare(db *conn, const char *sql, db_stmt **stmt_r)
@@ -265,6 +270,11 @@ static bool column_ok(db_stmt *stmt, int column)
 	return stmt && column >= 0 && column < stmt->db->driver->v.column_count(stmt);
 }
 
+const char *db_column_name(db_stmt *stmt, int column)
+{
+	return column_ok(stmt, column) ? stmt->db->driver->v.column_name(stmt, column) : NULL;
+}
+
 enum db_type db_column_type(db_stmt *stmt, int column)
 {
 	return column_ok(stmt, column) ? stmt->db->driver->v.column_type(stmt, column) : DB_TYPE_NULL;
@@ -310,4 +320,52 @@ void db_finalize(db_stmt **stmt)
 {
 	if (stmt && *stmt)
 		(*stmt)->db->driver->v.finalize(stmt);
+}
+
+/* ---- shorthands -------------------------------------------------------- */
+
+static enum db_status bind_va(db_stmt *stmt, const char *types, va_list ap)
+{
+	enum db_status rc = DB_OK;
+	for (int i = 0; rc == DB_OK && types[i]; i++) {
+		switch (types[i]) {
+		case 't': rc = db_bind_text(stmt, i + 1, va_arg(ap, const char *), SIZE_MAX); break;
+		case 'i': rc = db_bind_int64(stmt, i + 1, va_arg(ap, int64_t)); break;
+		case 'd': rc = db_bind_double(stmt, i + 1, va_arg(ap, double)); break;
+		default: rc = DB_MISUSE;
+		}
+	}
+	return rc;
+}
+
+enum db_status db_query(db *conn, db_stmt **stmt_r, const char *sql, const char *types, ...)
+{
+	enum db_status rc = db_prepare(conn, sql, stmt_r);
+	if (rc != DB_OK)
+		return rc;
+	va_list ap;
+	va_start(ap, types);
+	rc = bind_va(*stmt_r, types, ap);
+	va_end(ap);
+	if (rc != DB_OK)
+		db_finalize(stmt_r);
+	return rc;
+}
+
+enum db_status db_run(db *conn, int64_t *changes_r, const char *sql, const char *types, ...)
+{
+	db_stmt *stmt = NULL;
+	enum db_status rc = db_prepare(conn, sql, &stmt);
+	if (rc == DB_OK) {
+		va_list ap;
+		va_start(ap, types);
+		rc = bind_va(stmt, types, ap);
+		va_end(ap);
+	}
+	if (rc == DB_OK)
+		rc = db_step(stmt);
+	if (changes_r)
+		*changes_r = rc == DB_DONE ? db_changes(stmt) : 0;
+	db_finalize(&stmt);
+	return rc == DB_DONE ? DB_OK : rc == DB_ROW ? DB_MISUSE : rc;
 }

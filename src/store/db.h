@@ -73,6 +73,7 @@ struct db_driver {
 		enum db_status (*reset)(db_stmt *stmt);
 		int (*column_count)(db_stmt *stmt);
 		enum db_type (*column_type)(db_stmt *stmt, int column);
+		const char *(*column_name)(db_stmt *stmt, int column);
 		int64_t (*column_int64)(db_stmt *stmt, int column);
 		double (*column_double)(db_stmt *stmt, int column);
 		const char *(*column_text)(db_stmt *stmt, int column, size_t *len_r);
@@ -107,6 +108,8 @@ enum db_status db_exec(db *db, const char *sql);
 enum db_status db_begin(db *db);
 enum db_status db_commit(db *db);
 enum db_status db_rollback(db *db);
+/* True while a transaction is open on the connection (the engine's own state). */
+bool db_in_transaction(const db *db);
 
 /* --- statements -------------------------------------------------------- */
 
@@ -121,12 +124,24 @@ enum db_status db_step(db_stmt *stmt);
 enum db_status db_reset(db_stmt *stmt); /* keeps binds; ready to step again */
 int db_column_count(db_stmt *stmt);
 enum db_type db_column_type(db_stmt *stmt, int column); /* columns are 0-based */
+/* The column's name as the query spelt it (AS alias); valid while the statement has a row. */
+const char *db_column_name(db_stmt *stmt, int column);
 int64_t db_column_int64(db_stmt *stmt, int column);
 double db_column_double(db_stmt *stmt, int column);
 const char *db_column_text(db_stmt *stmt, int column, size_t *len_r); /* NULL for SQL NULL */
 const void *db_column_blob(db_stmt *stmt, int column, size_t *len_r);
 int64_t db_changes(db_stmt *stmt); /* rows changed by the last DONE step */
 void db_finalize(db_stmt **stmt);
+
+/*
+ * Shorthands that prepare and bind in one call. types has one letter per
+ * placeholder: 't' text (const char *; NULL binds NULL), 'i' int64_t,
+ * 'd' double. db_query leaves the statement ready to step (NULL on error);
+ * db_run also steps it once and finalizes it, for INSERT/UPDATE/DELETE,
+ * returning DB_OK when the statement finished (changes_r may be NULL).
+ */
+enum db_status db_query(db *db, db_stmt **stmt_r, const char *sql, const char *types, ...);
+enum db_status db_run(db *db, int64_t *changes_r, const char *sql, const char *types, ...);
 
 /* --- pool -------------------------------------------------------------- */
 

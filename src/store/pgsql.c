@@ -636,6 +636,12 @@ static enum db_type type_of_oid(Oid oid)
 	}
 }
 
+static const char *pgsql_column_name(db_stmt *stmt, int column)
+{
+	struct pg_stmt *s = stmt_of(stmt);
+	return s->res ? PQfname(s->res, column) : NULL;
+}
+
 static enum db_type pgsql_column_type(db_stmt *stmt, int column)
 {
 	struct pg_stmt *s = stmt_of(stmt);
@@ -794,6 +800,7 @@ const struct db_driver db_driver_pgsql = {
 		.reset = pgsql_reset,
 		.column_count = pgsql_column_count,
 		.column_type = pgsql_column_type,
+		.column_name = pgsql_column_name,
 		.column_int64 = pgsql_column_int64,
 		.column_double = pgsql_column_double,
 		.column_text = pgsql_column_text,

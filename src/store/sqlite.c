@@ -253,6 +253,11 @@ static int sqlite_column_count(db_stmt *stmt)
 	return sqlite3_column_count(stmt_of(stmt)->handle);
 }
 
+static const char *sqlite_column_name(db_stmt *stmt, int column)
+{
+	return sqlite3_column_name(stmt_of(stmt)->handle, column);
+}
+
 static enum db_type sqlite_column_type(db_stmt *stmt, int column)
 {
 	switch (sqlite3_column_type(stmt_of(stmt)->handle, column)) {
@@ -340,6 +345,7 @@ const struct db_driver db_driver_sqlite = {
 		.reset = sqlite_reset,
 		.column_count = sqlite_column_count,
 		.column_type = sqlite_column_type,
+		.column_name = sqlite_column_name,
 		.column_int64 = sqlite_column_int64,
 		.column_double = sqlite_column_double,
 		.column_text = sqlite_column_text,

@@ -1,50 +1,103 @@
 // The route x role matrix: every route in the table is called as every role
-// and the answer compared with what the policy should decide. A route added to
-// the table without a row here fails this test.
-//
-// Roles so far: only the anonymous caller. The identity issue adds accounts
-// and roles; each then becomes a column.
+// (and as nobody), and the answer compared with the expected allow or deny.
+// A route added to the table without a row here fails the first test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runKadam, startServer } from '../lib/server.mjs';
+import { Client, createAdmin, firstLogin } from '../lib/auth.mjs';
 
-// "METHOD pattern" -> { role: 'allow' | 'deny' }, plus a sample path and body.
+const ROLES = ['administrator', 'unit_head', 'probation_officer', 'monitoring_operator', 'prison_case_worker',
+  'partner', 'competent_authority', 'police_liaison', 'analyst', 'auditor'];
+const ALL = ['anonymous', ...ROLES];
+const LOGGED_IN = ROLES;
+const UUID = '00000000-0000-7000-8000-000000000000';
+
+// "METHOD pattern" -> roles allowed (everyone else must be refused), and a body to send.
 const matrix = {
-  'GET /healthz': { anonymous: 'allow' },
-  'GET /readyz': { anonymous: 'allow' },
-  'GET /metrics': { anonymous: 'allow' },
-  'GET /api/v1/system': { anonymous: 'allow' },
-  'POST /api/v1/client-errors': { anonymous: 'allow', body: { message: 'matrix probe' } },
+  'GET /healthz': { allow: ALL },
+  'GET /readyz': { allow: ALL },
+  'GET /metrics': { allow: ALL },
+  'GET /api/v1/system': { allow: ALL },
+  'POST /api/v1/client-errors': { allow: ALL, body: { message: 'matrix probe' } },
+  'POST /api/v1/auth/login': { allow: ALL, body: { login: 'nobody', password: 'wrong password' } },
+  'POST /api/v1/auth/password': { allow: LOGGED_IN, body: { current_password: 'x', new_password: 'y' } },
+  'POST /api/v1/auth/totp/enrol': { allow: LOGGED_IN },
+  'POST /api/v1/auth/totp/confirm': { allow: LOGGED_IN, body: { code: '000000' } },
+  'POST /api/v1/auth/totp': { allow: LOGGED_IN, body: { code: 'abc' } },
+  'GET /api/v1/auth/session': { allow: LOGGED_IN },
+  'GET /api/v1/me/sessions': { allow: LOGGED_IN },
+  'DELETE /api/v1/me/sessions/{id}': { allow: LOGGED_IN },
+  'PUT /api/v1/me/preferences': { allow: LOGGED_IN, body: { preferred_language: 'ru' } },
+  'GET /api/v1/agencies': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor'] },
+  'POST /api/v1/agencies': { allow: ['administrator'], body: { name: '', kind: 'court' } },
+  'GET /api/v1/agencies/{id}': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor'] },
+  'PUT /api/v1/agencies/{id}': { allow: ['administrator'], body: { name: 'x', kind: 'court' } },
+  'GET /api/v1/units': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor'] },
+  'POST /api/v1/units': { allow: ['administrator'], body: { name: '' } },
+  'GET /api/v1/units/{id}': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor'] },
+  'PUT /api/v1/units/{id}': { allow: ['administrator'], body: { name: 'x' } },
+  'GET /api/v1/units/{id}/members': { allow: ['unit_head', 'probation_officer', 'prison_case_worker'] },
+  'GET /api/v1/users': { allow: ['administrator', 'auditor'] },
+  'POST /api/v1/users': { allow: ['administrator'], body: { login: '' } },
+  'GET /api/v1/users/{id}': { allow: ['administrator', 'auditor'] },
+  'PUT /api/v1/users/{id}': { allow: ['administrator'], body: { display_name: '' } },
+  'POST /api/v1/users/{id}/disable': { allow: ['administrator'] },
+  'POST /api/v1/users/{id}/enable': { allow: ['administrator'] },
+  'POST /api/v1/users/{id}/reset-password': { allow: ['administrator'] },
+  'POST /api/v1/users/{id}/reset-totp': { allow: ['administrator'] },
+  'GET /api/v1/roles': { allow: ['administrator'] },
+  'GET /api/v1/tokens': { allow: ['administrator'] },
+  'POST /api/v1/tokens': { allow: ['administrator'], body: { name: '' } },
+  'DELETE /api/v1/tokens/{id}': { allow: ['administrator'] },
+  'GET /api/v1/audit': { allow: ['administrator', 'auditor'] },
+  'GET /api/v1/audit/verification': { allow: ['administrator', 'auditor'] },
+  // Last: it ends the session it is called with.
+  'POST /api/v1/auth/logout': { allow: LOGGED_IN },
 };
-const roles = ['anonymous'];
 
 const table = JSON.parse(runKadam(['routes', '--json']).stdout);
 let srv;
-before(async () => { srv = await startServer(); });
+const clients = {};
+
+before(async () => {
+  srv = await startServer();
+  const first = await firstLogin(srv.url, ...Object.values(createAdmin(srv.db, 'matrix.admin')));
+  const agency = (await first.client.post('/api/v1/agencies', { name: 'Matrix agency', kind: 'probation' })).body.id;
+  const unit = (await first.client.post('/api/v1/units', { agency_id: agency, name: 'Matrix unit' })).body.id;
+  for (const role of ROLES) {
+    const r = await first.client.post('/api/v1/users', {
+      login: `m.${role}`, display_name: `Matrix ${role}`, agency_id: agency, unit_id: unit, roles: [role],
+    });
+    assert.equal(r.status, 201, r.text);
+    clients[role] = (await firstLogin(srv.url, `m.${role}`, r.body.one_time_password)).client;
+  }
+  clients.anonymous = new Client(srv.url);
+});
 after(async () => { assert.equal((await srv.stop()).code, 0); });
 
-test('every route has a row in the matrix', () => {
-  for (const route of table) {
-    const k = `${route.method} ${route.path}`;
-    assert.ok(matrix[k], `${k} has no row in tests/api/matrix.test.mjs`);
-    for (const role of roles) assert.ok(['allow', 'deny'].includes(matrix[k][role]), `${k} x ${role}`);
-  }
+test('every route has a row in the matrix, and every row a route', () => {
+  const keys = new Set(table.map((r) => `${r.method} ${r.path}`));
+  for (const k of keys) assert.ok(matrix[k], `${k} has no row in tests/api/matrix.test.mjs`);
+  for (const k of Object.keys(matrix)) assert.ok(keys.has(k), `${k} is in the matrix but not routed`);
 });
 
+function refused(r) {
+  const type = r.body?.type || '';
+  return (r.status === 401 && /unauthenticated|invalid-token/.test(type)) || (r.status === 403 && /forbidden/.test(type));
+}
+
 test('each role gets what the matrix expects on each route', async () => {
-  for (const route of table) {
-    const row = matrix[`${route.method} ${route.path}`];
-    const path = route.path.replace(/\{[^}]+\}/g, '00000000-0000-7000-8000-000000000000');
-    for (const role of roles) {
-      const init = { method: route.method, headers: {} };
-      if (row.body) {
-        init.headers['content-type'] = 'application/json';
-        init.body = JSON.stringify(row.body);
-      }
-      const res = await fetch(`${srv.url}${path}`, init);
-      await res.arrayBuffer();
-      const denied = res.status === 401 || res.status === 403;
-      assert.equal(denied ? 'deny' : 'allow', row[role], `${route.method} ${path} as ${role}: ${res.status}`);
+  const order = Object.keys(matrix); // logout last
+  const problems = [];
+  for (const key of order) {
+    const [method, pattern] = key.split(' ');
+    const path = pattern.replace(/\{[^}]+\}/g, UUID);
+    for (const role of ALL) {
+      const r = await clients[role].request(method, path, matrix[key].body);
+      const expected = matrix[key].allow.includes(role) ? 'allow' : 'deny';
+      const got = refused(r) ? 'deny' : 'allow';
+      if (got !== expected) problems.push(`${key} as ${role}: expected ${expected}, got ${r.status} ${r.body?.type || ''}`);
     }
   }
+  assert.deepEqual(problems, []);
 });

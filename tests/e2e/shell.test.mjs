@@ -1,27 +1,24 @@
 // Browser tests of the UI shell: languages, routing, keyboard, tablet navigation,
 // error reporting and the error state. One server (demo data) and one headless
-// Chromium for the whole file; each test gets a fresh browser context (empty storage).
+// Chromium for the whole file; each test gets a fresh browser context (empty storage)
+// holding the session of an administrator who logged in once over the API.
 //
 // Needs: ./build/kadam (or KADAM_BIN), web/dist (npm run build), Debian's chromium
 // (CHROMIUM_PATH, default /usr/bin/chromium). Screenshots go to a temporary directory
 // (E2E_SHOTS_DIR to choose it), never into the repository.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { LAPTOP, TABLET, launch, lowContrast, openPage, shotsDir } from '../lib/browser.mjs';
+import { createAdmin, firstLogin } from '../lib/identity.mjs';
 import { root, startServer } from '../lib/server.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const LAPTOP = { width: 1366, height: 768 };
-const TABLET = { width: 768, height: 1024 };
 const LANGS = ['ky', 'ru', 'en'];
 const LANG_NAMES = { ky: 'Кыргызча', ru: 'Русский', en: 'English' };
-const SECTION_KEYS = ['dashboard', 'people', 'cases', 'supervision', 'alerts', 'monitoring', 'programmes', 'reports', 'admin'];
-const SECTION_PATHS = ['/', '/people', '/cases', '/supervision', '/alerts', '/monitoring', '/programmes', '/reports', '/admin'];
+// An administrator sees every section, the processing log included.
+const SECTION_KEYS = ['dashboard', 'people', 'cases', 'supervision', 'alerts', 'monitoring', 'programmes', 'reports', 'admin', 'audit'];
+const SECTION_PATHS = ['/', '/people', '/cases', '/supervision', '/alerts', '/monitoring', '/programmes', '/reports', '/admin', '/audit'];
 
 const catalogue = Object.fromEntries(LANGS.map((lang) =>
   [lang, JSON.parse(readFileSync(join(root, `web/src/i18n/${lang}.json`), 'utf8'))]));
@@ -32,18 +29,16 @@ let server;
 let browser;
 let system;
 let shots;
+let admin;
 
 before(async () => {
   assert.ok(existsSync(join(root, 'web/dist/index.html')), 'web/dist is missing: run `npm run build` first');
   server = await startServer({ demo: true });
   system = await (await fetch(`${server.url}/api/v1/system`)).json();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  if (process.env.E2E_SHOTS_DIR) {
-    shots = process.env.E2E_SHOTS_DIR;
-    mkdirSync(shots, { recursive: true });
-  } else {
-    shots = mkdtempSync(join(tmpdir(), 'kadam-e2e-shots-'));
-  }
+  const created = createAdmin(server.db, 'shell-admin', 'Shell Admin');
+  admin = await firstLogin(server.url, created.login, created.password);
+  browser = await launch();
+  shots = shotsDir();
 });
 
 after(async () => {
@@ -53,21 +48,9 @@ after(async () => {
   if (shots) console.log(`# screenshots in ${shots}`);
 });
 
-// A fresh context and page. `problems` collects console errors (CSP violations appear
-// there) and uncaught page errors; most tests assert it stays empty.
-async function open(t, { viewport = LAPTOP, locale = 'en-US', storedLang = null } = {}) {
-  const context = await browser.newContext({ viewport, locale });
-  if (storedLang) {
-    await context.addInitScript((lang) => {
-      if (!localStorage.getItem('kadam.lang')) localStorage.setItem('kadam.lang', lang);
-    }, storedLang);
-  }
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  t.after(() => context.close());
-  return { page, problems };
+// A fresh context and page, logged in as the administrator unless anonymous is set.
+function open(t, { anonymous = false, ...options } = {}) {
+  return openPage(browser, t, { ...options, cookies: anonymous ? [] : [admin.client.browserCookie()] });
 }
 
 async function load(page, path = '/') {
@@ -84,47 +67,6 @@ const langSelect = (page) => page.getByRole('combobox', { name: /^(Language|Яз
 async function chooseLang(page, lang) {
   await langSelect(page).selectOption(lang);
   await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-}
-
-// Text elements whose colour contrast against their effective background is below 4.5:1.
-function lowContrast(page) {
-  return page.evaluate(() => {
-    const parse = (c) => {
-      const m = c.match(/rgba?\(([^)]+)\)/);
-      if (!m) return [0, 0, 0, 0];
-      const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
-      return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
-    };
-    const lum = ([r, g, b]) => {
-      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    const background = (el) => {
-      const layers = [];
-      for (let e = el; e; e = e.parentElement) {
-        const c = parse(getComputedStyle(e).backgroundColor);
-        if (c[3] > 0) layers.push(c);
-        if (c[3] >= 1) break;
-      }
-      let rgb = [255, 255, 255];
-      for (const [r, g, b, a] of layers.reverse()) rgb = [r * a + rgb[0] * (1 - a), g * a + rgb[1] * (1 - a), b * a + rgb[2] * (1 - a)];
-      return rgb;
-    };
-    const bad = [];
-    for (const el of document.body.querySelectorAll('*')) {
-      const hasText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-      if (!hasText) continue;
-      const rect = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
-      if (rect.width === 0 || rect.height === 0 || rect.bottom <= 0 || style.visibility === 'hidden') continue;
-      const fg = parse(style.color);
-      const l1 = lum(fg);
-      const l2 = lum(background(el));
-      const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
-      if (ratio < 4.5) bad.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
-    }
-    return bad;
-  });
 }
 
 describe('language', () => {
@@ -177,7 +119,7 @@ describe('language', () => {
   test('the choice survives a reload', async (t) => {
     const { page, problems } = await open(t, { locale: 'en-US' });
     await load(page);
-    const other = system.default_language === 'ru' ? 'en' : 'ru';
+    const other = (await htmlLang(page)) === 'ru' ? 'en' : 'ru';
     await chooseLang(page, other);
     await page.reload();
     await page.locator('#main h1').waitFor();
@@ -187,15 +129,37 @@ describe('language', () => {
     assert.deepEqual(problems, []);
   });
 
-  test("with no stored choice the deployment's default language wins over the browser's", async (t) => {
+  test("with no stored choice the deployment's default language wins over the browser's (login page)", async (t) => {
     const browserLocale = system.default_language === 'en' ? 'ru-RU' : 'en-US';
-    const { page, problems } = await open(t, { locale: browserLocale });
+    const { page, problems } = await open(t, { anonymous: true, locale: browserLocale });
     await load(page);
+    assert.equal(new URL(page.url()).pathname, '/login');
     assert.equal(await htmlLang(page), system.default_language);
-    assert.deepEqual(await navTexts(page), navLabels(system.default_language));
+    assert.equal(await page.locator('#main h1').textContent(), catalogue[system.default_language]['login.title']);
     assert.equal(await page.evaluate(() => localStorage.getItem('kadam.lang')), null);
     assert.deepEqual(problems, []);
   });
+
+  for (const lang of LANGS) {
+    test(`the login page speaks ${lang} when chosen, and keeps the choice`, async (t) => {
+      const start = LANGS[(LANGS.indexOf(lang) + 1) % 3];
+      const { page, problems } = await open(t, { anonymous: true, storedLang: start });
+      await load(page, '/people');
+      assert.equal(new URL(page.url()).pathname, '/login');
+      assert.equal(new URL(page.url()).searchParams.get('next'), '/people');
+      assert.equal(await page.locator('#primary-nav').count(), 0, 'no navigation before login');
+      await chooseLang(page, lang);
+      const c = catalogue[lang];
+      assert.equal(await page.locator('#main h1').textContent(), c['login.title']);
+      assert.equal(await page.title(), pageTitle(lang, c['login.title']));
+      assert.equal(await page.getByLabel(c['login.login'], { exact: true }).count(), 1);
+      assert.equal(await page.getByLabel(c['login.password'], { exact: true }).count(), 1);
+      assert.equal(await page.getByRole('button', { name: c['login.submit'], exact: true }).count(), 1);
+      assert.equal(await page.evaluate(() => localStorage.getItem('kadam.lang')), lang);
+      assert.deepEqual(await lowContrast(page), [], 'text contrast below 4.5:1');
+      assert.deepEqual(problems, []);
+    });
+  }
 });
 
 describe('routing', () => {
@@ -283,7 +247,9 @@ describe('keyboard', () => {
     await page.waitForFunction(() => document.documentElement.lang === 'ru');
     assert.deepEqual(await navTexts(page), navLabels('ru'));
 
-    // Nav links follow; Enter on one navigates.
+    // The user menu follows, then the nav links; Enter on one navigates.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'user-menu-button');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '/');
     await page.keyboard.press('Tab');
@@ -297,7 +263,7 @@ describe('tablet', () => {
   test('the navigation folds behind a menu button with aria-expanded', async (t) => {
     const { page, problems } = await open(t, { viewport: TABLET, storedLang: 'ru' });
     await load(page);
-    const toggle = page.getByRole('button', { name: catalogue.ru['nav.toggle'] });
+    const toggle = page.getByRole('button', { name: catalogue.ru['nav.toggle'], exact: true });
     const people = page.locator('#primary-nav a[href="/people"]');
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
     assert.equal(await toggle.getAttribute('aria-controls'), 'primary-nav');

@@ -1,13 +1,30 @@
-// The shell: skip link, header (product, deployment, language), navigation, main area.
+// The shell: skip link, header (product, deployment, language, the user's menu), navigation,
+// main area. It owns the session: asks the server who is logged in at start, sends everyone
+// who is not to /login (remembering where they were going), and goes back there whenever the
+// server says the session has ended.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { loadSystem, type SystemState } from './api';
+import {
+  ApiError, describeError, get, loadSystem, post, put, setCsrfToken, setRequestLanguage,
+  setUnauthenticatedHandler, type SessionInfo, type SessionUser, type SystemState,
+} from './api';
 import { Header } from './components/Header';
 import { Nav } from './components/Nav';
-import { I18nContext, initialLang, isLang, storeLang, storedLang, translate, type I18n, type Lang } from './i18n';
+import { I18nContext, initialLang, isLang, storeLang, storedLang, translate, type I18n, type Lang, type MessageKey } from './i18n';
+import { Account } from './pages/Account';
+import { AdminHome } from './pages/admin/AdminHome';
+import { AgenciesPage } from './pages/admin/Agencies';
+import { RolesPage } from './pages/admin/Roles';
+import { TokensPage } from './pages/admin/Tokens';
+import { UnitsPage } from './pages/admin/Units';
+import { UsersPage } from './pages/admin/Users';
+import { AuditPage } from './pages/Audit';
 import { Dashboard } from './pages/Dashboard';
+import { Forbidden } from './pages/Forbidden';
+import { Login } from './pages/Login';
 import { NotFound } from './pages/NotFound';
 import { Placeholder } from './pages/Placeholder';
-import { sectionFor, usePath } from './router';
+import { navigate, replace, routeFor, sectionAllowed, usePath, type Route } from './router';
+import { SessionContext, SystemContext, type SessionApi, type SessionState } from './session';
 
 interface AppProps {
   /** /api/v1/system as far as it is known at the first render. */
@@ -21,30 +38,111 @@ function focusMain(): void {
   target?.focus();
 }
 
+async function fetchSession(): Promise<SessionState> {
+  try {
+    const info = await get<SessionInfo>('/api/v1/auth/session', { no401Redirect: true });
+    setCsrfToken(info.csrf_token);
+    return info.stage === 'full' ? { status: 'full', info } : { status: 'partial', info };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      setCsrfToken(null);
+      return { status: 'anonymous', ended: false };
+    }
+    return { status: 'error', detail: describeError(error) };
+  }
+}
+
+function pageLabel(route: Route): MessageKey {
+  switch (route.kind) {
+    case 'login': return 'login.title';
+    case 'account': return 'account.title';
+    case 'admin': return route.page ? route.page.label : route.section.label;
+    case 'section': return route.section.label;
+    default: return 'notfound.title';
+  }
+}
+
 export function App({ initialSystem, pendingSystem }: AppProps) {
   const [system, setSystem] = useState<SystemState>(initialSystem);
   const [lang, setLangState] = useState<Lang>(() =>
     initialLang(initialSystem.status === 'ok' ? initialSystem.info.default_language : undefined));
   // Whether the language came from the user (now or in an earlier visit) rather than a default.
   const chosen = useRef(storedLang() !== null);
+  // Whether it came from the logged-in user's profile (then the deployment default does not apply).
+  const fromProfile = useRef(false);
   const [menuOpen, setMenuOpen] = useState(false);
+  // Set when the shell itself changes the path (a redirect to /login), so focus is left alone.
+  const redirected = useRef(false);
+  const [session, setSession] = useState<SessionState>({ status: 'loading' });
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
   const path = usePath();
-  const section = sectionFor(path);
+  const route = routeFor(path);
+
+  const applySession = useCallback((next: SessionState) => {
+    setSession(next);
+    if (next.status === 'full' && !chosen.current && isLang(next.info.user.preferred_language)) {
+      fromProfile.current = true;
+      setLangState(next.info.user.preferred_language);
+    }
+  }, []);
+
+  const refresh = useCallback(async () => {
+    const next = await fetchSession();
+    applySession(next);
+    return next;
+  }, []);
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => setSession({ status: 'anonymous', ended: true }));
+    void refresh();
+    return () => setUnauthenticatedHandler(null);
+  }, []);
 
   useEffect(() => {
     if (initialSystem.status !== 'loading') return;
     void pendingSystem.then((state) => {
       setSystem(state);
-      if (!chosen.current && state.status === 'ok' && isLang(state.info.default_language)) {
+      if (!chosen.current && !fromProfile.current && state.status === 'ok' && isLang(state.info.default_language)) {
         setLangState(state.info.default_language);
       }
     });
   }, []);
 
+  // Not logged in (or not all the way): every page but /login sends the user there.
+  useEffect(() => {
+    if ((session.status === 'anonymous' || session.status === 'partial') && route.kind !== 'login') {
+      const here = location.pathname + location.search;
+      redirected.current = true;
+      replace(here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`);
+    }
+  }, [session, path]);
+
   const retry = useCallback(() => {
     setSystem({ status: 'loading' });
     void loadSystem().then(setSystem);
   }, []);
+
+  const logout = useCallback(async () => {
+    try {
+      await post('/api/v1/auth/logout', {}, { no401Redirect: true });
+    } catch {
+      /* already ended on the server: the outcome is the same */
+    }
+    setCsrfToken(null);
+    navigate('/login');
+    setSession({ status: 'anonymous', ended: false });
+  }, []);
+
+  const user: SessionUser | null = session.status === 'full' ? session.info.user : null;
+  const permissions = user?.permissions ?? [];
+  const sessionApi = useMemo<SessionApi>(() => ({
+    state: session,
+    user,
+    can: (...wanted) => wanted.some((p) => permissions.includes(p)),
+    refresh,
+    logout,
+  }), [session]);
 
   const i18n = useMemo<I18n>(() => ({
     lang,
@@ -53,17 +151,31 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
       chosen.current = true;
       storeLang(next);
       setLangState(next);
+      const current = sessionRef.current;
+      if (current.status === 'full' && current.info.user.preferred_language !== next) {
+        // Remember it in the profile too, so other browsers start in it.
+        put<SessionUser>('/api/v1/me/preferences', { preferred_language: next }, null).then(
+          (updated) => {
+            const now = sessionRef.current;
+            if (now.status === 'full' && updated && typeof updated === 'object') {
+              setSession({ status: 'full', info: { ...now.info, user: { ...now.info.user, preferred_language: next } } });
+            }
+          },
+          () => { /* the choice still holds in this browser */ },
+        );
+      }
     },
   }), [lang]);
   const { t } = i18n;
 
   useEffect(() => {
     document.documentElement.lang = lang;
+    setRequestLanguage(lang);
   }, [lang]);
 
   useEffect(() => {
-    document.title = t('title.page', { page: t(section ? section.label : 'notfound.title') });
-  }, [lang, section]);
+    document.title = t('title.page', { page: t(pageLabel(route)) });
+  }, [lang, path]);
 
   // After an in-app navigation, close the menu and move focus to the new page's heading,
   // so keyboard and screen-reader users land on what changed. Not on the first load.
@@ -74,7 +186,15 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
       return;
     }
     setMenuOpen(false);
+    if (redirected.current) {
+      // A redirect (to /login) is not the user's navigation: leave focus where the page put it.
+      redirected.current = false;
+      return;
+    }
     window.scrollTo(0, 0);
+    // A page that put focus in a field of its own (the login form) keeps it there.
+    const active = document.activeElement;
+    if (active instanceof HTMLInputElement && active.closest('#main')) return;
     focusMain();
   }, [path]);
 
@@ -90,32 +210,74 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
     return () => document.removeEventListener('keydown', onKey);
   }, [menuOpen]);
 
+  const loggedIn = session.status === 'full';
   let page;
-  if (!section) page = <NotFound path={path} />;
-  else if (section.id === 'dashboard') page = <Dashboard system={system} onRetry={retry} />;
-  else page = <Placeholder section={section} />;
+  if (session.status === 'loading' || (!loggedIn && session.status !== 'error' && route.kind !== 'login')) {
+    page = <p class="muted" role="status">{t('status.loading')}</p>;
+  } else if (session.status === 'error' && route.kind !== 'login') {
+    page = (
+      <div class="alert alert-error" role="alert">
+        <p class="alert-title">{t('session.error.title')}</p>
+        <p>{t('status.error.text')}</p>
+        <p class="alert-detail">{t('status.error.detail', { detail: session.detail })}</p>
+        <button type="button" class="button" onClick={() => { setSession({ status: 'loading' }); void refresh(); }}>
+          {t('status.retry')}
+        </button>
+      </div>
+    );
+  } else if (route.kind === 'login') page = <Login />;
+  else if (route.kind === 'account') page = <Account />;
+  else if (route.kind === 'notfound') page = <NotFound path={path} />;
+  else if (!sectionAllowed(route.section, permissions)) page = <Forbidden />;
+  else if (route.kind === 'admin') {
+    if (!route.page) page = <AdminHome />;
+    else if (!permissions.includes(route.page.permission)) page = <Forbidden />;
+    else if (route.page.id === 'users') page = <UsersPage />;
+    else if (route.page.id === 'agencies') page = <AgenciesPage />;
+    else if (route.page.id === 'units') page = <UnitsPage />;
+    else if (route.page.id === 'tokens') page = <TokensPage />;
+    else page = <RolesPage />;
+  } else if (route.section.id === 'dashboard') page = <Dashboard system={system} onRetry={retry} />;
+  else if (route.section.id === 'audit') page = <AuditPage />;
+  else page = <Placeholder section={route.section} />;
+
+  const showNav = loggedIn && route.kind !== 'login';
+  const current = route.kind === 'section' || route.kind === 'admin' ? route.section.id : null;
 
   return (
     <I18nContext.Provider value={i18n}>
-      <div class="app">
-        <a
-          class="skip-link"
-          href="#main"
-          onClick={(event) => {
-            event.preventDefault();
-            focusMain();
-          }}
-        >
-          {t('skip.link')}
-        </a>
-        <Header system={system} menuOpen={menuOpen} onToggleMenu={() => setMenuOpen((open) => !open)} />
-        <div class="layout">
-          <Nav open={menuOpen} current={section?.id ?? null} onNavigate={() => setMenuOpen(false)} />
-          <main id="main" class="main" tabIndex={-1}>
-            <div class="page">{page}</div>
-          </main>
-        </div>
-      </div>
+      <SystemContext.Provider value={system}>
+        <SessionContext.Provider value={sessionApi}>
+          <div class={showNav ? 'app' : 'app app-bare'}>
+            <a
+              class="skip-link"
+              href="#main"
+              onClick={(event) => {
+                event.preventDefault();
+                focusMain();
+              }}
+            >
+              {t('skip.link')}
+            </a>
+            <Header
+              system={system}
+              showNavToggle={showNav}
+              menuOpen={menuOpen}
+              onToggleMenu={() => setMenuOpen((open) => !open)}
+              user={route.kind === 'login' ? null : user}
+              onLogout={() => void logout()}
+            />
+            <div class="layout">
+              {showNav ? (
+                <Nav open={menuOpen} current={current} permissions={permissions} onNavigate={() => setMenuOpen(false)} />
+              ) : null}
+              <main id="main" class="main" tabIndex={-1}>
+                <div class={route.kind === 'login' ? 'page page-login' : 'page'}>{page}</div>
+              </main>
+            </div>
+          </div>
+        </SessionContext.Provider>
+      </SystemContext.Provider>
     </I18nContext.Provider>
   );
 }

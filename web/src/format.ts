@@ -46,3 +46,52 @@ export function zoneOffset(timeZone: string, iso: string): string {
     return '';
   }
 }
+
+const SHORT: Intl.DateTimeFormatOptions = {
+  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+};
+
+/** A compact date and time for tables, e.g. "29.11.2026, 11:38"; '' for null; the text itself if unreadable. */
+export function formatShort(iso: string | null | undefined, timeZone: string, lang: Lang, seconds = false): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const locale = LOCALES[lang];
+  const options: Intl.DateTimeFormatOptions = seconds ? { ...SHORT, second: '2-digit' } : { ...SHORT };
+  if (timeZone) options.timeZone = timeZone;
+  try {
+    return new Intl.DateTimeFormat(supported(locale) ? locale : 'ru-RU', options).format(date);
+  } catch {
+    return date.toISOString();
+  }
+}
+
+/** The zone's offset from UTC in milliseconds at a moment. */
+function offsetMs(timeZone: string, at: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(at));
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour') % 24, n('minute'), n('second'));
+  return asUtc - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * A wall-clock time typed in a datetime-local field ("2026-11-29T11:38"), read in the
+ * deployment's time zone, as RFC 3339 UTC; '' when empty or unreadable.
+ */
+export function zonedToRfc3339(local: string, timeZone: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+  if (!m) return '';
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  if (!timeZone) return new Date(wall).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  try {
+    // Two passes settle the offset across a daylight-saving change.
+    let at = wall - offsetMs(timeZone, wall);
+    at = wall - offsetMs(timeZone, at);
+    return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  } catch {
+    return new Date(wall).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+}

@@ -5,7 +5,7 @@ import type { MessageKey } from './i18n';
 
 export type SectionId =
   | 'dashboard' | 'people' | 'cases' | 'supervision' | 'alerts'
-  | 'monitoring' | 'programmes' | 'reports' | 'admin';
+  | 'monitoring' | 'programmes' | 'reports' | 'admin' | 'audit';
 
 export interface Section {
   id: SectionId;
@@ -13,7 +13,12 @@ export interface Section {
   label: MessageKey;
   /** One line on what the section will hold (the dashboard has none). */
   about: MessageKey | null;
+  /** Shown only to users with at least one of these permissions (absent: everyone). */
+  anyOf?: readonly string[];
 }
+
+/** The permissions that open the administration section (any one of them). */
+export const ADMIN_PERMISSIONS: readonly string[] = ['agencies.read', 'users.read', 'tokens.manage', 'roles.read'];
 
 /** The product's sections, in navigation order. */
 export const SECTIONS: readonly Section[] = [
@@ -25,8 +30,56 @@ export const SECTIONS: readonly Section[] = [
   { id: 'monitoring', path: '/monitoring', label: 'section.monitoring', about: 'about.monitoring' },
   { id: 'programmes', path: '/programmes', label: 'section.programmes', about: 'about.programmes' },
   { id: 'reports', path: '/reports', label: 'section.reports', about: 'about.reports' },
-  { id: 'admin', path: '/admin', label: 'section.admin', about: 'about.admin' },
+  { id: 'admin', path: '/admin', label: 'section.admin', about: 'about.admin', anyOf: ADMIN_PERMISSIONS },
+  { id: 'audit', path: '/audit', label: 'section.audit', about: 'about.audit', anyOf: ['audit.read'] },
 ];
+
+export type AdminPageId = 'users' | 'agencies' | 'units' | 'tokens' | 'roles';
+
+export interface AdminPage {
+  id: AdminPageId;
+  path: string;
+  label: MessageKey;
+  about: MessageKey;
+  /** Needs this permission. */
+  permission: string;
+}
+
+/** The pages under /admin, in the order of its sub-navigation. */
+export const ADMIN_PAGES: readonly AdminPage[] = [
+  { id: 'users', path: '/admin/users', label: 'admin.users', about: 'admin.users.about', permission: 'users.read' },
+  { id: 'agencies', path: '/admin/agencies', label: 'admin.agencies', about: 'admin.agencies.about', permission: 'agencies.read' },
+  { id: 'units', path: '/admin/units', label: 'admin.units', about: 'admin.units.about', permission: 'units.read' },
+  { id: 'tokens', path: '/admin/tokens', label: 'admin.tokens', about: 'admin.tokens.about', permission: 'tokens.manage' },
+  { id: 'roles', path: '/admin/roles', label: 'admin.roles', about: 'admin.roles.about', permission: 'roles.read' },
+];
+
+/** Whether a user with these permissions may see the section. */
+export function sectionAllowed(section: Section, permissions: readonly string[]): boolean {
+  return !section.anyOf || section.anyOf.some((p) => permissions.includes(p));
+}
+
+/** What a path shows. */
+export type Route =
+  | { kind: 'login' }
+  | { kind: 'account' }
+  | { kind: 'section'; section: Section }
+  | { kind: 'admin'; section: Section; page: AdminPage | null }
+  | { kind: 'notfound' };
+
+export function routeFor(path: string): Route {
+  const p = normalisePath(path);
+  if (p === '/login') return { kind: 'login' };
+  if (p === '/account') return { kind: 'account' };
+  if (p === '/admin' || p.startsWith('/admin/')) {
+    const section = SECTIONS.find((s) => s.id === 'admin') as Section;
+    if (p === '/admin') return { kind: 'admin', section, page: null };
+    const page = ADMIN_PAGES.find((a) => a.path === p);
+    return page ? { kind: 'admin', section, page } : { kind: 'notfound' };
+  }
+  const section = SECTIONS.find((s) => s.path === p);
+  return section ? { kind: 'section', section } : { kind: 'notfound' };
+}
 
 const NAVIGATE_EVENT = 'kadam:navigate';
 
@@ -36,13 +89,29 @@ export function normalisePath(path: string): string {
 }
 
 export function sectionFor(path: string): Section | null {
-  const p = normalisePath(path);
-  return SECTIONS.find((s) => s.path === p) ?? null;
+  const route = routeFor(path);
+  return route.kind === 'section' || route.kind === 'admin' ? route.section : null;
 }
 
 export function navigate(path: string): void {
   if (path !== location.pathname + location.search) history.pushState(null, '', path);
   window.dispatchEvent(new Event(NAVIGATE_EVENT));
+}
+
+/** Like navigate(), but replaces the current history entry (redirects). */
+export function replace(path: string): void {
+  if (path !== location.pathname + location.search) history.replaceState(null, '', path);
+  window.dispatchEvent(new Event(NAVIGATE_EVENT));
+}
+
+/**
+ * A same-origin path to return to after login, or null when `next` is not one
+ * (absolute URLs, protocol-relative //host, backslashes and /login itself are refused).
+ */
+export function safeNext(next: string | null): string | null {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return null;
+  if (normalisePath(next.split(/[?#]/)[0] ?? '') === '/login') return null;
+  return next;
 }
 
 /** The current location.pathname, updated on back/forward and on navigate(). */

@@ -1,21 +1,27 @@
-import type { SystemState } from '../api';
+import type { SessionUser, SystemState } from '../api';
 import { LANGS, LANG_NAMES, isLang, useI18n } from '../i18n';
 import { Link } from './Link';
 import { Logo } from './Logo';
+import { UserMenu } from './UserMenu';
 
 interface HeaderProps {
   system: SystemState;
+  /** The navigation's menu button (only when there is a navigation: logged in). */
+  showNavToggle: boolean;
   menuOpen: boolean;
   onToggleMenu: () => void;
+  /** The logged-in user, for the user menu; null hides it. */
+  user: SessionUser | null;
+  onLogout: () => void;
 }
 
-export function Header({ system, menuOpen, onToggleMenu }: HeaderProps) {
+export function Header({ system, showNavToggle, menuOpen, onToggleMenu, user, onLogout }: HeaderProps) {
   const { t, lang, setLang } = useI18n();
   const info = system.status === 'ok' ? system.info : null;
   return (
     <header class="site-header">
       <div class="topbar">
-        <button
+        {showNavToggle ? <button
           type="button"
           id="nav-toggle"
           class="nav-toggle"
@@ -27,7 +33,7 @@ export function Header({ system, menuOpen, onToggleMenu }: HeaderProps) {
             <path d="M3 5h14M3 10h14M3 15h14" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
           </svg>
           <span>{t('nav.toggle')}</span>
-        </button>
+        </button> : null}
         <Link href="/" class="brand">
           <Logo />
           <span class="brand-name">{t('app.name')}</span>
@@ -50,6 +56,7 @@ export function Header({ system, menuOpen, onToggleMenu }: HeaderProps) {
             ))}
           </select>
         </div>
+        {user ? <UserMenu user={user} onLogout={onLogout} /> : null}
       </div>
       {info?.demo ? (
         <div class="demo-banner" role="note">

@@ -2,7 +2,8 @@ import type { SystemInfo, SystemState } from '../api';
 import { formatDateTime, zoneOffset } from '../format';
 import { useI18n } from '../i18n';
 import { Link } from '../components/Link';
-import { SECTIONS } from '../router';
+import { SECTIONS, sectionAllowed } from '../router';
+import { useSession } from '../session';
 
 const BACKEND_NAMES: Readonly<Record<string, string>> = { sqlite: 'SQLite', postgresql: 'PostgreSQL' };
 
@@ -36,9 +37,12 @@ interface DashboardProps {
 
 export function Dashboard({ system, onRetry }: DashboardProps) {
   const { t } = useI18n();
+  const { user } = useSession();
+  const permissions = user?.permissions ?? [];
   return (
     <>
       <h1 tabIndex={-1}>{t('dashboard.welcome')}</h1>
+      {user ? <p class="signed-in">{t('dashboard.signed_in', { name: user.display_name })}</p> : null}
       <p class="lead">{t('dashboard.intro')}</p>
 
       <section class="card" aria-labelledby="status-heading">
@@ -62,7 +66,7 @@ export function Dashboard({ system, onRetry }: DashboardProps) {
       <section class="sections" aria-labelledby="sections-heading">
         <h2 id="sections-heading">{t('dashboard.sections')}</h2>
         <ul class="section-grid">
-          {SECTIONS.filter((s) => s.about).map((s) => (
+          {SECTIONS.filter((s) => s.about && sectionAllowed(s, permissions)).map((s) => (
             <li key={s.id}>
               <Link href={s.path} class="section-card">
                 <span class="section-card-title">{t(s.label)}</span>

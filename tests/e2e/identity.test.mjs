@@ -1,0 +1,444 @@
+// Browser tests of accounts, login and administration: the first login of the first
+// administrator through the UI (one-time password, own password, TOTP enrolment, recovery
+// codes), logging out and in again, wrong passwords, creating a user, the processing log,
+// navigation by permission, one's own sessions, and the profile language.
+//
+// One server and one Chromium for the file. Accounts other than the one under test are
+// prepared over the API (tests/lib/identity.mjs) and their session cookie is handed to a
+// fresh browser context. TOTP codes are computed from the enrolment secret as an
+// authenticator app would (tests/lib/totp.mjs).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAPTOP, TABLET, launch, lowContrast, openPage, shotsDir } from '../lib/browser.mjs';
+import { Client, createAdmin, firstLogin, login as apiLogin, makeUser, strongPassword } from '../lib/identity.mjs';
+import { root, startServer } from '../lib/server.mjs';
+import { freshTotp, markTotpUsed, totp } from '../lib/totp.mjs';
+
+const LANGS = ['ky', 'ru', 'en'];
+const catalogue = Object.fromEntries(LANGS.map((lang) =>
+  [lang, JSON.parse(readFileSync(join(root, `web/src/i18n/${lang}.json`), 'utf8'))]));
+const en = catalogue.en;
+
+let server;
+let browser;
+let shots;
+// The administrator made by `kadam admin create`, logged in over the API (see the before hook).
+let admin;
+
+before(async () => {
+  assert.ok(existsSync(join(root, 'web/dist/index.html')), 'web/dist is missing: run `npm run build` first');
+  server = await startServer();
+  browser = await launch();
+  shots = shotsDir();
+  const created = createAdmin(server.db, 'root-admin', 'Root Admin');
+  admin = await firstLogin(server.url, created.login, created.password);
+});
+
+after(async () => {
+  await browser?.close();
+  const r = await server?.stop();
+  if (r && r.code !== 0 && r.code !== null) console.error(server.logs());
+  if (shots) console.log(`# screenshots in ${shots}`);
+});
+
+function open(t, options = {}) {
+  return openPage(browser, t, { storedLang: 'en', ...options });
+}
+
+async function shoot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/** Screenshots at laptop and tablet size, and the contrast check at both. */
+async function shootBoth(page, name) {
+  const before = page.viewportSize();
+  await page.setViewportSize(LAPTOP);
+  assert.deepEqual(await lowContrast(page), [], `${name}: text contrast below 4.5:1 (laptop)`);
+  await shoot(page, `${name}-laptop`);
+  await page.setViewportSize(TABLET);
+  assert.deepEqual(await lowContrast(page), [], `${name}: text contrast below 4.5:1 (tablet)`);
+  await shoot(page, `${name}-tablet`);
+  await page.setViewportSize(before);
+}
+
+const h1 = (page) => page.locator('#main h1');
+const alertText = (page) => page.getByRole('alert').first().textContent();
+const nav = (page) => page.locator('#primary-nav a').allTextContents();
+
+async function logOutThroughMenu(page) {
+  await page.locator('#user-menu-button').click();
+  await page.getByRole('button', { name: en['user.logout'], exact: true }).click();
+  await page.waitForURL((u) => u.pathname === '/login');
+  await h1(page).filter({ hasText: en['login.title'] }).waitFor();
+}
+
+describe('first login of the first administrator, through the UI', () => {
+  // Steps share the account: they run in order.
+  let account; // { login, password, secret, recoveryCodes }
+
+  test('one-time password → own password → TOTP enrolment → recovery codes → dashboard, by keyboard', async (t) => {
+    const created = createAdmin(server.db, 'first-admin', 'Aigul First');
+    const { page, problems } = await open(t);
+    await page.goto(`${server.url}/admin/users`);
+    await page.waitForURL((u) => u.pathname === '/login');
+    assert.equal(new URL(page.url()).searchParams.get('next'), '/admin/users', 'the page first asked for is kept');
+    await h1(page).filter({ hasText: en['login.title'] }).waitFor();
+
+    // The form: labels, autocomplete, focus on the login field.
+    const loginField = page.getByLabel(en['login.login'], { exact: true });
+    const passwordField = page.getByLabel(en['login.password'], { exact: true });
+    assert.equal(await loginField.getAttribute('autocomplete'), 'username');
+    assert.equal(await passwordField.getAttribute('autocomplete'), 'current-password');
+    assert.equal(await passwordField.getAttribute('type'), 'password');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'login-name');
+    await shootBoth(page, 'login');
+
+    // Keyboard only: type, Tab, type, Enter.
+    await page.keyboard.type(created.login);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(created.password);
+    await page.keyboard.press('Enter');
+
+    // Forced change: server rules are shown per field (422), then a good password.
+    await h1(page).filter({ hasText: en['password.forced.title'] }).waitFor();
+    const newField = page.getByLabel(en['password.new'], { exact: true });
+    const repeatField = page.getByLabel(en['password.repeat'], { exact: true });
+    assert.equal(await newField.getAttribute('autocomplete'), 'new-password');
+    assert.equal(await repeatField.getAttribute('autocomplete'), 'new-password');
+    await shootBoth(page, 'login-password-change');
+    await newField.focus();
+    await page.keyboard.type('short');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('short');
+    await page.keyboard.press('Enter');
+    await page.locator('#pw-new-error').waitFor();
+    assert.equal(await newField.getAttribute('aria-invalid'), 'true');
+    assert.match(await newField.getAttribute('aria-describedby'), /pw-new-error/);
+    assert.match(await alertText(page), new RegExp(en['error.validation'].replace(/[.]/g, '\\.')));
+    await shootBoth(page, 'login-password-error');
+
+    const password = strongPassword();
+    await newField.fill('');
+    await newField.focus();
+    await page.keyboard.type(password);
+    await repeatField.fill('');
+    await repeatField.focus();
+    await page.keyboard.type(password);
+    await page.keyboard.press('Enter');
+
+    // Enrolment: a QR code (SVG, drawn in the page) and the key as text.
+    await h1(page).filter({ hasText: en['totp.enrol.title'] }).waitFor();
+    const qr = page.getByRole('img', { name: en['totp.enrol.qr_label'] });
+    await qr.waitFor();
+    assert.equal(await qr.evaluate((el) => el.tagName.toLowerCase()), 'svg');
+    const shown = await page.locator('#totp-secret').textContent();
+    const secret = shown.replace(/\s+/g, '');
+    assert.match(secret, /^[A-Z2-7]{16,}$/, `a base32 key is shown: ${shown}`);
+    const codeField = page.getByLabel(en['totp.code'], { exact: true });
+    assert.equal(await codeField.getAttribute('autocomplete'), 'one-time-code');
+    assert.equal(await codeField.getAttribute('inputmode'), 'numeric');
+    await shootBoth(page, 'login-totp-enrol');
+
+    // A wrong code first: the field error from the server (422 errors[field=code]).
+    const good = totp(secret);
+    const wrong = String((Number(good) + 500000) % 1000000).padStart(6, '0');
+    await codeField.focus();
+    await page.keyboard.type(wrong);
+    await page.keyboard.press('Enter');
+    await page.locator('#totp-code-error').waitFor();
+    assert.equal(await codeField.getAttribute('aria-invalid'), 'true');
+    await codeField.focus();
+    await page.keyboard.type(await freshTotp(secret));
+    await page.keyboard.press('Enter');
+    markTotpUsed(secret);
+
+    // The ten recovery codes, once, with the warning; then on to the page first asked for.
+    await h1(page).filter({ hasText: en['recovery.title'] }).waitFor();
+    assert.ok((await alertText(page)).includes(en['recovery.store_now']));
+    const codes = (await page.locator('.recovery-codes li').allTextContents()).map((c) => c.trim());
+    assert.equal(codes.length, 10);
+    assert.equal(new Set(codes).size, 10);
+    await shootBoth(page, 'login-recovery-codes');
+    await page.getByRole('button', { name: en['recovery.continue'] }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/admin/users');
+    await h1(page).filter({ hasText: en['admin.users'] }).waitFor();
+    assert.equal((await page.locator('#user-menu-button .user-name').textContent()).trim(), 'Aigul First');
+
+    await page.getByRole('link', { name: en['section.dashboard'], exact: true }).click();
+    await h1(page).filter({ hasText: en['dashboard.welcome'] }).waitFor();
+    assert.ok((await page.locator('#main').textContent()).includes('Aigul First'), 'the dashboard names the user');
+    assert.deepEqual(problems, []);
+    account = { login: created.login, password, secret, recoveryCodes: codes };
+  });
+
+  test('log out through the user menu, then log in again with password and TOTP', async (t) => {
+    assert.ok(account, 'needs the first-login test');
+    const { page, problems } = await open(t);
+    const client = await apiLogin(server.url, account.login, account.password, { recoveryCode: account.recoveryCodes[9] });
+    await page.context().addCookies([client.browserCookie()]);
+    await page.goto(`${server.url}/`);
+    await h1(page).filter({ hasText: en['dashboard.welcome'] }).waitFor();
+
+    // The menu opens with the keyboard and closes with Escape.
+    const menuButton = page.locator('#user-menu-button');
+    await menuButton.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await menuButton.getAttribute('aria-expanded'), 'true');
+    await page.keyboard.press('Escape');
+    assert.equal(await menuButton.getAttribute('aria-expanded'), 'false');
+    await logOutThroughMenu(page);
+    // The session is over on the server too.
+    assert.equal((await client.call('GET', '/api/v1/auth/session')).status, 401);
+    await page.goto(`${server.url}/account`);
+    await page.waitForURL((u) => u.pathname === '/login');
+
+    await page.getByLabel(en['login.login'], { exact: true }).fill(account.login);
+    await page.getByLabel(en['login.password'], { exact: true }).fill(account.password);
+    await page.getByRole('button', { name: en['login.submit'], exact: true }).click();
+    await h1(page).filter({ hasText: en['totp.check.title'] }).waitFor();
+    const codeField = page.getByLabel(en['totp.code'], { exact: true });
+    assert.equal(await codeField.getAttribute('autocomplete'), 'one-time-code');
+    assert.equal(await codeField.getAttribute('inputmode'), 'numeric');
+    await shootBoth(page, 'login-totp');
+    await codeField.fill(await freshTotp(account.secret));
+    await page.getByRole('button', { name: en['totp.check.submit'], exact: true }).click();
+    await page.waitForURL((u) => u.pathname === '/account');
+    await h1(page).filter({ hasText: en['account.title'] }).waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  test('"use a recovery code instead" logs in with a recovery code, once', async (t) => {
+    assert.ok(account, 'needs the first-login test');
+    const { page, problems } = await open(t);
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel(en['login.login'], { exact: true }).fill(account.login);
+    await page.getByLabel(en['login.password'], { exact: true }).fill(account.password);
+    await page.getByRole('button', { name: en['login.submit'], exact: true }).click();
+    await h1(page).filter({ hasText: en['totp.check.title'] }).waitFor();
+    await page.getByRole('button', { name: en['totp.use_recovery'] }).click();
+    const field = page.getByLabel(en['totp.recovery'], { exact: true });
+    await field.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'recovery-code', 'focus moves to the new field');
+    await field.fill('AAAA-BBBB-CCCC');
+    await page.getByRole('button', { name: en['totp.check.submit'], exact: true }).click();
+    await page.locator('#recovery-code-error').waitFor();
+    assert.ok((await alertText(page)).includes(en['login.error.recovery']));
+    await field.fill(account.recoveryCodes[0].toLowerCase());
+    await page.getByRole('button', { name: en['totp.check.submit'], exact: true }).click();
+    await h1(page).filter({ hasText: en['dashboard.welcome'] }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/');
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('login errors', () => {
+  test('a wrong password is announced, and the form stays usable', async (t) => {
+    const { page, problems } = await open(t, { storedLang: 'ru' });
+    await page.goto(`${server.url}/login`);
+    const ru = catalogue.ru;
+    await page.getByLabel(ru['login.login'], { exact: true }).fill('root-admin');
+    await page.getByLabel(ru['login.password'], { exact: true }).fill('not the password at all');
+    await page.getByRole('button', { name: ru['login.submit'], exact: true }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.equal((await alert.textContent()).trim(), ru['login.error.credentials']);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'alert', 'focus goes to the error');
+    assert.equal(await page.getByLabel(ru['login.password'], { exact: true }).inputValue(), '', 'the password is cleared');
+    assert.equal(new URL(page.url()).pathname, '/login');
+    await shootBoth(page, 'login-wrong-password');
+    assert.deepEqual(problems, []);
+  });
+
+  test('a locked account shows until when, in the deployment time zone', async (t) => {
+    const victim = await makeUser(admin.client, 'locked-user', ['probation_officer']);
+    const anon = new Client(server.url);
+    let last;
+    for (let i = 0; i < 6; i++) {
+      last = await anon.call('POST', '/api/v1/auth/login', { login: victim.login, password: `wrong password ${i}` });
+      if (last.status === 423) break;
+    }
+    assert.equal(last.status, 423, `locked after failures: ${JSON.stringify(last.body)}`);
+    const { page, problems } = await open(t);
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel(en['login.login'], { exact: true }).fill(victim.login);
+    await page.getByLabel(en['login.password'], { exact: true }).fill(victim.password);
+    await page.getByRole('button', { name: en['login.submit'], exact: true }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const text = await alert.textContent();
+    const system = await (await fetch(`${server.url}/api/v1/system`)).json();
+    const until = new Date(last.body.locked_until);
+    const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: system.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(until);
+    assert.ok(text.includes(hhmm), `the lock time ${hhmm} (${system.timezone}) is shown: ${text}`);
+    assert.ok(text.startsWith(en['login.error.locked'].split('{time}')[0]), text);
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('administration', () => {
+  test('an administrator creates a probation officer and sees the one-time password once', async (t) => {
+    const { page, problems } = await open(t, { cookies: [admin.client.browserCookie()] });
+    await page.goto(`${server.url}/admin/users`);
+    await h1(page).filter({ hasText: en['admin.users'] }).waitFor();
+    await page.locator('table').first().waitFor();
+    await page.getByRole('button', { name: en['users.new'], exact: true }).click();
+    await page.getByLabel(en['login.login'], { exact: true }).fill('officer-one');
+    await page.getByLabel(en['user.display_name'], { exact: true }).fill('Bakyt Officer');
+    await page.getByRole('checkbox', { name: new RegExp(`^${en['role.probation_officer']}`) }).check();
+    await page.getByLabel(en['user.language'], { exact: true }).selectOption('ru');
+    await shootBoth(page, 'users-create');
+    await page.getByRole('button', { name: en['users.create'], exact: true }).click();
+
+    const box = page.getByRole('region', { name: /officer-one/ });
+    await box.waitFor();
+    const otp = (await page.locator('#new-user-password').textContent()).trim();
+    assert.ok(otp.length >= 8, `a one-time password is shown: ${otp}`);
+    assert.ok((await box.textContent()).includes(en['users.otp_note']));
+    await box.getByRole('button', { name: en['action.copy'], exact: true }).waitFor();
+    await page.getByRole('cell', { name: /Bakyt Officer/ }).or(page.getByRole('rowheader', { name: /Bakyt Officer/ })).first().waitFor();
+    await shootBoth(page, 'users');
+
+    // The password works, once, and leads to the forced change.
+    const officer = new Client(server.url);
+    const r = await officer.expect(200, 'POST', '/api/v1/auth/login', { login: 'officer-one', password: otp });
+    assert.equal(r.stage, 'password_change');
+
+    await box.getByRole('button', { name: en['action.done'], exact: true }).click();
+    assert.equal(await page.locator('#new-user-password').count(), 0, 'the password is gone once dismissed');
+    assert.deepEqual(problems, []);
+  });
+
+  test('an administrator disables a user after a confirmation that says sessions end at once', async (t) => {
+    const target = await makeUser(admin.client, 'to-disable', ['partner'], { display_name: 'Cholpon Partner' });
+    const { page, problems } = await open(t, { cookies: [admin.client.browserCookie()] });
+    await page.goto(`${server.url}/admin/users`);
+    await page.getByLabel(en['users.search'], { exact: true }).fill('to-disable');
+    await page.getByRole('button', { name: en['action.search'], exact: true }).click();
+    await page.getByRole('button', { name: `${en['users.manage']} Cholpon Partner` }).click();
+    await page.getByRole('heading', { name: en['users.edit_title'].replace('{name}', 'Cholpon Partner') }).waitFor();
+    await page.getByRole('button', { name: en['users.disable'], exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    assert.ok((await dialog.textContent()).includes(en['users.disable.text'].replace('{name}', 'Cholpon Partner')));
+    await shoot(page, 'users-disable-dialog');
+    await dialog.getByRole('button', { name: en['users.disable'], exact: true }).click();
+    await page.getByRole('status').filter({ hasText: en['users.disabled'] }).waitFor();
+    assert.equal((await target.client.call('GET', '/api/v1/auth/session')).status, 401, 'their session ended');
+    assert.deepEqual(problems, []);
+  });
+
+  test('the processing log shows the login events and an intact chain', async (t) => {
+    const auditor = await makeUser(admin.client, 'auditor-one', ['auditor'], { display_name: 'Dinara Auditor' });
+    const { page, problems } = await open(t, { cookies: [auditor.client.browserCookie()] });
+    await page.goto(`${server.url}/`);
+    await h1(page).waitFor();
+    assert.ok((await nav(page)).includes(en['section.audit']), 'an auditor sees the processing log');
+    await page.getByRole('link', { name: en['section.audit'], exact: true }).click();
+    await h1(page).filter({ hasText: en['section.audit'] }).waitFor();
+    await page.locator('#verify-result').waitFor();
+    assert.equal((await page.locator('#verify-result').textContent()).trim(), en['audit.verify.ok']);
+    assert.equal(await page.locator('.verify').evaluate((el) => el.classList.contains('verify-ok')), true);
+
+    await page.locator('table.table-log tbody tr').first().waitFor();
+    const actions = await page.locator('table.table-log tbody tr td:nth-child(3) code').allTextContents();
+    assert.ok(actions.includes('auth.login'), `login events listed: ${actions.join(', ')}`);
+    // Newest first.
+    const seqs = (await page.locator('table.table-log tbody tr td:first-child .cell-sub').allTextContents()).map((s) => Number(s.replace('#', '')));
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a));
+    await shootBoth(page, 'audit');
+
+    // Search: this auditor's own logins.
+    await page.getByLabel(en['audit.actor'], { exact: true }).fill('auditor-one');
+    await page.getByLabel(en['audit.action'], { exact: true }).selectOption('auth.login');
+    await page.getByRole('button', { name: en['action.search'], exact: true }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('table.table-log tbody tr td:nth-child(2)')].every((td) => td.textContent === 'auditor-one'));
+    const users = await page.locator('table.table-log tbody tr td:nth-child(2)').allTextContents();
+    assert.ok(users.length >= 1);
+
+    await page.getByRole('button', { name: en['audit.verify.again'] }).click();
+    await page.locator('#verify-result').waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  test('navigation hides Administration and the log from a user without those permissions', async (t) => {
+    const operator = await makeUser(admin.client, 'operator-one', ['monitoring_operator'], { display_name: 'Erlan Operator' });
+    const { page, problems } = await open(t, { cookies: [operator.client.browserCookie()] });
+    await page.goto(`${server.url}/`);
+    await h1(page).filter({ hasText: en['dashboard.welcome'] }).waitFor();
+    const labels = await nav(page);
+    assert.ok(!labels.includes(en['section.admin']), `no Administration: ${labels}`);
+    assert.ok(!labels.includes(en['section.audit']), `no Processing log: ${labels}`);
+    assert.ok(labels.includes(en['section.people']), 'the other sections stay');
+    const cards = await page.locator('.section-card-title').allTextContents();
+    assert.ok(!cards.includes(en['section.admin']));
+
+    // Typing the address leads to "no access", not to the page.
+    for (const path of ['/admin', '/admin/users', '/audit']) {
+      await page.goto(`${server.url}${path}`);
+      await h1(page).filter({ hasText: en['forbidden.title'] }).waitFor();
+    }
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('my account and session handling', () => {
+  test('My account lists my sessions, marks this one, and ends another', async (t) => {
+    const me = await makeUser(admin.client, 'two-sessions', ['analyst'], { display_name: 'Farida Analyst' });
+    const second = await apiLogin(server.url, me.login, me.password, { recoveryCode: me.recoveryCodes[0] });
+    const { page, problems } = await open(t, { cookies: [second.browserCookie()] });
+    await page.goto(`${server.url}/`);
+    await page.locator('#user-menu-button').click();
+    await page.getByRole('link', { name: en['user.account'], exact: true }).click();
+    await h1(page).filter({ hasText: en['account.title'] }).waitFor();
+    const rows = page.locator('section[aria-labelledby="sessions-heading"] tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 2);
+    assert.equal(await page.getByText(en['account.session.this'], { exact: true }).count(), 1);
+    await shootBoth(page, 'account');
+
+    await page.getByRole('button', { name: new RegExp(`^${en['account.session.end']}`) }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: en['account.session.end'], exact: true }).click();
+    await page.getByRole('status').filter({ hasText: en['account.sessions.ended'] }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('section[aria-labelledby="sessions-heading"] tbody tr').length === 1);
+    assert.equal((await me.client.call('GET', '/api/v1/auth/session')).status, 401, 'the other session ended');
+    assert.equal((await second.call('GET', '/api/v1/auth/session')).status, 200, 'this one goes on');
+    assert.deepEqual(problems, []);
+  });
+
+  test('when the session ends on the server, the next call sends the user to /login, then back', async (t) => {
+    const me = await makeUser(admin.client, 'ends-elsewhere', ['analyst'], { display_name: 'Gulnara Analyst' });
+    const { page, problems } = await open(t, { cookies: [me.client.browserCookie()] });
+    await page.goto(`${server.url}/`);
+    await h1(page).filter({ hasText: en['dashboard.welcome'] }).waitFor();
+    await me.client.expect(204, 'POST', '/api/v1/auth/logout', {});
+    await page.locator('#user-menu-button').click();
+    await page.getByRole('link', { name: en['user.account'], exact: true }).click();
+    await page.waitForURL((u) => u.pathname === '/login');
+    assert.equal(new URL(page.url()).searchParams.get('next'), '/account');
+    await page.getByRole('status').filter({ hasText: en['login.session_ended'] }).waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  test("logged in, the user's preferred language is the default; switching it saves it to the profile", async (t) => {
+    const me = await makeUser(admin.client, 'speaks-russian', ['analyst'], { display_name: 'Hasan Analyst', preferred_language: 'ru' });
+    const { page, problems } = await openPage(browser, t, { locale: 'en-US', cookies: [me.client.browserCookie()] });
+    await page.goto(`${server.url}/`);
+    await h1(page).filter({ hasText: catalogue.ru['dashboard.welcome'] }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ru');
+
+    const saved = page.waitForRequest((req) => req.url().endsWith('/api/v1/me/preferences') && req.method() === 'PUT');
+    await page.locator('#lang-select').selectOption('ky');
+    const req = await saved;
+    assert.deepEqual(req.postDataJSON(), { preferred_language: 'ky' });
+    assert.ok(req.headers()['x-csrf-token'], 'the CSRF token goes with it');
+    await (await req.response()).finished();
+    const session = await me.client.expect(200, 'GET', '/api/v1/auth/session');
+    assert.equal(session.user.preferred_language, 'ky');
+    assert.deepEqual(problems, []);
+  });
+});
