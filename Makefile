@@ -27,8 +27,10 @@ ui: web/dist/index.html
 
 run: build ui
 	@mkdir -p var
+	@[ -f var/audit.key ] || ./$(BUILD)/kadam audit keygen --out var/audit.key >/dev/null
 	./$(BUILD)/kadam demo --db $(DB)
-	./$(BUILD)/kadam serve --db $(DB) --listen $(LISTEN) --ui-dir web/dist
+	@echo "Open http://$(LISTEN)/ and log in with an account above (demo data only)."
+	KADAM_AUDIT_KEY_FILE=var/audit.key ./$(BUILD)/kadam serve --db $(DB) --listen $(LISTEN) --ui-dir web/dist
 
 test: build ui
 	scripts/run-tests

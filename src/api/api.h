@@ -28,6 +28,8 @@ void api_auth_totp_confirm(struct http_request *req, struct http_response *resp)
 void api_auth_totp(struct http_request *req, struct http_response *resp);
 void api_auth_logout(struct http_request *req, struct http_response *resp);
 void api_auth_session(struct http_request *req, struct http_response *resp);
+/* The checks on a login body, shared with its fuzz target. */
+bool auth_login_validate(const json_t *body, struct field_errors *fe);
 /* me.c */
 json_t *api_me_json(struct http_request *req, struct http_response *resp);
 void api_me_sessions(struct http_request *req, struct http_response *resp);

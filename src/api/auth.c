@@ -88,10 +88,15 @@ static bool locked(struct http_request *req, struct http_response *resp, const s
 	return true;
 }
 
+bool auth_login_validate(const json_t *body, struct field_errors *fe)
+{
+	return validate_object(body, login_rules, sizeof login_rules / sizeof login_rules[0], fe);
+}
+
 void api_auth_login(struct http_request *req, struct http_response *resp)
 {
 	struct field_errors fe = {0};
-	validate_object(req->json, login_rules, 2, &fe);
+	auth_login_validate(req->json, &fe);
 	if (field_errors_respond(&fe, resp, req))
 		return;
 	if (!ratelimit_allow(req->app->login_attempts, req->remote_addr, clock_now_ms())) {

@@ -14,7 +14,7 @@
 const struct route routes[] = {
 	{"GET", "/healthz", PUBLIC, api_healthz, ROUTE_NO_LOG, "Liveness: the process answers"},
 	{"GET", "/readyz", PUBLIC, api_readyz, ROUTE_NO_LOG, "Readiness: the database answers"},
-	{"GET", "/metrics", PUBLIC, api_metrics, ROUTE_NO_LOG, "Prometheus metrics"},
+	{"GET", "/metrics", "metrics.read", api_metrics, ROUTE_NO_LOG, "Prometheus metrics"},
 	{"GET", "/api/v1/system", PUBLIC, api_system_get, 0, "Deployment settings and versions the UI starts from"},
 	{"POST", "/api/v1/client-errors", PUBLIC, api_client_errors_post, JSON | ROUTE_NO_CSRF,
 	 "Report an error that happened in the browser UI"},

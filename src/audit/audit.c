@@ -103,7 +103,7 @@ bool audit_action_known(const char *action)
 }
 
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static bool utf8_valid(const unsigned char *s, size_t len)
+bool audit_utf8_valid(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -173,7 +173,7 @@ static enum db_status validate(const char *const text[AF_COUNT], size_t len[AF_C
 		if (len[i] > AUDIT_FIELD_MAX)
 			return audit_fail(DB_MISUSE, "audit entry: %s is longer than %d bytes",
 			                  audit_field_names[i], AUDIT_FIELD_MAX);
-		if (text[i] && !utf8_valid((const unsigned char *)text[i], len[i]))
+		if (text[i] && !audit_utf8_valid((const unsigned char *)text[i], len[i]))
 			return audit_fail(DB_MISUSE, "audit entry: %s is not valid UTF-8", audit_field_names[i]);
 	}
 	const char *action = text[AF_ACTION];

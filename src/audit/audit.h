@@ -250,7 +250,7 @@ struct audit_query {
 /*
  * Newest first. *rows_r gets a new JSON array (the caller json_decref()s it)
  * of entry objects shaped like the export lines. DB_MISUSE for a bad limit or
- * an over-long filter.
+ * a filter that is not UTF-8 or longer than AUDIT_FIELD_MAX.
  */
 enum db_status audit_search(db *conn, const struct audit_query *q, json_t **rows_r);
 

@@ -57,14 +57,19 @@ struct export {
 	const char *path;  /* the file, for messages */
 	int fd;            /* open for appending, locked */
 	struct buf out;    /* lines not yet written */
-	int64_t exported;  /* lines written or buffered */
+	int64_t pending;   /* lines in out */
+	int64_t exported;  /* lines written */
 	char *error;       /* first failure; owned */
 };
 
-/* Hands msg to the caller (or frees it); returns false, for `return set_error(...)`. */
+/*
+ * Hands msg to the caller unless a message is already there (the first
+ * failure is the one that explains) or error_r is NULL, else frees it.
+ * Returns false, for `return set_error(...)`.
+ */
 static bool set_error(char **error_r, char *msg)
 {
-	if (error_r)
+	if (error_r && !*error_r)
 		*error_r = msg;
 	else
 		free(msg);
@@ -88,9 +93,11 @@ static bool write_all(int fd, const char *data, size_t len)
 static bool export_flush(struct export *x)
 {
 	if (x->out.len > 0 && !write_all(x->fd, x->out.data, x->out.len)) {
-		x->error = xasprintf("%s: write failed: %s", x->path, strerror(errno));
+		set_error(&x->error, xasprintf("%s: write failed: %s", x->path, strerror(errno)));
 		return false;
 	}
+	x->exported += x->pending;
+	x->pending = 0;
 	buf_reset(&x->out);
 	return true;
 }
@@ -103,15 +110,15 @@ static enum db_status export_row(void *ctx, const struct audit_row *row)
 	json_decref(o);
 	if (!line || strlen(line) >= AUDIT_EXPORT_LINE_MAX) {
 		free(line);
-		x->error = xasprintf("entry %" PRId64 " cannot be exported (not UTF-8 or too long); run kadam "
-		                     "audit verify",
-		                     row->seq);
+		set_error(&x->error, xasprintf("entry %" PRId64 " cannot be exported (not UTF-8 or too long); run "
+		                               "kadam audit verify",
+		                               row->seq));
 		return DB_ERROR;
 	}
 	buf_puts(&x->out, line);
 	buf_putc(&x->out, '\n');
 	free(line);
-	x->exported++;
+	x->pending++;
 	if (x->out.len >= 1 << 16 && !export_flush(x))
 		return DB_ERROR;
 	return DB_OK;
@@ -220,8 +227,9 @@ static int open_export(const char *path, bool *created_r, char **error_r)
 }
 
 /* Positions the walk after the file's last entry, which must still be the log's. */
-static enum db_status resume_point(db *conn, struct export *x, struct audit_walk *w, char **error_r)
+static enum db_status resume_point(db *conn, struct export *x, struct audit_walk *w)
 {
+	char **error_r = &x->error;
 	int64_t seq = 0;
 	char hash_hex[AUDIT_HASH_HEX_LEN + 1];
 	audit_walk_start(w);
@@ -279,19 +287,19 @@ enum db_status audit_export(db *conn, const char *path, int64_t *exported_r, cha
 	struct audit_verify_result r = {.ok = true};
 	enum db_status status = audit_snapshot_begin(conn, &own);
 	if (status != DB_OK)
-		set_error(error_r, xstrdup(audit_errmsg()));
+		set_error(&x.error, xstrdup(audit_errmsg()));
 	else
-		status = resume_point(conn, &x, &w, error_r);
+		status = resume_point(conn, &x, &w);
 	if (status == DB_OK) {
 		status = audit_walk(conn, &w, INT64_MAX, &r, export_row, &x);
-		if (status != DB_OK && !x.error)
-			x.error = xstrdup(audit_errmsg());
+		if (status != DB_OK)
+			set_error(&x.error, xstrdup(audit_errmsg()));
 	}
 	audit_snapshot_end(conn, own);
 	/* What was read checks out and is kept, even when a later entry stops the export. */
 	bool flushed = export_flush(&x);
 	if (fsync(x.fd) != 0 && flushed) {
-		x.error = xasprintf("%s: fsync failed: %s", path, strerror(errno));
+		set_error(&x.error, xasprintf("%s: fsync failed: %s", path, strerror(errno)));
 		flushed = false;
 	}
 	if (created)
@@ -302,8 +310,8 @@ enum db_status audit_export(db *conn, const char *path, int64_t *exported_r, cha
 		status = DB_ERROR;
 	if (status == DB_OK && !r.ok) {
 		status = DB_CONSTRAINT;
-		x.error = xasprintf("stopped before entry %" PRId64 ": %s; run kadam audit verify",
-		                    r.first_bad_seq, r.message);
+		set_error(&x.error, xasprintf("stopped before entry %" PRId64 ": %s; run kadam audit verify",
+		                              r.first_bad_seq, r.message));
 	}
 	if (x.error)
 		set_error(error_r, x.error);
@@ -346,9 +354,11 @@ enum db_status audit_search(db *conn, const struct audit_query *q, json_t **rows
 	struct buf sql = {0};
 	buf_puts(&sql, "SELECT " AUDIT_ENTRY_COLUMNS " FROM audit_log WHERE 1 = 1");
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-		if (texts[i].value && strlen(texts[i].value) > AUDIT_FIELD_MAX) {
+		size_t len = texts[i].value ? strlen(texts[i].value) : 0;
+		if (len > AUDIT_FIELD_MAX || !audit_utf8_valid((const unsigned char *)texts[i].value, len)) {
 			buf_free(&sql);
-			return audit_fail(DB_MISUSE, "audit_search: a filter is longer than %d bytes", AUDIT_FIELD_MAX);
+			return audit_fail(DB_MISUSE, "audit_search: a filter is not UTF-8 or longer than %d bytes",
+			                  AUDIT_FIELD_MAX);
 		}
 		if (texts[i].value)
 			buf_puts(&sql, texts[i].condition);

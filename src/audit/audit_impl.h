@@ -69,6 +69,9 @@ void audit_hex(const unsigned char *bytes, size_t n, char *out);
 /* Exactly 2n hex digits (either case) into n bytes. */
 bool audit_unhex(const char *hex, size_t hex_len, unsigned char *bytes, size_t n);
 
+/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+bool audit_utf8_valid(const unsigned char *s, size_t len);
+
 /* Records why a call failed, for audit_errmsg(); returns status. */
 enum db_status audit_fail(enum db_status status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

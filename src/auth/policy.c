@@ -16,6 +16,7 @@ static const struct permission_info registry[] = {
 	{"roles.read", "See roles and their permissions"},
 	{"tokens.manage", "Create and revoke API tokens"},
 	{"audit.read", "Search the processing log and see its verification"},
+	{"metrics.read", "Scrape /metrics (give it to a monitoring token)"},
 	{NULL, NULL},
 };
 

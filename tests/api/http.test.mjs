@@ -4,10 +4,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { startServer } from '../lib/server.mjs';
+import { createAdmin, firstLogin } from '../lib/auth.mjs';
 
-let srv;
+let srv, metricsToken;
 before(async () => {
   srv = await startServer({ env: { KADAM_CLIENT_ERRORS_PER_MINUTE: '5', KADAM_MAX_BODY_BYTES: '4096' } });
+  const { client } = await firstLogin(srv.url, ...Object.values(createAdmin(srv.db)));
+  const r = await client.post('/api/v1/tokens', { name: 'prometheus', permissions: ['metrics.read'], expires_in_days: 1 });
+  metricsToken = r.body.secret;
 });
 after(async () => {
   const { code } = await srv.stop();
@@ -183,7 +187,8 @@ test('static UI: index, client routes, assets, traversal', async () => {
 
 test('metrics count requests by route and status', async () => {
   await fetch(`${srv.url}/api/v1/system`);
-  const text = await (await fetch(`${srv.url}/metrics`)).text();
+  assert.equal((await fetch(`${srv.url}/metrics`)).status, 401, 'metrics need a token');
+  const text = await (await fetch(`${srv.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
   assert.match(text, /kadam_http_requests_total\{route="GET \/api\/v1\/system",status="200"\} [1-9]/);
   assert.match(text, /kadam_http_requests_total\{route="POST \/api\/v1\/client-errors",status="415"\} [1-9]/);
   assert.match(text, /kadam_http_requests_total\{route="unmatched",status="404"\} [1-9]/);

@@ -16,7 +16,7 @@ const UUID = '00000000-0000-7000-8000-000000000000';
 const matrix = {
   'GET /healthz': { allow: ALL },
   'GET /readyz': { allow: ALL },
-  'GET /metrics': { allow: ALL },
+  'GET /metrics': { allow: ['administrator'] },
   'GET /api/v1/system': { allow: ALL },
   'POST /api/v1/client-errors': { allow: ALL, body: { message: 'matrix probe' } },
   'POST /api/v1/auth/login': { allow: ALL, body: { login: 'nobody', password: 'wrong password' } },

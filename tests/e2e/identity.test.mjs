@@ -288,7 +288,7 @@ describe('administration', () => {
     await page.getByLabel(en['login.login'], { exact: true }).fill('officer-one');
     await page.getByLabel(en['user.display_name'], { exact: true }).fill('Bakyt Officer');
     await page.getByRole('checkbox', { name: new RegExp(`^${en['role.probation_officer']}`) }).check();
-    await page.getByLabel(en['user.language'], { exact: true }).selectOption('ru');
+    await page.locator('#main').getByLabel(en['user.language'], { exact: true }).selectOption('ru');
     await shootBoth(page, 'users-create');
     await page.getByRole('button', { name: en['users.create'], exact: true }).click();
 

@@ -1223,6 +1223,7 @@ static void test_search(void **state)
 	json_t *none = NULL;
 	assert_int_equal(audit_search(conn, &(struct audit_query){.limit = 201}, &none), DB_MISUSE);
 	assert_int_equal(audit_search(conn, &(struct audit_query){.limit = -1}, &none), DB_MISUSE);
+	assert_int_equal(audit_search(conn, &(struct audit_query){.record_id = "\xff"}, &none), DB_MISUSE);
 	assert_null(none);
 	db_close(&conn);
 }

@@ -6,8 +6,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n';
 import { fieldErrors, problemMessage } from '../problems';
 
-function describedBy(id: string, hint?: string, error?: string): string | undefined {
-  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
+function describedBy(id: string, hint?: string, error?: string, extra?: string): string | undefined {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : '', extra ?? ''].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
 }
 
@@ -63,6 +63,10 @@ export interface TextFieldProps {
   inputRef?: Ref<HTMLInputElement>;
   class?: string;
   name?: string;
+  /** id of a <datalist> of suggestions. */
+  list?: string;
+  /** id of another element that describes the field (besides its hint and error). */
+  describedBy?: string | undefined;
 }
 
 export function TextField(p: TextFieldProps) {
@@ -86,8 +90,9 @@ export function TextField(p: TextFieldProps) {
         pattern={p.pattern}
         spellcheck={p.spellcheck}
         autocapitalize={p.autocapitalize}
+        list={p.list}
         aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy(p.id, p.hint, p.error)}
+        aria-describedby={describedBy(p.id, p.hint, p.error, p.describedBy)}
       />
     </FieldFrame>
   );

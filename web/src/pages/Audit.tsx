@@ -12,6 +12,9 @@ import { useDates, useTimeZone } from '../session';
 
 const PAGE_SIZE = 50;
 
+/** Suggestions for the record-type field (any text may be searched). */
+const RECORD_TYPES = ['account', 'agency', 'unit', 'token', 'session', 'person', 'case'];
+
 interface Search {
   actor_login: string;
   record_type: string;
@@ -139,13 +142,17 @@ function LogSearch() {
         <SelectField id="audit-outcome" label={t('audit.outcome')} value={draft.outcome} onValue={(v) => set({ outcome: v })}
           options={[{ value: '', label: t('filter.any') }, ...AUDIT_OUTCOMES.map((o) => ({ value: o, label: outcomeLabel(t, o) }))]} />
         <TextField id="audit-record-type" label={t('audit.record_type')} value={draft.record_type}
-          onValue={(v) => set({ record_type: v })} spellcheck={false} autocapitalize="none" hint={t('audit.record_type.hint')} />
+          onValue={(v) => set({ record_type: v })} spellcheck={false} autocapitalize="none" list="audit-record-types" />
+        <datalist id="audit-record-types">
+          {RECORD_TYPES.map((r) => <option key={r} value={r} />)}
+        </datalist>
         <TextField id="audit-record-id" label={t('audit.record_id')} value={draft.record_id}
           onValue={(v) => set({ record_id: v })} spellcheck={false} autocapitalize="none" />
         <TextField id="audit-from" type="datetime-local" label={t('audit.from')} value={draft.from} onValue={(v) => set({ from: v })}
-          hint={zone ? t('audit.zone_hint', { zone }) : undefined} />
+          describedBy={zone ? 'audit-zone' : undefined} />
         <TextField id="audit-to" type="datetime-local" label={t('audit.to')} value={draft.to} onValue={(v) => set({ to: v })}
-          error={rangeError ? t('audit.range_error') : undefined} />
+          error={rangeError ? t('audit.range_error') : undefined} describedBy={zone ? 'audit-zone' : undefined} />
+        {zone ? <p class="hint filters-note" id="audit-zone">{t('audit.zone_hint', { zone })}</p> : null}
         <div class="filters-buttons">
           <button type="submit" class="button">{t('action.search')}</button>
           <button type="button" class="button button-secondary" onClick={() => { setDraft(EMPTY); setRangeError(false); setSearch(EMPTY); }}>

@@ -146,7 +146,7 @@ INSERT INTO role_permission (role, permission) VALUES
 	('administrator', 'units.read'), ('administrator', 'units.manage'),
 	('administrator', 'users.read'), ('administrator', 'users.manage'),
 	('administrator', 'roles.read'), ('administrator', 'tokens.manage'),
-	('administrator', 'audit.read'),
+	('administrator', 'audit.read'), ('administrator', 'metrics.read'),
 	('unit_head', 'agencies.read'), ('unit_head', 'units.read'), ('unit_head', 'units.members.read'),
 	('unit_head', 'units.members.read.any'),
 	('probation_officer', 'agencies.read'), ('probation_officer', 'units.read'),

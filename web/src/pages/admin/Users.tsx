@@ -106,14 +106,14 @@ export function UsersPage() {
       <form
         class="filters"
         role="search"
-        aria-label={t('users.search')}
+        aria-label={t('users.find')}
         onSubmit={(e) => {
           e.preventDefault();
           setFilters(draft);
         }}
       >
         <TextField id="users-q" type="search" label={t('users.search')} value={draft.q}
-          onValue={(q) => setFilter({ q }, false)} hint={t('users.search.hint')} spellcheck={false} />
+          onValue={(q) => setFilter({ q }, false)} spellcheck={false} />
         {ref.agencies.length ? (
           <SelectField id="users-agency" label={t('user.agency')} value={draft.agency_id}
             onValue={(agency_id) => setFilter({ agency_id }, true)} options={agencyOptions} />
