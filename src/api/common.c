@@ -239,7 +239,7 @@ bool api_purpose(struct http_request *req, struct http_response *resp, bool *giv
 	if (!purpose || !policy_purpose_valid(purpose))
 		field_error(&fe, "X-Kadam-Purpose",
 		            "must be one of: supervision, administration, investigation, audit, disclosure");
-	size_t len = why ? utf8_length(why) : 0;
+	size_t len = why && utf8_valid(why) ? utf8_length(why) : 0;
 	if (len < 10 || len > 500)
 		field_error(&fe, "X-Kadam-Justification", "must have between 10 and 500 characters");
 	if (field_errors_respond(&fe, resp, req))

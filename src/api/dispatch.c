@@ -124,9 +124,18 @@ static bool check_csrf(struct http_request *req, struct http_response *resp)
 	return false;
 }
 
+/* A purpose of access, when one is stated, is checked here for every route, so a
+ * malformed one is a 422 and never reaches the processing log (which refuses it). */
+static bool check_purpose(struct http_request *req, struct http_response *resp)
+{
+	bool given = false;
+	return api_purpose(req, resp, &given);
+}
+
 void api_dispatch(struct http_request *req, struct http_response *resp)
 {
 	if (authenticate(req, resp) && authorize(req, resp) && check_csrf(req, resp) &&
+	    check_purpose(req, resp) &&
 	    (!(req->route->flags & ROUTE_JSON_BODY) || parse_json_body(req, resp)))
 		req->route->handler(req, resp);
 	api_db_release(req);

@@ -35,5 +35,7 @@ bool validate_object(const json_t *body, const struct field_rule *rules, size_t 
                      struct field_errors *fe);
 /* Characters (code points) in a UTF-8 string. */
 size_t utf8_length(const char *s);
+/* True when s is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
+bool utf8_valid(const char *s);
 
 #endif

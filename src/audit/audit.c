@@ -697,7 +697,7 @@ enum db_status audit_checkpoint(db *conn, const unsigned char secret_key[crypto_
 	char head_hex[AUDIT_HASH_HEX_LEN + 1];
 	struct audit_walk w;
 	int64_t done_seq = 0;
-	char done_hex[AUDIT_HASH_HEX_LEN + 1];
+	char done_hex[AUDIT_HASH_HEX_LEN + 1] = "";
 	bool sound = false;
 	status = head_read(conn, head_sql, &head_seq, head_hex, &sound);
 	if (status == DB_OK && !sound)

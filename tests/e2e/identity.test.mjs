@@ -350,16 +350,134 @@ describe('administration', () => {
     assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a));
     await shootBoth(page, 'audit');
 
-    // Search: this auditor's own logins.
-    await page.getByLabel(en['audit.actor'], { exact: true }).fill('auditor-one');
+    // Search: the login events only, then this auditor's own entries.
+    const rowsWhere = (col, want) => page.waitForFunction(([c, w]) => {
+      const cells = [...document.querySelectorAll(`table.table-log tbody tr td:nth-child(${c})`)];
+      return cells.length > 0 && cells.every((td) => td.textContent.includes(w));
+    }, [col, want]);
     await page.getByLabel(en['audit.action'], { exact: true }).selectOption('auth.login');
     await page.getByRole('button', { name: en['action.search'], exact: true }).click();
-    await page.waitForFunction(() => [...document.querySelectorAll('table.table-log tbody tr td:nth-child(2)')].every((td) => td.textContent === 'auditor-one'));
-    const users = await page.locator('table.table-log tbody tr td:nth-child(2)').allTextContents();
-    assert.ok(users.length >= 1);
+    await rowsWhere(3, 'auth.login');
+    await page.getByLabel(en['audit.action'], { exact: true }).selectOption('');
+    await page.getByLabel(en['audit.actor'], { exact: true }).fill('auditor-one');
+    await page.getByRole('button', { name: en['action.search'], exact: true }).click();
+    await rowsWhere(2, 'auditor-one');
 
     await page.getByRole('button', { name: en['audit.verify.again'] }).click();
     await page.locator('#verify-result').waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  test('agencies, units as a tree, API tokens and roles', async (t) => {
+    const { page, problems } = await open(t, { cookies: [admin.client.browserCookie()] });
+    await page.goto(`${server.url}/admin`);
+    await h1(page).filter({ hasText: en['section.admin'] }).waitFor();
+    const sub = page.getByRole('navigation', { name: en['admin.nav'] });
+
+    // Agencies: create, then rename.
+    await sub.getByRole('link', { name: en['admin.agencies'], exact: true }).click();
+    await h1(page).filter({ hasText: en['admin.agencies'] }).waitFor();
+    await page.getByRole('button', { name: en['agencies.new'], exact: true }).click();
+    await page.getByLabel(en['agencies.name'], { exact: true }).fill('Chui Probation');
+    await page.getByLabel(en['agencies.kind'], { exact: true }).selectOption('probation');
+    await page.getByRole('button', { name: en['agencies.create'], exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Chui Probation' }).waitFor();
+    await page.getByRole('rowheader', { name: 'Chui Probation', exact: true }).waitFor();
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Chui Probation', exact: true }) });
+    assert.ok((await row.textContent()).includes(en['kind.probation']), 'the kind is shown translated');
+    await row.getByRole('button', { name: new RegExp(`^${en['action.edit']}`) }).click();
+    const name = page.getByLabel(en['agencies.name'], { exact: true });
+    await name.waitFor();
+    assert.equal(await name.inputValue(), 'Chui Probation');
+    await name.fill('Chui Regional Probation');
+    await page.getByRole('button', { name: en['action.save'], exact: true }).click();
+    await page.getByRole('rowheader', { name: 'Chui Regional Probation', exact: true }).waitFor();
+
+    // Units: a region and a district under it; the tree nests the district.
+    await sub.getByRole('link', { name: en['admin.units'], exact: true }).click();
+    await h1(page).filter({ hasText: en['admin.units'] }).waitFor();
+    for (const [unit, parent] of [['Sokuluk Region', ''], ['Sokuluk District Office', 'Sokuluk Region']]) {
+      await page.getByRole('button', { name: en['units.new'], exact: true }).click();
+      await page.getByLabel(en['units.name'], { exact: true }).fill(unit);
+      const agencySelect = page.locator('#unit-new-agency');
+      await agencySelect.selectOption({ label: 'Chui Regional Probation' });
+      if (parent) await page.locator('#unit-new-parent').selectOption({ label: parent });
+      await page.getByRole('button', { name: en['units.create'], exact: true }).click();
+      await page.getByRole('status').filter({ hasText: unit }).waitFor();
+    }
+    const nested = page.locator('section.unit-agency ul.unit-tree ul.unit-tree .unit-name', { hasText: 'Sokuluk District Office' });
+    await nested.waitFor();
+    await shootBoth(page, 'units');
+
+    // API tokens: the secret once, then revoke.
+    await sub.getByRole('link', { name: en['admin.tokens'], exact: true }).click();
+    await h1(page).filter({ hasText: en['admin.tokens'] }).waitFor();
+    await page.getByRole('button', { name: en['tokens.new'], exact: true }).click();
+    await page.getByLabel(en['tokens.name'], { exact: true }).fill('Monitoring gateway');
+    await page.getByRole('checkbox', { name: new RegExp(en['perm.units.read']) }).check();
+    await page.getByLabel(en['tokens.days'], { exact: true }).fill('30');
+    await shootBoth(page, 'tokens-create');
+    await page.getByRole('button', { name: en['tokens.create'], exact: true }).click();
+    const secret = (await page.locator('#token-secret').textContent()).trim();
+    assert.match(secret, /^kdt_/);
+    const viaToken = await fetch(`${server.url}/api/v1/units`, { headers: { Authorization: `Bearer ${secret}` } });
+    assert.equal(viaToken.status, 200, 'the token works');
+    await page.getByRole('button', { name: en['action.done'], exact: true }).click();
+    await page.getByRole('button', { name: `${en['tokens.revoke']} Monitoring gateway` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: en['tokens.revoke'], exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Monitoring gateway' }).waitFor();
+    await page.getByText(en['tokens.revoked'], { exact: true }).waitFor();
+    const revoked = await fetch(`${server.url}/api/v1/units`, { headers: { Authorization: `Bearer ${secret}` } });
+    assert.equal(revoked.status, 401, 'the revoked token is refused');
+
+    // Roles: read-only, all ten.
+    await sub.getByRole('link', { name: en['admin.roles'], exact: true }).click();
+    await h1(page).filter({ hasText: en['admin.roles'] }).waitFor();
+    await page.getByRole('rowheader', { name: new RegExp(en['role.auditor']) }).waitFor();
+    assert.equal(await page.locator('table tbody tr').count(), 10);
+    assert.deepEqual(problems, []);
+  });
+
+  test("a unit head sees their own unit's members, and another unit's only with a purpose", async (t) => {
+    const agency = await admin.client.expect(201, 'POST', '/api/v1/agencies', { name: 'Osh Probation', kind: 'probation' });
+    const own = await admin.client.expect(201, 'POST', '/api/v1/units', { agency_id: agency.id, name: 'Osh City' });
+    const other = await admin.client.expect(201, 'POST', '/api/v1/units', { agency_id: agency.id, name: 'Kara-Suu' });
+    const head = await makeUser(admin.client, 'unit-head', ['unit_head'], { display_name: 'Iskender Head' });
+    const headUser = await admin.client.call('GET', `/api/v1/users/${head.user.id}`);
+    await admin.client.expect(200, 'PUT', `/api/v1/users/${head.user.id}`, {
+      display_name: 'Iskender Head', agency_id: agency.id, unit_id: own.id, roles: ['unit_head'], preferred_language: 'en',
+    }, { 'If-Match': headUser.headers.get('etag') });
+    await makeUser(admin.client, 'kara-suu-officer', ['probation_officer'], { display_name: 'Jyldyz Officer' }).then(async (u) => {
+      const cur = await admin.client.call('GET', `/api/v1/users/${u.user.id}`);
+      await admin.client.expect(200, 'PUT', `/api/v1/users/${u.user.id}`, {
+        display_name: 'Jyldyz Officer', agency_id: agency.id, unit_id: other.id, roles: ['probation_officer'], preferred_language: 'en',
+      }, { 'If-Match': cur.headers.get('etag') });
+    });
+    const session = await apiLogin(server.url, head.login, head.password, { recoveryCode: head.recoveryCodes[0] });
+    const { page, problems } = await open(t, { cookies: [session.browserCookie()] });
+    await page.goto(`${server.url}/admin/units`);
+    // A unit head has agencies.read, so the administration section is open to them (read-only).
+    await h1(page).filter({ hasText: en['admin.units'] }).waitFor();
+    assert.equal(await page.getByRole('button', { name: en['units.new'], exact: true }).count(), 0, 'no creating without units.manage');
+
+    await page.getByRole('button', { name: `${en['units.members']}: Osh City` }).click();
+    await page.getByRole('heading', { name: en['units.members_of'].replace('{name}', 'Osh City') }).waitFor();
+    await page.getByRole('rowheader', { name: 'Iskender Head' }).waitFor();
+
+    await page.getByRole('button', { name: `${en['units.members']}: Kara-Suu` }).click();
+    await page.getByLabel(en['units.justification'], { exact: true }).waitFor();
+    await page.getByLabel(en['units.purpose'], { exact: true }).selectOption('supervision');
+    await page.getByLabel(en['units.justification'], { exact: true }).fill('short');
+    await page.getByRole('button', { name: en['units.members.show'], exact: true }).click();
+    await page.locator('#members-justification-error').waitFor();
+    await page.getByLabel(en['units.justification'], { exact: true }).fill('Covering the Kara-Suu caseload during leave');
+    await page.getByRole('button', { name: en['units.members.show'], exact: true }).click();
+    await page.getByRole('rowheader', { name: 'Jyldyz Officer' }).waitFor();
+    await shootBoth(page, 'units-members');
+
+    const log = await admin.client.expect(200, 'GET', `/api/v1/audit?record_id=${other.id}`);
+    assert.ok(log.items.some((e) => e.purpose === 'supervision' && e.justification === 'Covering the Kara-Suu caseload during leave'),
+      `the purpose is logged: ${JSON.stringify(log.items.map((e) => [e.action, e.purpose, e.justification]))}`);
     assert.deepEqual(problems, []);
   });
 

@@ -80,6 +80,18 @@ static void validation_names_every_bad_field(void **state)
 	json_decref(l);
 }
 
+static void utf8_validity(void **state)
+{
+	assert_true(utf8_valid("Бердибаев ңөү ok"));
+	assert_true(utf8_valid("\xF0\x9F\x98\x80"));
+	assert_false(utf8_valid("\xC0\xAF"));         /* overlong '/' */
+	assert_false(utf8_valid("\xED\xA0\x80"));     /* a surrogate */
+	assert_false(utf8_valid("\xF4\x90\x80\x80")); /* past U+10FFFF */
+	assert_false(utf8_valid("\xE2\x82"));          /* cut short */
+	assert_false(utf8_valid("\xFF"));
+	assert_int_equal(utf8_length("Бердибаев"), 9);
+}
+
 static void rate_limit_counts_per_key_and_window(void **state)
 {
 	struct ratelimit *rl = ratelimit_new(2, 60000);
@@ -122,6 +134,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(problem_has_rfc9457_fields),
 		cmocka_unit_test(validation_names_every_bad_field),
+		cmocka_unit_test(utf8_validity),
 		cmocka_unit_test(rate_limit_counts_per_key_and_window),
 		cmocka_unit_test(policy_denies_by_default),
 		cmocka_unit_test(content_types_by_extension),

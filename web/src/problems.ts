@@ -56,9 +56,13 @@ export function fieldErrors(error: unknown, t: T): Record<string, string> {
 export function fieldMessage(t: T, message: string): string {
   const m = message.trim();
   let match = /^must (?:have|be) at least (\d+) characters?(?: long)?\.?$/i.exec(m);
-  if (match) return t('field.too_short', { n: match[1] ?? '' });
+  if (match) return match[1] === '1' ? t('field.required') : t('field.too_short', { n: match[1] ?? '' });
   match = /^must (?:have|be) at most (\d+) characters?(?: long)?\.?$/i.exec(m);
   if (match) return t('field.too_long', { n: match[1] ?? '' });
+  match = /^must be between (\d+) and (\d+)\.?$/i.exec(m);
+  if (match) return t('field.between', { min: match[1] ?? '', max: match[2] ?? '' });
+  match = /^must be one of:? (.+?)\.?$/i.exec(m);
+  if (match) return t('field.one_of', { values: match[1] ?? '' });
   if (/^is too common\.?$/i.test(m)) return t('field.too_common');
   if (/^must not be your login or name\.?$/i.test(m)) return t('field.personal');
   if (/^is not the current code\.?$/i.test(m)) return t('field.wrong_code');

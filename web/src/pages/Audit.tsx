@@ -13,7 +13,7 @@ import { useDates, useTimeZone } from '../session';
 const PAGE_SIZE = 50;
 
 /** Suggestions for the record-type field (any text may be searched). */
-const RECORD_TYPES = ['account', 'agency', 'unit', 'token', 'session', 'person', 'case'];
+const RECORD_TYPES = ['account', 'agency', 'unit', 'api_token', 'session', 'processing_log', 'route'];
 
 interface Search {
   actor_login: string;
@@ -76,7 +76,6 @@ function VerificationPanel() {
               <div class="fact"><dt>{t('audit.verify.entries')}</dt><dd>{data.entries}</dd></div>
               <div class="fact"><dt>{t('audit.verify.checkpoints')}</dt><dd>{data.checkpoints}</dd></div>
               <div class="fact"><dt>{t('audit.verify.checked_at')}</dt><dd>{dates.short(data.checked_at, true)}</dd></div>
-              {data.ok && data.message ? <div class="fact"><dt>{t('audit.verify.message')}</dt><dd>{data.message}</dd></div> : null}
             </dl>
           </>
         )}
