@@ -59,6 +59,13 @@ void api_roles_list(struct http_request *req, struct http_response *resp);
 void api_tokens_list(struct http_request *req, struct http_response *resp);
 void api_token_create(struct http_request *req, struct http_response *resp);
 void api_token_revoke(struct http_request *req, struct http_response *resp);
+/* grants.c */
+void api_grants_list(struct http_request *req, struct http_response *resp);
+void api_grant_create(struct http_request *req, struct http_response *resp);
+void api_grant_revoke(struct http_request *req, struct http_response *resp);
+void api_break_glass(struct http_request *req, struct http_response *resp);
+void api_me_notifications(struct http_request *req, struct http_response *resp);
+void api_me_notification_read(struct http_request *req, struct http_response *resp);
 /* audit_api.c */
 void api_audit_search(struct http_request *req, struct http_response *resp);
 void api_audit_verification(struct http_request *req, struct http_response *resp);
@@ -91,6 +98,10 @@ void api_internal_error(struct http_request *req, struct http_response *resp, co
  */
 bool api_audit(struct http_request *req, const char *action, const char *record_type,
                const char *record_id, const char *outcome, const char *detail);
+/* The same with a purpose and justification from the request body rather than its headers. */
+bool api_audit_why(struct http_request *req, const char *action, const char *record_type,
+                   const char *record_id, const char *outcome, const char *detail, const char *purpose,
+                   const char *justification);
 /* Logs a refused request in a transaction of its own; record_type NULL names the route. */
 void api_audit_denied(struct http_request *req, const char *record_type, const char *record_id,
                       const char *detail);

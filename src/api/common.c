@@ -84,6 +84,13 @@ static const char *nonempty(const char *s)
 bool api_audit(struct http_request *req, const char *action, const char *record_type,
                const char *record_id, const char *outcome, const char *detail)
 {
+	return api_audit_why(req, action, record_type, record_id, outcome, detail, NULL, NULL);
+}
+
+bool api_audit_why(struct http_request *req, const char *action, const char *record_type,
+                   const char *record_id, const char *outcome, const char *detail, const char *purpose,
+                   const char *justification)
+{
 	const struct principal *p = &req->principal;
 	bool person = p->kind != PRINCIPAL_ANONYMOUS;
 	struct audit_entry e = {
@@ -93,8 +100,8 @@ bool api_audit(struct http_request *req, const char *action, const char *record_
 		.action = action,
 		.record_type = record_type,
 		.record_id = record_id,
-		.purpose = http_request_header(req, "X-Kadam-Purpose"),
-		.justification = http_request_header(req, "X-Kadam-Justification"),
+		.purpose = purpose ? purpose : http_request_header(req, "X-Kadam-Purpose"),
+		.justification = justification ? justification : http_request_header(req, "X-Kadam-Justification"),
 		.request_id = req->request_id,
 		.remote_addr = req->remote_addr,
 		.outcome = outcome,

@@ -30,6 +30,9 @@ const struct route routes[] = {
 	{"GET", "/api/v1/me/sessions", ANYONE, api_me_sessions, 0, "One's own live sessions"},
 	{"DELETE", "/api/v1/me/sessions/{id}", ANYONE, api_me_session_end, 0, "End one of one's sessions"},
 	{"PUT", "/api/v1/me/preferences", ANYONE, api_me_preferences, JSON, "Set one's preferred language"},
+	{"GET", "/api/v1/me/notifications", ANYONE, api_me_notifications, 0, "One's notifications"},
+	{"POST", "/api/v1/me/notifications/{id}/read", ANYONE, api_me_notification_read, 0,
+	 "Mark a notification read"},
 
 	{"GET", "/api/v1/agencies", "agencies.read", api_agencies_list, 0, "List agencies"},
 	{"POST", "/api/v1/agencies", "agencies.manage", api_agency_create, JSON, "Create an agency"},
@@ -51,6 +54,13 @@ const struct route routes[] = {
 	 "Give an account a new one-time password"},
 	{"POST", "/api/v1/users/{id}/reset-totp", "users.manage", api_user_reset_totp, 0, "Clear an account's TOTP"},
 	{"GET", "/api/v1/roles", "roles.read", api_roles_list, 0, "Roles and their permissions"},
+
+	{"GET", "/api/v1/access-grants", "grants.manage", api_grants_list, 0, "Grants on units within one's own"},
+	{"POST", "/api/v1/access-grants", "grants.manage", api_grant_create, JSON,
+	 "Share a unit's records with an account for a time"},
+	{"DELETE", "/api/v1/access-grants/{id}", "grants.manage", api_grant_revoke, 0, "Revoke a grant"},
+	{"POST", "/api/v1/break-glass", "break_glass", api_break_glass, JSON,
+	 "Emergency access to another unit, with a reason (S17)"},
 
 	{"GET", "/api/v1/tokens", "tokens.manage", api_tokens_list, 0, "List API tokens"},
 	{"POST", "/api/v1/tokens", "tokens.manage", api_token_create, JSON, "Create an API token"},

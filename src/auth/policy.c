@@ -17,6 +17,8 @@ static const struct permission_info registry[] = {
 	{"tokens.manage", "Create and revoke API tokens"},
 	{"audit.read", "Search the processing log and see its verification"},
 	{"metrics.read", "Scrape /metrics (give it to a monitoring token)"},
+	{"grants.manage", "Share a unit's records with an account for a time"},
+	{"break_glass", "Take emergency access to another unit, with a reason (S17)"},
 	{NULL, NULL},
 };
 
@@ -24,7 +26,7 @@ static const char *const pseudo[] = {PERMISSION_PUBLIC, PERMISSION_LOGIN_PENDING
                                      PERMISSION_AUTHENTICATED, NULL};
 
 const char *const policy_purposes[] = {"supervision", "administration", "investigation", "audit",
-                                       "disclosure", NULL};
+                                       "disclosure", "emergency", NULL};
 
 const struct permission_info *policy_permissions(void)
 {

@@ -222,6 +222,56 @@ test('reaching another unit needs a permission, then a purpose and justification
   assert.ok(rows.some((row) => row.includes('|investigation|Case transfer from Region A, ticket 42|')), rows.join('\n'));
 });
 
+test('a unit head shares a unit for a time; revoking ends it', async () => {
+  const head = officers.head.client; // head of Region B
+  let r = await officers.a.client.get(`/api/v1/units/${unitB}/members`);
+  assert.equal(r.status, 403);
+  r = await head.post('/api/v1/access-grants', {
+    account_id: officers.a.id, unit_id: unitA, purpose: 'supervision', justification: 'not my unit', expires_in_hours: 2,
+  });
+  assert.equal(r.status, 403, 'only units within one\'s own can be shared');
+  r = await head.post('/api/v1/access-grants', {
+    account_id: officers.a.id, unit_id: unitB, purpose: 'supervision', justification: 'covering for officer.b this week', expires_in_hours: 2,
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.kind, 'share');
+  const grant = r.body.id;
+  r = await officers.a.client.get(`/api/v1/units/${unitB}/members`);
+  assert.equal(r.status, 200, 'the grant opens the unit');
+  // an expired grant opens nothing
+  sql(srv.db, `UPDATE access_grant SET expires_at = created_at WHERE id = '${grant}'`);
+  assert.equal((await officers.a.client.get(`/api/v1/units/${unitB}/members`)).status, 403);
+  sql(srv.db, `UPDATE access_grant SET expires_at = created_at + 3600000 WHERE id = '${grant}'`);
+  assert.equal((await head.delete(`/api/v1/access-grants/${grant}`)).status, 204);
+  assert.equal((await officers.a.client.get(`/api/v1/units/${unitB}/members`)).status, 403, 'revoked');
+  assert.ok(auditRows(`action = 'grant.create' AND record_id = '${grant}'`).length === 1);
+  assert.ok(auditRows(`action = 'grant.revoke' AND record_id = '${grant}'`).length === 1);
+});
+
+test('break-glass needs a reason, is time-limited, and tells the unit head (S17)', async () => {
+  const a = officers.a.client;
+  let r = await a.post('/api/v1/break-glass', { unit_id: unitB, justification: 'urgent', minutes: 600 });
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.body.errors.map((e) => e.field).sort(), ['justification', 'minutes']);
+  r = await a.post('/api/v1/break-glass', { unit_id: unitA, justification: 'my own unit, which needs no glass', minutes: 30 });
+  assert.equal(r.status, 409);
+  r = await a.post('/api/v1/break-glass', { unit_id: unitB, justification: 'Person at risk tonight, officer.b unreachable', minutes: 30 });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.kind, 'break_glass');
+  assert.equal(r.body.notified, 1);
+  assert.equal(Date.parse(r.body.expires_at) - Date.parse(r.body.created_at), 30 * 60 * 1000);
+  assert.equal((await a.get(`/api/v1/units/${unitB}/members`)).status, 200);
+  const n = await officers.head.client.get('/api/v1/me/notifications');
+  assert.equal(n.body.unread, 1);
+  assert.match(n.body.items[0].subject, /officer\.a/);
+  assert.equal((await officers.head.client.post(`/api/v1/me/notifications/${n.body.items[0].id}/read`)).status, 204);
+  assert.equal((await officers.head.client.get('/api/v1/me/notifications')).body.unread, 0);
+  const rows = auditRows(`action = 'access.break_glass' AND record_id = '${unitB}'`);
+  assert.equal(rows.length, 1);
+  assert.match(rows[0], /Person at risk tonight/);
+  sql(srv.db, `UPDATE access_grant SET revoked_at = created_at WHERE kind = 'break_glass'`);
+});
+
 test('lockout after five failures, for every password', async () => {
   const c = new Client(srv.url);
   for (let i = 0; i < 5; i++) {

@@ -51,15 +51,18 @@ async function shoot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
-/** Screenshots at laptop and tablet size, and the contrast check at both. */
+/** Whether the page is wider than the window (a table must scroll inside its own box). */
+const overflows = (page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+
+/** Screenshots at laptop and tablet size; at both, the contrast check and no sideways scrolling. */
 async function shootBoth(page, name) {
   const before = page.viewportSize();
-  await page.setViewportSize(LAPTOP);
-  assert.deepEqual(await lowContrast(page), [], `${name}: text contrast below 4.5:1 (laptop)`);
-  await shoot(page, `${name}-laptop`);
-  await page.setViewportSize(TABLET);
-  assert.deepEqual(await lowContrast(page), [], `${name}: text contrast below 4.5:1 (tablet)`);
-  await shoot(page, `${name}-tablet`);
+  for (const [size, viewport] of [['laptop', LAPTOP], ['tablet', TABLET]]) {
+    await page.setViewportSize(viewport);
+    assert.deepEqual(await lowContrast(page), [], `${name}: text contrast below 4.5:1 (${size})`);
+    assert.equal(await overflows(page), false, `${name}: the page scrolls sideways (${size})`);
+    await shoot(page, `${name}-${size}`);
+  }
   await page.setViewportSize(before);
 }
 
@@ -252,6 +255,23 @@ describe('login errors', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('too many attempts from this computer (429) is said plainly', async (t) => {
+    const { page, problems } = await open(t, { storedLang: 'ky' });
+    await page.route('**/api/v1/auth/login', (route) => route.fulfill({
+      status: 429, contentType: 'application/problem+json', headers: { 'Retry-After': '42' },
+      body: JSON.stringify({ type: 'urn:kadam:problem:rate-limited', title: 'Too many requests', status: 429 }),
+    }));
+    await page.goto(`${server.url}/login`);
+    const ky = catalogue.ky;
+    await page.getByLabel(ky['login.login'], { exact: true }).fill('root-admin');
+    await page.getByLabel(ky['login.password'], { exact: true }).fill('whatever it is');
+    await page.getByRole('button', { name: ky['login.submit'], exact: true }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.equal((await alert.textContent()).trim(), ky['login.error.rate_limited_wait'].replace('{seconds}', '42'));
+    assert.deepEqual(problems, []);
+  });
+
   test('a locked account shows until when, in the deployment time zone', async (t) => {
     const victim = await makeUser(admin.client, 'locked-user', ['probation_officer']);
     const anon = new Client(server.url);
@@ -332,6 +352,8 @@ describe('administration', () => {
 
   test('the processing log shows the login events and an intact chain', async (t) => {
     const auditor = await makeUser(admin.client, 'auditor-one', ['auditor'], { display_name: 'Dinara Auditor' });
+    // Every look at the log is itself logged: enough of them make a second page.
+    for (let i = 0; i < 55; i++) await auditor.client.expect(200, 'GET', '/api/v1/audit/verification');
     const { page, problems } = await open(t, { cookies: [auditor.client.browserCookie()] });
     await page.goto(`${server.url}/`);
     await h1(page).waitFor();
@@ -343,14 +365,21 @@ describe('administration', () => {
     assert.equal(await page.locator('.verify').evaluate((el) => el.classList.contains('verify-ok')), true);
 
     await page.locator('table.table-log tbody tr').first().waitFor();
-    const actions = await page.locator('table.table-log tbody tr td:nth-child(3) code').allTextContents();
-    assert.ok(actions.includes('auth.login'), `login events listed: ${actions.join(', ')}`);
     // Newest first.
     const seqs = (await page.locator('table.table-log tbody tr td:first-child .cell-sub').allTextContents()).map((s) => Number(s.replace('#', '')));
     assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a));
+    assert.equal(seqs.length, 50, 'a page of 50');
     await shootBoth(page, 'audit');
 
-    // Search: the login events only, then this auditor's own entries.
+    // "Load more" appends the next page (older entries), still newest first.
+    await page.getByRole('button', { name: en['audit.more'], exact: true }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.table-log tbody tr').length > 50);
+    const all = (await page.locator('table.table-log tbody tr td:first-child .cell-sub').allTextContents()).map((s) => Number(s.replace('#', '')));
+    assert.deepEqual(all.slice(0, 50), seqs);
+    assert.deepEqual(all, [...all].sort((a, b) => b - a));
+    assert.equal(new Set(all).size, all.length, 'no entry twice');
+
+    // Search: the login events (there are some, and only they are listed), then this auditor's own entries.
     const rowsWhere = (col, want) => page.waitForFunction(([c, w]) => {
       const cells = [...document.querySelectorAll(`table.table-log tbody tr td:nth-child(${c})`)];
       return cells.length > 0 && cells.every((td) => td.textContent.includes(w));
@@ -478,6 +507,62 @@ describe('administration', () => {
     const log = await admin.client.expect(200, 'GET', `/api/v1/audit?record_id=${other.id}`);
     assert.ok(log.items.some((e) => e.purpose === 'supervision' && e.justification === 'Covering the Kara-Suu caseload during leave'),
       `the purpose is logged: ${JSON.stringify(log.items.map((e) => [e.action, e.purpose, e.justification]))}`);
+    assert.deepEqual(problems, []);
+  });
+
+  test('a broken chain is shown in red with the message and the first bad entry', async (t) => {
+    const { page, problems } = await open(t, { cookies: [admin.client.browserCookie()] });
+    // The real chain is intact; the answer for a damaged one is played to the page.
+    await page.route('**/api/v1/audit/verification', (route) => route.fulfill({
+      status: 200, contentType: 'application/json',
+      body: JSON.stringify({ ok: false, entries: 120, checkpoints: 2, first_bad_seq: 77,
+        message: 'entry 77: hash does not match', checked_at: new Date().toISOString() }),
+    }));
+    await page.goto(`${server.url}/audit`);
+    await page.locator('#verify-result').waitFor();
+    assert.equal((await page.locator('#verify-result').textContent()).trim(), en['audit.verify.bad']);
+    assert.equal(await page.locator('.verify').evaluate((el) => el.classList.contains('verify-bad')), true);
+    const panel = await page.locator('.verify').textContent();
+    assert.ok(panel.includes('entry 77: hash does not match'));
+    assert.ok(panel.includes(en['audit.verify.first_bad'].replace('{seq}', '77')));
+    assert.ok(panel.includes('120'));
+    const colour = await page.locator('#verify-result').evaluate((el) => getComputedStyle(el).color);
+    assert.equal(colour, 'rgb(180, 35, 24)', 'red');
+    await shootBoth(page, 'audit-broken');
+    assert.deepEqual(problems, []);
+  });
+
+  test('saving a user someone else changed meanwhile says so, and Reload shows their change', async (t) => {
+    const target = await admin.client.expect(201, 'POST', '/api/v1/users', {
+      login: 'edited-twice', display_name: 'Kanat Original', agency_id: (await admin.client.expect(200, 'GET', '/api/v1/auth/session')).user.agency.id,
+      roles: ['analyst'], preferred_language: 'ky',
+    });
+    const { page, problems } = await open(t, { cookies: [admin.client.browserCookie()] });
+    await page.goto(`${server.url}/admin/users`);
+    await page.getByRole('button', { name: `${en['users.manage']} Kanat Original` }).click();
+    const name = page.locator('#e-name');
+    await name.waitFor();
+    assert.equal(await name.inputValue(), 'Kanat Original');
+
+    // Another administrator saves first.
+    const fresh = await admin.client.call('GET', `/api/v1/users/${target.user.id}`);
+    await admin.client.expect(200, 'PUT', `/api/v1/users/${target.user.id}`, {
+      display_name: 'Kanat Renamed Elsewhere', agency_id: fresh.body.agency_id, unit_id: null, roles: ['analyst'], preferred_language: 'ky',
+    }, { 'If-Match': fresh.headers.get('etag') });
+
+    await name.fill('Kanat Mine');
+    await page.getByRole('button', { name: en['action.save'], exact: true }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.ok((await alert.textContent()).includes(en['error.stale']), await alert.textContent());
+    await shoot(page, 'users-stale');
+    await alert.getByRole('button', { name: en['action.reload'], exact: true }).click();
+    await page.waitForFunction(() => document.getElementById('e-name')?.value === 'Kanat Renamed Elsewhere');
+    await name.fill('Kanat Mine');
+    await page.getByRole('button', { name: en['action.save'], exact: true }).click();
+    await page.getByRole('status').filter({ hasText: en['users.saved'] }).waitFor();
+    const saved = await admin.client.expect(200, 'GET', `/api/v1/users/${target.user.id}`);
+    assert.equal(saved.display_name, 'Kanat Mine');
     assert.deepEqual(problems, []);
   });
 

@@ -157,6 +157,9 @@ describe('language', () => {
       assert.equal(await page.getByRole('button', { name: c['login.submit'], exact: true }).count(), 1);
       assert.equal(await page.evaluate(() => localStorage.getItem('kadam.lang')), lang);
       assert.deepEqual(await lowContrast(page), [], 'text contrast below 4.5:1');
+      await page.screenshot({ path: join(shots, `${lang}-laptop-login.png`), fullPage: true });
+      await page.setViewportSize(TABLET);
+      await page.screenshot({ path: join(shots, `${lang}-tablet-login.png`), fullPage: true });
       assert.deepEqual(problems, []);
     });
   }

@@ -56,11 +56,13 @@ export function formatShort(iso: string | null | undefined, timeZone: string, la
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const locale = LOCALES[lang];
+  // Numbers only, so Kyrgyz uses the form it shares with Russian (29.11.2026, 11:38) whatever
+  // locale data the browser has (some give Kyrgyz a year-first pattern).
+  const locale = lang === 'en' ? LOCALES.en : 'ru-RU';
   const options: Intl.DateTimeFormatOptions = seconds ? { ...SHORT, second: '2-digit' } : { ...SHORT };
   if (timeZone) options.timeZone = timeZone;
   try {
-    return new Intl.DateTimeFormat(supported(locale) ? locale : 'ru-RU', options).format(date);
+    return new Intl.DateTimeFormat(locale, options).format(date);
   } catch {
     return date.toISOString();
   }

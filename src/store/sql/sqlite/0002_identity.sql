@@ -115,9 +115,12 @@ CREATE TABLE api_token_permission (
 ) STRICT;
 
 -- Explicit sharing: an account may read records of a unit outside its own
--- for a stated purpose until expires_at.
+-- until expires_at. kind 'share' is granted by a unit head of that unit;
+-- 'break_glass' is taken by the account itself in an emergency (S17), with a
+-- written reason, for at most four hours, and notifies the unit's heads.
 CREATE TABLE access_grant (
 	id TEXT NOT NULL PRIMARY KEY,
+	kind TEXT NOT NULL CHECK (kind IN ('share', 'break_glass')),
 	account_id TEXT NOT NULL REFERENCES account (id) ON DELETE CASCADE,
 	unit_id TEXT NOT NULL REFERENCES unit (id),
 	purpose TEXT NOT NULL,
@@ -128,6 +131,20 @@ CREATE TABLE access_grant (
 	revoked_at INTEGER
 ) STRICT;
 CREATE INDEX access_grant_account ON access_grant (account_id);
+
+-- Messages to one account from the system (e.g. "someone broke the glass on
+-- your unit"). They name records, never their content.
+CREATE TABLE notification (
+	id TEXT NOT NULL PRIMARY KEY,
+	account_id TEXT NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+	kind TEXT NOT NULL,
+	subject TEXT NOT NULL,
+	record_type TEXT,
+	record_id TEXT,
+	created_at INTEGER NOT NULL,
+	read_at INTEGER
+) STRICT;
+CREATE INDEX notification_account ON notification (account_id, read_at);
 
 INSERT INTO role (name, description) VALUES
 	('administrator', 'Agencies, units, accounts, roles and tokens; not case content'),
@@ -148,9 +165,9 @@ INSERT INTO role_permission (role, permission) VALUES
 	('administrator', 'roles.read'), ('administrator', 'tokens.manage'),
 	('administrator', 'audit.read'), ('administrator', 'metrics.read'),
 	('unit_head', 'agencies.read'), ('unit_head', 'units.read'), ('unit_head', 'units.members.read'),
-	('unit_head', 'units.members.read.any'),
+	('unit_head', 'units.members.read.any'), ('unit_head', 'grants.manage'), ('unit_head', 'break_glass'),
 	('probation_officer', 'agencies.read'), ('probation_officer', 'units.read'),
-	('probation_officer', 'units.members.read'),
+	('probation_officer', 'units.members.read'), ('probation_officer', 'break_glass'),
 	('prison_case_worker', 'agencies.read'), ('prison_case_worker', 'units.read'),
 	('prison_case_worker', 'units.members.read'),
 	('competent_authority', 'agencies.read'), ('competent_authority', 'units.read'),

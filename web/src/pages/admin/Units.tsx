@@ -120,13 +120,15 @@ function UnitList({ units, nodes, label, manage, members, selected, onEdit, onMe
               {children.length ? <span class="unit-count">{t('units.children', { n: children.length })}</span> : null}
               <span class="unit-actions">
                 {members ? (
-                  <button type="button" id={`unit-members-${u.id}`} class="button button-secondary button-small" onClick={() => onMembers(u)}>
-                    {t('units.members')}<span class="visually-hidden">: {u.name}</span>
+                  <button type="button" id={`unit-members-${u.id}`} class="button button-secondary button-small" onClick={() => onMembers(u)}
+                    aria-label={`${t('units.members')}: ${u.name}`}>
+                    {t('units.members')}
                   </button>
                 ) : null}
                 {manage ? (
-                  <button type="button" id={`unit-edit-${u.id}`} class="button button-secondary button-small" onClick={() => onEdit(u)}>
-                    {t('action.edit')}<span class="visually-hidden">: {u.name}</span>
+                  <button type="button" id={`unit-edit-${u.id}`} class="button button-secondary button-small" onClick={() => onEdit(u)}
+                    aria-label={`${t('action.edit')}: ${u.name}`}>
+                    {t('action.edit')}
                   </button>
                 ) : null}
               </span>

@@ -367,7 +367,7 @@ function UserEditor({ id, reference, manage, onClose, onChanged }: UserEditorPro
                     onChanged();
                   }}
                 />
-                <h3>{t('users.actions')}</h3>
+                <h3 class="section-divider">{t('users.actions')}</h3>
                 <div class="button-row">
                   {data.status === 'active' ? (
                     <button type="button" class="button button-danger" onClick={() => setPending('disable')}>{t('users.disable')}</button>
