@@ -207,3 +207,34 @@ test('connections per address are limited', async () => {
   assert.ok(ok);
   assert.equal((await srv.stop()).code, 0);
 });
+
+test('serve signs a processing-log checkpoint with the key from audit_key_file, at the latest on shutdown', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kadam-key-'));
+  const key = join(dir, 'audit.key');
+  const gen = runKadam(['audit', 'keygen', '--out', key]);
+  assert.equal(gen.status, 0, gen.stderr);
+  const publicKey = gen.stdout.match(/[0-9a-f]{64}/)[0];
+  writeFileSync(join(dir, 'public.key'), `${publicKey}\n`);
+  const db = freshDatabase();
+  try {
+    const admin = runKadam(['admin', 'create', '--db', db.url, '--login', 'keyholder']);
+    assert.equal(admin.status, 0, admin.stderr);
+    const srv = await startServer({ db: db.url, env: { KADAM_AUDIT_KEY_FILE: key } });
+    const r = await fetch(`${srv.url}/api/v1/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'keyholder', password: 'not the password at all' }),
+    });
+    assert.equal(r.status, 401);
+    assert.equal((await srv.stop()).code, 0);
+    assert.match(srv.logs(), /checkpoint signed at entry \d+/);
+    assert.ok(Number(sql(db.url, 'SELECT COUNT(*) FROM audit_checkpoint')) >= 1);
+    const v = runKadam(['audit', 'verify', '--db', db.url, '--public-key', join(dir, 'public.key')]);
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /intact: \d+ entries, [1-9]\d* checkpoint/);
+    const missing = runKadam(['serve', '--db', db.url, '--listen', '127.0.0.1:0'], { env: { ...process.env, KADAM_AUDIT_KEY_FILE: join(dir, 'nope.key') } });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /audit_key_file/);
+  } finally {
+    db.drop();
+  }
+});
