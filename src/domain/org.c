@@ -6,40 +6,26 @@
 const char *const org_agency_kinds[] = {"probation", "prison", "court", "police", "partner",
                                         "monitoring_centre", "administration", NULL};
 
-static enum db_status bind_all(db_stmt *st, const char *const *texts, int n)
-{
-	enum db_status rc = DB_OK;
-	for (int i = 0; rc == DB_OK && i < n; i++)
-		rc = db_bind_text(st, i + 1, texts[i], SIZE_MAX);
-	return rc;
-}
-
 enum db_status org_agency_query(db *conn, const char *id, db_stmt **st_r)
 {
-	enum db_status rc = db_prepare(conn,
+	return db_query(conn, st_r,
 		"SELECT id, name, kind, created_at, updated_at, version FROM agency"
-		" WHERE (CAST(? AS TEXT) IS NULL OR id = ?) ORDER BY name", st_r);
-	const char *binds[] = {id, id};
-	return rc == DB_OK ? bind_all(*st_r, binds, 2) : rc;
+		" WHERE (CAST(? AS TEXT) IS NULL OR id = ?) ORDER BY name", "tt", id, id);
 }
 
 enum db_status org_unit_query(db *conn, const char *id, const char *agency, db_stmt **st_r)
 {
-	enum db_status rc = db_prepare(conn,
+	return db_query(conn, st_r,
 		"SELECT id, agency_id, parent_id, name, created_at, updated_at, version FROM unit"
 		" WHERE (CAST(? AS TEXT) IS NULL OR id = ?) AND (CAST(? AS TEXT) IS NULL OR agency_id = ?)"
-		" ORDER BY agency_id, name", st_r);
-	const char *binds[] = {id, id, agency, agency};
-	return rc == DB_OK ? bind_all(*st_r, binds, 4) : rc;
+		" ORDER BY agency_id, name", "tttt", id, id, agency, agency);
 }
 
 enum db_status org_unit_members_query(db *conn, const char *unit_id, db_stmt **st_r)
 {
-	enum db_status rc = db_prepare(conn,
-		"SELECT a.id, a.login, a.display_name, a.status"
-		" FROM account a WHERE a.unit_id = ? ORDER BY a.display_name", st_r);
-	const char *binds[] = {unit_id};
-	return rc == DB_OK ? bind_all(*st_r, binds, 1) : rc;
+	return db_query(conn, st_r,
+		"SELECT id, login, display_name, status FROM account WHERE unit_id = ? ORDER BY display_name",
+		"t", unit_id);
 }
 
 static enum org_result result_of(enum db_status rc)
@@ -51,37 +37,22 @@ enum org_result org_agency_create(db *conn, const char *name, const char *kind, 
                                   char id_r[UUID_STR_LEN])
 {
 	uuid_v7(id_r);
-	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn,
-		"INSERT INTO agency (id, name, kind, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 1)", &st);
-	const char *binds[] = {id_r, name, kind};
-	if (rc == DB_OK)
-		rc = bind_all(st, binds, 3);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 4, now_ms);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 5, now_ms);
-	if (rc == DB_OK)
-		rc = db_step(st);
-	db_finalize(&st);
-	return result_of(rc);
+	return result_of(db_run(conn, NULL,
+		"INSERT INTO agency (id, name, kind, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 1)",
+		"tttii", id_r, name, kind, now_ms, now_ms));
 }
 
-/* Runs an UPDATE guarded by "AND version = ?"; tells apart missing, stale and done. */
-static enum org_result guarded_update(db *conn, db_stmt *st, const char *table, const char *id)
+/* After an UPDATE guarded by "AND version = ?" changed `changed` rows: tells apart
+ * done, missing and stale. */
+static enum org_result guarded(db *conn, enum db_status rc, int64_t changed, const char *count_sql,
+                               const char *id)
 {
-	enum db_status rc = db_step(st);
-	int64_t changed = rc == DB_DONE ? db_changes(st) : 0;
-	db_finalize(&st);
-	if (rc != DB_DONE)
+	if (rc != DB_OK)
 		return result_of(rc);
 	if (changed == 1)
 		return ORG_OK;
-	char *sql = strcmp(table, "agency") == 0 ? "SELECT COUNT(*) FROM agency WHERE id = ?"
-	                                         : "SELECT COUNT(*) FROM unit WHERE id = ?";
-	rc = db_prepare(conn, sql, &st);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 1, id, SIZE_MAX);
+	db_stmt *st = NULL;
+	rc = db_query(conn, &st, count_sql, "t", id);
 	if (rc == DB_OK)
 		rc = db_step(st);
 	enum org_result out = rc == DB_ROW ? (db_column_int64(st, 0) ? ORG_STALE : ORG_NOT_FOUND) : ORG_ERROR;
@@ -92,25 +63,11 @@ static enum org_result guarded_update(db *conn, db_stmt *st, const char *table, 
 enum org_result org_agency_update(db *conn, const char *id, int64_t version, const char *name,
                                   const char *kind, int64_t now_ms)
 {
-	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn,
+	int64_t changed = 0;
+	enum db_status rc = db_run(conn, &changed,
 		"UPDATE agency SET name = ?, kind = ?, updated_at = ?, version = version + 1"
-		" WHERE id = ? AND version = ?", &st);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 1, name, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 2, kind, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 3, now_ms);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 4, id, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 5, version);
-	if (rc != DB_OK) {
-		db_finalize(&st);
-		return ORG_ERROR;
-	}
-	return guarded_update(conn, st, "agency", id);
+		" WHERE id = ? AND version = ?", "ttiti", name, kind, now_ms, id, version);
+	return guarded(conn, rc, changed, "SELECT COUNT(*) FROM agency WHERE id = ?", id);
 }
 
 enum db_status org_unit_agency(db *conn, const char *unit_id, char agency_r[UUID_STR_LEN])
@@ -171,21 +128,9 @@ enum org_result org_unit_create(db *conn, const char *agency_id, const char *par
 	if (r != ORG_OK)
 		return r;
 	uuid_v7(id_r);
-	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn,
+	return result_of(db_run(conn, NULL,
 		"INSERT INTO unit (id, agency_id, parent_id, name, created_at, updated_at, version)"
-		" VALUES (?, ?, ?, ?, ?, ?, 1)", &st);
-	const char *binds[] = {id_r, agency_id, parent_id, name};
-	if (rc == DB_OK)
-		rc = bind_all(st, binds, 4);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 5, now_ms);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 6, now_ms);
-	if (rc == DB_OK)
-		rc = db_step(st);
-	db_finalize(&st);
-	return result_of(rc);
+		" VALUES (?, ?, ?, ?, ?, ?, 1)", "ttttii", id_r, agency_id, parent_id, name, now_ms, now_ms));
 }
 
 enum org_result org_unit_update(db *conn, const char *id, int64_t version, const char *name,
@@ -199,23 +144,9 @@ enum org_result org_unit_update(db *conn, const char *id, int64_t version, const
 	enum org_result r = check_parent(conn, agency, parent_id, id);
 	if (r != ORG_OK)
 		return r;
-	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn,
+	int64_t changed = 0;
+	enum db_status rc = db_run(conn, &changed,
 		"UPDATE unit SET name = ?, parent_id = ?, updated_at = ?, version = version + 1"
-		" WHERE id = ? AND version = ?", &st);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 1, name, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 2, parent_id, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 3, now_ms);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 4, id, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 5, version);
-	if (rc != DB_OK) {
-		db_finalize(&st);
-		return ORG_ERROR;
-	}
-	return guarded_update(conn, st, "unit", id);
+		" WHERE id = ? AND version = ?", "ttiti", name, parent_id, now_ms, id, version);
+	return guarded(conn, rc, changed, "SELECT COUNT(*) FROM unit WHERE id = ?", id);
 }

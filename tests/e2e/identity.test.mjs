@@ -111,7 +111,10 @@ describe('first login of the first administrator, through the UI', () => {
     assert.equal(await newField.getAttribute('autocomplete'), 'new-password');
     assert.equal(await repeatField.getAttribute('autocomplete'), 'new-password');
     await shootBoth(page, 'login-password-change');
-    await newField.focus();
+    // Focus is on the step's heading; Tab leads to the first field.
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'pw-new');
     await page.keyboard.type('short');
     await page.keyboard.press('Tab');
     await page.keyboard.type('short');
@@ -147,7 +150,9 @@ describe('first login of the first administrator, through the UI', () => {
     // A wrong code first: the field error from the server (422 errors[field=code]).
     const good = totp(secret);
     const wrong = String((Number(good) + 500000) % 1000000).padStart(6, '0');
-    await codeField.focus();
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
+    for (let i = 0; i < 6 && await page.evaluate(() => document.activeElement?.id) !== 'totp-code'; i++) await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'totp-code', 'Tab reaches the code field');
     await page.keyboard.type(wrong);
     await page.keyboard.press('Enter');
     await page.locator('#totp-code-error').waitFor();
@@ -189,9 +194,12 @@ describe('first login of the first administrator, through the UI', () => {
     const menuButton = page.locator('#user-menu-button');
     await menuButton.focus();
     await page.keyboard.press('Enter');
-    assert.equal(await menuButton.getAttribute('aria-expanded'), 'true');
+    await page.locator('#user-menu-button[aria-expanded="true"]').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '/account', 'Tab goes into the menu');
     await page.keyboard.press('Escape');
-    assert.equal(await menuButton.getAttribute('aria-expanded'), 'false');
+    await page.locator('#user-menu-button[aria-expanded="false"]').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'user-menu-button', 'focus is back on the button');
     await logOutThroughMenu(page);
     // The session is over on the server too.
     assert.equal((await client.call('GET', '/api/v1/auth/session')).status, 401);
@@ -347,6 +355,16 @@ describe('administration', () => {
     await dialog.getByRole('button', { name: en['users.disable'], exact: true }).click();
     await page.getByRole('status').filter({ hasText: en['users.disabled'] }).waitFor();
     assert.equal((await target.client.call('GET', '/api/v1/auth/session')).status, 401, 'their session ended');
+
+    // Enable again, then a new one-time password, shown once.
+    await page.getByRole('button', { name: en['users.enable'], exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: en['users.enable'], exact: true }).click();
+    await page.getByRole('status').filter({ hasText: en['users.enabled'] }).waitFor();
+    await page.getByRole('button', { name: en['users.reset_password'], exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: en['users.reset_password'], exact: true }).click();
+    const otp = (await page.locator('#reset-password-otp').textContent()).trim();
+    const back = await new Client(server.url).expect(200, 'POST', '/api/v1/auth/login', { login: 'to-disable', password: otp });
+    assert.equal(back.stage, 'password_change', 'the new one-time password works and must be changed');
     assert.deepEqual(problems, []);
   });
 
@@ -437,6 +455,16 @@ describe('administration', () => {
     const nested = page.locator('section.unit-agency ul.unit-tree ul.unit-tree .unit-name', { hasText: 'Sokuluk District Office' });
     await nested.waitFor();
     await shootBoth(page, 'units');
+
+    // Rename and move the district to the top level.
+    await page.getByRole('button', { name: `${en['action.edit']}: Sokuluk District Office` }).click();
+    await page.locator('#unit-edit-name').fill('Sokuluk Office');
+    const parentOptions = await page.locator('#unit-edit-parent option').allTextContents();
+    assert.ok(!parentOptions.some((o) => o.includes('Sokuluk District Office')), 'a unit cannot be put under itself');
+    await page.locator('#unit-edit-parent').selectOption('');
+    await page.getByRole('button', { name: en['action.save'], exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Sokuluk Office' }).waitFor();
+    await page.locator('section.unit-agency > ul.unit-tree > li > .unit-row .unit-name', { hasText: 'Sokuluk Office' }).waitFor();
 
     // API tokens: the secret once, then revoke.
     await sub.getByRole('link', { name: en['admin.tokens'], exact: true }).click();

@@ -12,31 +12,34 @@ export function UserMenu({ user, onLogout }: { user: SessionUser; onLogout: () =
   const box = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
 
+  // Clicks and focus elsewhere close it (Escape is handled on the box itself, below).
   useEffect(() => {
     if (!open) return undefined;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      setOpen(false);
-      button.current?.focus();
-    };
     const onPointer = (event: Event) => {
       if (box.current && event.target instanceof Node && !box.current.contains(event.target)) setOpen(false);
     };
     const onFocus = (event: FocusEvent) => {
       if (box.current && event.target instanceof Node && !box.current.contains(event.target)) setOpen(false);
     };
-    document.addEventListener('keydown', onKey);
     document.addEventListener('pointerdown', onPointer);
     document.addEventListener('focusin', onFocus);
     return () => {
-      document.removeEventListener('keydown', onKey);
       document.removeEventListener('pointerdown', onPointer);
       document.removeEventListener('focusin', onFocus);
     };
   }, [open]);
 
   return (
-    <div class="user-menu" ref={box}>
+    <div
+      class="user-menu"
+      ref={box}
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape' || !open) return;
+        event.stopPropagation();
+        setOpen(false);
+        button.current?.focus();
+      }}
+    >
       <button
         type="button"
         id="user-menu-button"

@@ -22,7 +22,10 @@ function nextPath(): string {
   return safeNext(new URLSearchParams(location.search).get('next')) ?? '/';
 }
 
-/** Focuses the step's heading whenever the step changes (not on the first render). */
+/**
+ * Focuses the step's heading whenever the step changes (not on the first render), unless the
+ * step put focus in its only field itself (the TOTP code).
+ */
 function useStepFocus(step: Step): void {
   const first = useRef(true);
   useEffect(() => {
@@ -30,6 +33,8 @@ function useStepFocus(step: Step): void {
       first.current = false;
       return;
     }
+    const active = document.activeElement;
+    if (active instanceof HTMLInputElement && active.closest('#main')) return;
     document.querySelector<HTMLElement>('#main h1')?.focus();
   }, [step]);
 }
@@ -254,10 +259,21 @@ function cleanCode(code: string): string {
   return code.replace(/\D/g, '');
 }
 
-function CodeField({ value, onValue, error, id = 'totp-code' }: { value: string; onValue: (v: string) => void; error?: string | undefined; id?: string }) {
+interface CodeFieldProps {
+  value: string;
+  onValue: (v: string) => void;
+  error?: string | undefined;
+  id?: string;
+  /** Take focus when shown (not during enrolment, where there is first a code to scan). */
+  autoFocus?: boolean;
+}
+
+function CodeField({ value, onValue, error, id = 'totp-code', autoFocus = false }: CodeFieldProps) {
   const { t } = useI18n();
   const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  useEffect(() => {
+    if (autoFocus) ref.current?.focus();
+  }, []);
   return (
     <TextField id={id} name="one-time-code" label={t('totp.code')} value={value} onValue={onValue}
       autocomplete="one-time-code" inputMode="numeric" pattern="[0-9 ]*" maxLength={7} required
@@ -392,7 +408,7 @@ function TotpCheck({ onDone }: { onDone: (r: StageResponse) => void }) {
             autocomplete="one-time-code" hint={t('totp.recovery.hint')} required spellcheck={false}
             autocapitalize="characters" inputRef={recoveryRef} error={invalid ? t('login.error.recovery') : fe.recovery_code} />
         ) : (
-          <CodeField value={code} onValue={setCode} error={invalid ? t('login.error.code') : fe.code} />
+          <CodeField value={code} onValue={setCode} error={invalid ? t('login.error.code') : fe.code} autoFocus />
         )}
         <div class="button-row">
           <button type="submit" class="button" disabled={busy}>{t('totp.check.submit')}</button>
