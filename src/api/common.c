@@ -93,10 +93,12 @@ bool api_audit_why(struct http_request *req, const char *action, const char *rec
 {
 	const struct principal *p = &req->principal;
 	bool person = p->kind != PRINCIPAL_ANONYMOUS;
+	/* During a login the caller is still anonymous, but the login handler has
+	 * put the account it is about (or the login as typed) into the principal. */
 	struct audit_entry e = {
-		.actor_id = person ? nonempty(p->kind == PRINCIPAL_TOKEN ? p->token_id : p->account_id) : NULL,
-		.actor_login = person ? nonempty(p->login) : NULL,
-		.agency_id = person ? nonempty(p->agency_id) : NULL,
+		.actor_id = nonempty(p->kind == PRINCIPAL_TOKEN ? p->token_id : p->account_id),
+		.actor_login = nonempty(p->login),
+		.agency_id = nonempty(p->agency_id),
 		.action = action,
 		.record_type = record_type,
 		.record_id = record_id,

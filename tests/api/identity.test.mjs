@@ -284,7 +284,9 @@ test('lockout after five failures, for every password', async () => {
   const until = Date.parse(r.body.locked_until);
   assert.ok(until - Date.now() >= 10 * 60 * 1000, 'locked for at least 10 minutes (S20)');
   assert.ok(auditRows("action = 'auth.lockout'").length >= 1);
-  assert.ok(auditRows("action = 'auth.login' AND outcome = 'failure'").length >= 5);
+  assert.ok(auditRows("action = 'auth.login' AND outcome = 'failure' AND actor_login = 'officer.b'").length >= 5);
+  assert.ok(auditRows("action = 'auth.login' AND outcome = 'success' AND actor_login = 'officer.b'").length >= 1,
+    'successful logins name their account');
   // an administrator's password reset lifts the lock
   r = await admin.post(`/api/v1/users/${officers.b.id}/reset-password`);
   assert.equal(r.status, 200);

@@ -527,13 +527,13 @@ describe('administration', () => {
     await page.getByLabel(en['units.justification'], { exact: true }).fill('short');
     await page.getByRole('button', { name: en['units.members.show'], exact: true }).click();
     await page.locator('#members-justification-error').waitFor();
-    await page.getByLabel(en['units.justification'], { exact: true }).fill('Covering the Kara-Suu caseload during leave');
+    await page.getByLabel(en['units.justification'], { exact: true }).fill('Замещаю коллегу в Кара-Суу на время отпуска');
     await page.getByRole('button', { name: en['units.members.show'], exact: true }).click();
     await page.getByRole('rowheader', { name: 'Jyldyz Officer' }).waitFor();
     await shootBoth(page, 'units-members');
 
     const log = await admin.client.expect(200, 'GET', `/api/v1/audit?record_id=${other.id}`);
-    assert.ok(log.items.some((e) => e.purpose === 'supervision' && e.justification === 'Covering the Kara-Suu caseload during leave'),
+    assert.ok(log.items.some((e) => e.purpose === 'supervision' && e.justification === 'Замещаю коллегу в Кара-Суу на время отпуска'),
       `the purpose is logged: ${JSON.stringify(log.items.map((e) => [e.action, e.purpose, e.justification]))}`);
     assert.deepEqual(problems, []);
   });
@@ -638,6 +638,23 @@ describe('my account and session handling', () => {
     await page.waitForFunction(() => document.querySelectorAll('section[aria-labelledby="sessions-heading"] tbody tr').length === 1);
     assert.equal((await me.client.call('GET', '/api/v1/auth/session')).status, 401, 'the other session ended');
     assert.equal((await second.call('GET', '/api/v1/auth/session')).status, 200, 'this one goes on');
+
+    // Change the password: a mismatch is caught in the page, a wrong current one by the server.
+    const next = strongPassword();
+    await page.getByLabel(en['password.current'], { exact: true }).fill('not my password at all');
+    await page.getByLabel(en['password.new'], { exact: true }).fill(next);
+    await page.getByLabel(en['password.repeat'], { exact: true }).fill(`${next}x`);
+    await page.getByRole('button', { name: en['password.change'], exact: true }).click();
+    await page.locator('#acc-pw-repeat-error').waitFor();
+    await page.getByLabel(en['password.repeat'], { exact: true }).fill(next);
+    await page.getByRole('button', { name: en['password.change'], exact: true }).click();
+    await page.locator('#acc-pw-current-error').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/account', 'a wrong current password does not log out');
+    await page.getByLabel(en['password.current'], { exact: true }).fill(me.password);
+    await page.getByRole('button', { name: en['password.change'], exact: true }).click();
+    await page.getByRole('status').filter({ hasText: en['account.password.done'] }).waitFor();
+    const again = await new Client(server.url).call('POST', '/api/v1/auth/login', { login: me.login, password: next });
+    assert.equal(again.status, 200, 'the new password works');
     assert.deepEqual(problems, []);
   });
 

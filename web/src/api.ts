@@ -362,7 +362,7 @@ export const ROLE_NAMES = ['administrator', 'unit_head', 'probation_officer', 'm
 export const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.mfa', 'auth.mfa_enrol', 'auth.recovery_code',
   'auth.password_change', 'auth.session_end', 'auth.lockout', 'access.denied', 'access.break_glass',
   'consult', 'collect', 'alter', 'disclose', 'account.create', 'account.update', 'account.disable', 'account.enable',
-  'token.create', 'token.revoke'] as const;
+  'token.create', 'token.revoke', 'grant.create', 'grant.revoke'] as const;
 
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
 

@@ -63,8 +63,15 @@ export function fieldMessage(t: T, message: string): string {
   if (match) return t('field.between', { min: match[1] ?? '', max: match[2] ?? '' });
   match = /^must be one of:? (.+?)\.?$/i.exec(m);
   if (match) return t('field.one_of', { values: match[1] ?? '' });
-  if (/^is too common\.?$/i.test(m)) return t('field.too_common');
-  if (/^must not be your login or name\.?$/i.test(m)) return t('field.personal');
+  match = /^must have between (\d+) and (\d+) characters\.?$/i.exec(m);
+  if (match) return t('field.between_chars', { min: match[1] ?? '', max: match[2] ?? '' });
+  if (/^is too common\b/i.test(m)) return t('field.too_common');
+  if (/^must not be your login or (?:your )?name\.?$/i.test(m)) return t('field.personal');
+  if (/^must differ from the current password\.?$/i.test(m)) return t('field.same_password');
+  if (/^may use only a-z, 0-9/i.test(m)) return t('field.login_chars');
+  if (/^is not a known (?:agency|unit)\.?$/i.test(m)) return t('field.unknown');
+  if (/^must be a unit of the same agency and not below this unit\.?$/i.test(m)) return t('field.bad_parent');
+  if (/^must be an RFC 3339 time or a date\.?$/i.test(m)) return t('field.bad_time');
   if (/^is not the current code\.?$/i.test(m)) return t('field.wrong_code');
   if (/^is required\.?$/i.test(m)) return t('field.required');
   if (/^(is already taken|is taken|already exists|is already in use)\.?$/i.test(m)) return t('field.taken');

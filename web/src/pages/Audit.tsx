@@ -13,7 +13,7 @@ import { useDates, useTimeZone } from '../session';
 const PAGE_SIZE = 50;
 
 /** Suggestions for the record-type field (any text may be searched). */
-const RECORD_TYPES = ['account', 'agency', 'unit', 'api_token', 'session', 'processing_log', 'route'];
+const RECORD_TYPES = ['account', 'agency', 'unit', 'api_token', 'session', 'access_grant', 'processing_log', 'route'];
 
 interface Search {
   actor_login: string;

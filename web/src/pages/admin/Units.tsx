@@ -282,9 +282,16 @@ function Members({ unit, onClose }: { unit: Unit; onClose: () => void }) {
   );
 }
 
-/** HTTP header values are Latin-1: a justification in Cyrillic goes percent-encoded. */
+/**
+ * A header value carrying UTF-8 text. fetch() takes header values as byte strings (one
+ * character per byte, none above U+00FF), so Cyrillic is passed as its UTF-8 bytes, which the
+ * server reads as UTF-8. Line breaks, which a header cannot hold, become spaces.
+ */
 function encodeHeader(text: string): string {
-  return /^[\x20-\x7e]*$/.test(text) ? text : encodeURIComponent(text);
+  const flat = text.replace(/[\r\n\t]+/g, ' ').trim();
+  let out = '';
+  for (const byte of new TextEncoder().encode(flat)) out += String.fromCharCode(byte);
+  return out;
 }
 
 function PurposeForm({ onSubmit }: { onSubmit: (p: Purpose) => void }) {
@@ -292,7 +299,7 @@ function PurposeForm({ onSubmit }: { onSubmit: (p: Purpose) => void }) {
   const [purpose, setPurpose] = useState<string>('administration');
   const [justification, setJustification] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const trimmed = justification.trim();
+  const trimmed = justification.replace(/\s+/g, ' ').trim();
   return (
     <form
       class="form"

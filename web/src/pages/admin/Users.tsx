@@ -137,7 +137,10 @@ export function UsersPage() {
       <LoadState load={users}>
         {(data) => (
           <>
-            <p class="muted results-count" role="status">{t('table.count', { n: data.items.length })}</p>
+            <p class="muted results-count" role="status">
+              {t('table.count', { n: data.items.length })}
+              {manage && data.items.length ? ` ${t('users.manage_hint')}` : ''}
+            </p>
             {data.items.length ? (
               <div class="table-wrap" role="region" aria-labelledby="users-caption" tabIndex={0}>
                 <table class="table">
@@ -148,14 +151,20 @@ export function UsersPage() {
                       <th scope="col">{t('user.agency')} / {t('user.unit')}</th>
                       <th scope="col">{t('user.roles')}</th>
                       <th scope="col">{t('user.status')}</th>
-                      {manage ? <th scope="col"><span class="visually-hidden">{t('table.actions')}</span></th> : null}
                     </tr>
                   </thead>
                   <tbody>
                     {data.items.map((u) => (
                       <tr key={u.id} class={u.id === selected ? 'is-selected' : undefined}>
                         <th scope="row">
-                          <span class="cell-main">{u.display_name}</span>
+                          {manage ? (
+                            // The name opens the account (no separate column: the table stays narrow enough for a tablet).
+                            <button type="button" id={`manage-${u.id}`} class="link-button cell-main"
+                              onClick={() => { setSelected(u.id); setCreating(false); }}>
+                              <span class="visually-hidden">{t('users.manage')} </span>
+                              {u.display_name}
+                            </button>
+                          ) : <span class="cell-main">{u.display_name}</span>}
                           <span class="cell-sub">{u.login}</span>
                         </th>
                         <td>
@@ -164,15 +173,6 @@ export function UsersPage() {
                         </td>
                         <td>{u.roles.map((r) => roleLabel(t, r)).join(', ') || '—'}</td>
                         <td><UserBadges user={u} /></td>
-                        {manage ? (
-                          <td class="cell-actions">
-                            <button type="button" id={`manage-${u.id}`} class="button button-secondary button-small"
-                              onClick={() => { setSelected(u.id); setCreating(false); }}>
-                              {t('users.manage')}
-                              <span class="visually-hidden"> {u.display_name}</span>
-                            </button>
-                          </td>
-                        ) : null}
                       </tr>
                     ))}
                   </tbody>
