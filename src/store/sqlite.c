@@ -7,7 +7,10 @@
  * acknowledged is lost on power failure, foreign keys on (SQLite defaults to
  * off), and a busy timeout so writers queue on the lock instead of failing.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,12 +20,102 @@
 
 #define SQLITE_BUSY_TIMEOUT_MS 5000
 
+/*
+ * Writers to one database file queue here, inside the process, before BEGIN
+ * IMMEDIATE. SQLite alone makes a blocked writer sleep and retry with growing
+ * pauses, so under load a few writers wait seconds while others get through;
+ * a condition variable wakes the next writer as soon as the last one commits.
+ * Shared by every connection to the same path; freed with the last of them.
+ */
+struct writer_queue {
+	char *path;            /* owned */
+	int refs;              /* connections using it; guarded by queues_lock */
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	bool busy;             /* a connection holds the write transaction */
+};
+
+static pthread_mutex_t queues_lock = PTHREAD_MUTEX_INITIALIZER;
+#define MAX_QUEUES 64
+static struct writer_queue *queues[MAX_QUEUES];
+
 /* A connection; owned by its opener or pool. */
 struct sqlite_db {
 	struct db base;  /* must be first */
 	sqlite3 *handle; /* owned; closed by sqlite_close */
 	char *path;      /* file name without the "sqlite:" prefix, for messages; owned */
+	struct writer_queue *writers; /* shared; NULL for :memory: or when the table is full */
+	bool writing;    /* this connection holds writers->busy */
 };
+
+static struct writer_queue *queue_get(const char *path)
+{
+	pthread_mutex_lock(&queues_lock);
+	struct writer_queue *q = NULL;
+	for (int i = 0; i < MAX_QUEUES && !q; i++)
+		if (queues[i] && strcmp(queues[i]->path, path) == 0)
+			q = queues[i];
+	for (int i = 0; i < MAX_QUEUES && !q; i++) {
+		if (!queues[i]) {
+			q = queues[i] = xcalloc(1, sizeof *q);
+			q->path = xstrdup(path);
+			pthread_mutex_init(&q->lock, NULL);
+			pthread_cond_init(&q->freed, NULL);
+		}
+	}
+	if (q)
+		q->refs++;
+	pthread_mutex_unlock(&queues_lock);
+	return q;
+}
+
+static void queue_put(struct writer_queue *q)
+{
+	if (!q)
+		return;
+	pthread_mutex_lock(&queues_lock);
+	if (--q->refs == 0) {
+		for (int i = 0; i < MAX_QUEUES; i++)
+			if (queues[i] == q)
+				queues[i] = NULL;
+		pthread_cond_destroy(&q->freed);
+		pthread_mutex_destroy(&q->lock);
+		free(q->path);
+		free(q);
+	}
+	pthread_mutex_unlock(&queues_lock);
+}
+
+/* Waits for the file's write turn, at most the busy timeout (then SQLite decides). */
+static void queue_enter(struct sqlite_db *lite)
+{
+	struct writer_queue *q = lite->writers;
+	if (!q || lite->writing)
+		return;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += SQLITE_BUSY_TIMEOUT_MS / 1000;
+	pthread_mutex_lock(&q->lock);
+	while (q->busy && pthread_cond_timedwait(&q->freed, &q->lock, &until) != ETIMEDOUT)
+		;
+	if (!q->busy) {
+		q->busy = true;
+		lite->writing = true;
+	}
+	pthread_mutex_unlock(&q->lock);
+}
+
+static void queue_leave(struct sqlite_db *lite)
+{
+	struct writer_queue *q = lite->writers;
+	if (!q || !lite->writing)
+		return;
+	pthread_mutex_lock(&q->lock);
+	q->busy = false;
+	lite->writing = false;
+	pthread_cond_signal(&q->freed);
+	pthread_mutex_unlock(&q->lock);
+}
 
 /* A prepared statement; owned by the caller of db_prepare. */
 struct sqlite_stmt {
@@ -63,6 +156,8 @@ static enum db_status finish(struct sqlite_db *lite, int rc)
 	if (status != DB_OK && status != DB_ROW && status != DB_DONE)
 		db_set_error_text(&lite->base, sqlite3_errmsg(lite->handle));
 	lite->base.in_transaction = !sqlite3_get_autocommit(lite->handle);
+	if (!lite->base.in_transaction)
+		queue_leave(lite);
 	return status;
 }
 
@@ -120,6 +215,8 @@ static void sqlite_close(db **dbp)
 		return;
 	/* close_v2: a forgotten statement defers the close instead of leaking the handle. */
 	sqlite3_close_v2(lite->handle);
+	queue_leave(lite);
+	queue_put(lite->writers);
 	db_clear_error(&lite->base);
 	free(lite->path);
 	free(lite);
@@ -145,6 +242,7 @@ static enum db_status sqlite_open(const char *url, db **db_r, char **error_r)
 		                     lite->handle ? sqlite3_errmsg(lite->handle) : sqlite3_errstr(rc));
 	} else if (configure(lite, error_r)) {
 		sqlite3_extended_result_codes(lite->handle, 1);
+		lite->writers = is_memory(path) ? NULL : queue_get(path);
 		*db_r = &lite->base;
 		return DB_OK;
 	}
@@ -158,6 +256,8 @@ static enum db_status sqlite_open(const char *url, db **db_r, char **error_r)
 static enum db_status sqlite_exec(db *conn, const char *sql)
 {
 	struct sqlite_db *lite = lite_of(conn);
+	if (sql == conn->begin_sql)
+		queue_enter(lite);
 	return finish(lite, sqlite3_exec(lite->handle, sql, NULL, NULL, NULL));
 }
 
