@@ -11,7 +11,8 @@ let srv, admin, adminSecret, agencyId, unitA, unitB, unitA1;
 const officers = {};
 
 before(async () => {
-  srv = await startServer();
+  // Many logins from one address in a minute here; the per-address limit has its own test.
+  srv = await startServer({ env: { KADAM_LOGIN_ATTEMPTS_PER_MINUTE: '10000' } });
   const { login: name, password } = createAdmin(srv.db, 'admin1');
   const first = await firstLogin(srv.url, name, password);
   admin = first.client;
@@ -400,4 +401,19 @@ test('the auditor searches the log; verify catches a row edited in the database'
   r = await aud.get('/api/v1/audit/verification');
   assert.equal(r.body.ok, false);
   assert.equal(String(r.body.first_bad_seq), victim);
+});
+
+test('login attempts are limited per address (S20)', async () => {
+  const limited = await startServer({ env: { KADAM_LOGIN_ATTEMPTS_PER_MINUTE: '3' } });
+  try {
+    const c = new Client(limited.url);
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await c.post('/api/v1/auth/login', { login: `nobody${i}`, password: 'x' })).status);
+    assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+    const r = await c.post('/api/v1/auth/login', { login: 'nobody', password: 'x' });
+    assert.equal(r.body.type, 'urn:kadam:problem:rate-limited');
+    assert.equal(r.headers.get('retry-after'), '60');
+  } finally {
+    assert.equal((await limited.stop()).code, 0);
+  }
 });

@@ -66,7 +66,7 @@ let srv;
 const clients = {};
 
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ env: { KADAM_LOGIN_ATTEMPTS_PER_MINUTE: '10000' } });
   const first = await firstLogin(srv.url, ...Object.values(createAdmin(srv.db, 'matrix.admin')));
   const agency = (await first.client.post('/api/v1/agencies', { name: 'Matrix agency', kind: 'probation' })).body.id;
   const unit = (await first.client.post('/api/v1/units', { agency_id: agency, name: 'Matrix unit' })).body.id;
