@@ -367,3 +367,77 @@ export const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.mfa', 'auth.mfa
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
 
 export const PURPOSES = ['supervision', 'administration', 'investigation', 'audit', 'disclosure'] as const;
+
+/** Purposes the server may record on a grant (break-glass grants carry 'emergency'). */
+export const GRANT_PURPOSES = [...PURPOSES, 'emergency'] as const;
+
+/** GET /api/v1/access-grants: one share or break-glass access on a unit within the caller's own. */
+export interface AccessGrant {
+  id: string;
+  kind: 'share' | 'break_glass' | string;
+  account_id: string;
+  account_login: string;
+  account_name: string;
+  unit_id: string;
+  unit_name: string;
+  purpose: string;
+  justification: string;
+  granted_by: string;
+  granted_by_login: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** POST /api/v1/break-glass's answer. */
+export interface BreakGlass {
+  id: string;
+  kind: string;
+  account_id: string;
+  unit_id: string;
+  purpose: string;
+  justification: string;
+  created_at: string;
+  expires_at: string;
+  /** How many heads of the unit (and the units above it) were told. */
+  notified: number;
+}
+
+/** One of GET /api/v1/me/notifications. */
+export interface Notification {
+  id: string;
+  kind: string;
+  subject: string;
+  record_type: string | null;
+  record_id: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface Notifications {
+  items: Notification[];
+  unread: number;
+}
+
+/** A stated purpose for reading records outside one's own unit (sent as X-Kadam-Purpose / -Justification). */
+export interface StatedPurpose {
+  purpose: string;
+  justification: string;
+}
+
+/**
+ * A header value carrying UTF-8 text. fetch() takes header values as byte strings (one
+ * character per byte, none above U+00FF), so Cyrillic is passed as its UTF-8 bytes, which the
+ * server reads as UTF-8. Line breaks, which a header cannot hold, become spaces.
+ */
+export function encodeHeader(text: string): string {
+  const flat = text.replace(/[\r\n\t]+/g, ' ').trim();
+  let out = '';
+  for (const byte of new TextEncoder().encode(flat)) out += String.fromCharCode(byte);
+  return out;
+}
+
+/** The request headers that state a purpose (none for null). */
+export function purposeHeaders(p: StatedPurpose | null): Record<string, string> {
+  return p ? { 'X-Kadam-Purpose': p.purpose, 'X-Kadam-Justification': encodeHeader(p.justification) } : {};
+}

@@ -21,6 +21,7 @@ import { AuditPage } from './pages/Audit';
 import { Dashboard } from './pages/Dashboard';
 import { Forbidden } from './pages/Forbidden';
 import { Login } from './pages/Login';
+import { MyUnitPage } from './pages/MyUnit';
 import { NotFound } from './pages/NotFound';
 import { Placeholder } from './pages/Placeholder';
 import { navigate, replace, routeFor, sectionAllowed, usePath, type Route } from './router';
@@ -239,6 +240,7 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
     else page = <RolesPage />;
   } else if (route.section.id === 'dashboard') page = <Dashboard system={system} onRetry={retry} />;
   else if (route.section.id === 'audit') page = <AuditPage />;
+  else if (route.section.id === 'unit') page = <MyUnitPage />;
   else page = <Placeholder section={route.section} />;
 
   const showNav = loggedIn && route.kind !== 'login';
@@ -266,6 +268,7 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
               onToggleMenu={() => setMenuOpen((open) => !open)}
               user={route.kind === 'login' ? null : user}
               onLogout={() => void logout()}
+              path={path}
             />
             <div class="layout">
               {showNav ? (

@@ -5,7 +5,7 @@ import type { MessageKey } from './i18n';
 
 export type SectionId =
   | 'dashboard' | 'people' | 'cases' | 'supervision' | 'alerts'
-  | 'monitoring' | 'programmes' | 'reports' | 'admin' | 'audit';
+  | 'monitoring' | 'programmes' | 'reports' | 'unit' | 'admin' | 'audit';
 
 export interface Section {
   id: SectionId;
@@ -17,8 +17,15 @@ export interface Section {
   anyOf?: readonly string[];
 }
 
-/** The permissions that open the administration section (any one of them). */
-export const ADMIN_PERMISSIONS: readonly string[] = ['agencies.read', 'users.read', 'tokens.manage', 'roles.read'];
+/**
+ * The permissions that open the administration section (any one of them). Reading agencies
+ * and units alone does not: most roles may, for the names on their screens.
+ */
+export const ADMIN_PERMISSIONS: readonly string[] = ['users.read', 'users.manage', 'tokens.manage', 'roles.read',
+  'agencies.manage', 'units.manage'];
+
+/** The permissions that open My unit (its staff; shares and emergency access on it). */
+export const UNIT_PERMISSIONS: readonly string[] = ['units.members.read', 'grants.manage'];
 
 /** The product's sections, in navigation order. */
 export const SECTIONS: readonly Section[] = [
@@ -30,6 +37,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'monitoring', path: '/monitoring', label: 'section.monitoring', about: 'about.monitoring' },
   { id: 'programmes', path: '/programmes', label: 'section.programmes', about: 'about.programmes' },
   { id: 'reports', path: '/reports', label: 'section.reports', about: 'about.reports' },
+  { id: 'unit', path: '/unit', label: 'section.unit', about: 'about.unit', anyOf: UNIT_PERMISSIONS },
   { id: 'admin', path: '/admin', label: 'section.admin', about: 'about.admin', anyOf: ADMIN_PERMISSIONS },
   { id: 'audit', path: '/audit', label: 'section.audit', about: 'about.audit', anyOf: ['audit.read'] },
 ];

@@ -1,26 +1,14 @@
-// A confirmation dialog on the native <dialog> element: modal, keeps focus inside,
-// Escape cancels, focus goes back to what opened it when it closes.
+// Modal dialogs on the native <dialog> element: modal, keeps focus inside, Escape cancels,
+// focus goes back to what opened it when it closes. ConfirmDialog asks yes or no; FormDialog
+// holds a small form (its first field takes focus when it opens).
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n';
 
-interface ConfirmDialogProps {
-  /** Open while true. */
-  open: boolean;
-  title: string;
-  children: ComponentChildren;
-  confirmLabel: string;
-  /** Styles the confirm button as destructive. */
-  danger?: boolean;
-  busy?: boolean;
-  onConfirm: () => void;
-  onCancel: () => void;
-}
-
 let dialogs = 0;
 
-export function ConfirmDialog({ open, title, children, confirmLabel, danger = false, busy = false, onConfirm, onCancel }: ConfirmDialogProps) {
-  const { t } = useI18n();
+/** Opens and closes the <dialog> with `open`, and gives focus back to the opener once closed. */
+function useModal(open: boolean) {
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
   const id = useRef(`dialog-${++dialogs}`);
@@ -36,7 +24,6 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger = fa
     }
   }, [open]);
 
-  // Give focus back to the opener (if it is still there) once closed.
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return undefined;
@@ -49,19 +36,38 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger = fa
     return () => dialog.removeEventListener('close', onClose);
   }, []);
 
+  return { ref, id: id.current };
+}
+
+interface ConfirmDialogProps {
+  /** Open while true. */
+  open: boolean;
+  title: string;
+  children: ComponentChildren;
+  confirmLabel: string;
+  /** Styles the confirm button as destructive. */
+  danger?: boolean;
+  busy?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+export function ConfirmDialog({ open, title, children, confirmLabel, danger = false, busy = false, onConfirm, onCancel }: ConfirmDialogProps) {
+  const { t } = useI18n();
+  const { ref, id } = useModal(open);
   return (
     <dialog
       ref={ref}
       class="dialog"
-      aria-labelledby={`${id.current}-title`}
-      aria-describedby={`${id.current}-body`}
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-body`}
       onCancel={(e) => {
         e.preventDefault();
         if (!busy) onCancel();
       }}
     >
-      <h2 id={`${id.current}-title`}>{title}</h2>
-      <div id={`${id.current}-body`} class="dialog-body">{children}</div>
+      <h2 id={`${id}-title`}>{title}</h2>
+      <div id={`${id}-body`} class="dialog-body">{children}</div>
       <div class="button-row">
         <button type="button" class={danger ? 'button button-danger' : 'button'} disabled={busy} onClick={onConfirm}>
           {confirmLabel}
@@ -70,6 +76,55 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger = fa
           {t('action.cancel')}
         </button>
       </div>
+    </dialog>
+  );
+}
+
+interface FormDialogProps {
+  open: boolean;
+  title: string;
+  /** The fields (give the first one autoFocus). */
+  children: ComponentChildren;
+  submitLabel: string;
+  danger?: boolean;
+  busy?: boolean;
+  /** A wider dialog, for forms with a long text. */
+  wide?: boolean;
+  /** id for the dialog element (tests and labels refer to it). */
+  id?: string;
+  onSubmit: () => void;
+  onCancel: () => void;
+}
+
+export function FormDialog({ open, title, children, submitLabel, danger = false, busy = false, wide = false, id: elementId, onSubmit, onCancel }: FormDialogProps) {
+  const { t } = useI18n();
+  const { ref, id } = useModal(open);
+  return (
+    <dialog
+      ref={ref}
+      id={elementId}
+      class={wide ? 'dialog dialog-wide' : 'dialog'}
+      aria-labelledby={`${id}-title`}
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!busy) onCancel();
+      }}
+    >
+      <form
+        class="dialog-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!busy) onSubmit();
+        }}
+      >
+        <h2 id={`${id}-title`}>{title}</h2>
+        {open ? children : null}
+        <div class="button-row">
+          <button type="submit" class={danger ? 'button button-danger' : 'button'} disabled={busy}>{submitLabel}</button>
+          <button type="button" class="button button-secondary" disabled={busy} onClick={onCancel}>{t('action.cancel')}</button>
+        </div>
+      </form>
     </dialog>
   );
 }

@@ -18,10 +18,12 @@ interface FieldFrameProps {
   error?: string | undefined;
   /** Marks the label "(optional)". */
   optional?: boolean | undefined;
+  /** The error is announced when it appears (for forms without an error summary). */
+  announce?: boolean | undefined;
   children: ComponentChildren;
 }
 
-function FieldFrame({ id, label, hint, error, optional, children }: FieldFrameProps) {
+function FieldFrame({ id, label, hint, error, optional, announce, children }: FieldFrameProps) {
   const { t } = useI18n();
   return (
     <div class={error ? 'field has-error' : 'field'}>
@@ -32,7 +34,7 @@ function FieldFrame({ id, label, hint, error, optional, children }: FieldFramePr
       {hint ? <p class="hint" id={`${id}-hint`}>{hint}</p> : null}
       {children}
       {error ? (
-        <p class="field-error" id={`${id}-error`}>
+        <p class="field-error" id={`${id}-error`} role={announce ? 'alert' : undefined}>
           <span class="visually-hidden">{t('form.error_prefix')} </span>
           {error}
         </p>
@@ -109,6 +111,11 @@ export interface SelectFieldProps {
   required?: boolean;
   optional?: boolean;
   disabled?: boolean;
+  /** Options in labelled groups (<optgroup>), after `options`. */
+  groups?: readonly { label: string; options: readonly { value: string; label: string }[] }[];
+  autoFocus?: boolean;
+  /** id of another element that describes the field (besides its hint and error). */
+  describedBy?: string | undefined;
 }
 
 export function SelectField(p: SelectFieldProps) {
@@ -122,13 +129,68 @@ export function SelectField(p: SelectFieldProps) {
         onChange={(e) => p.onValue(e.currentTarget.value)}
         required={p.required}
         disabled={p.disabled}
+        autoFocus={p.autoFocus}
         aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy(p.id, p.hint, p.error)}
+        aria-describedby={describedBy(p.id, p.hint, p.error, p.describedBy)}
       >
         {p.options.map((o) => (
           <option key={o.value} value={o.value}>{o.label}</option>
         ))}
+        {p.groups?.map((g) => (
+          <optgroup key={g.label} label={g.label}>
+            {g.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+          </optgroup>
+        ))}
       </select>
+    </FieldFrame>
+  );
+}
+
+export interface TextAreaFieldProps {
+  id: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  hint?: string | undefined;
+  error?: string | undefined;
+  rows?: number;
+  /** The limits; with max, a counter of the characters typed is shown under the field. */
+  min?: number;
+  max?: number;
+  autoFocus?: boolean;
+  /** The error is announced when it appears (for forms without an error summary). */
+  announce?: boolean;
+}
+
+/** Characters as a person counts them (whitespace runs count once, ends not at all). */
+export function countChars(text: string): number {
+  return [...text.replace(/\s+/g, ' ').trim()].length;
+}
+
+/** A multi-line text with its label, hint, error and (given a maximum) a character counter. */
+export function TextAreaField(p: TextAreaFieldProps) {
+  const { t } = useI18n();
+  const n = countChars(p.value);
+  const counter = p.max ? `${p.id}-count` : undefined;
+  const outside = p.max !== undefined && (n > p.max || (p.min !== undefined && n > 0 && n < p.min));
+  return (
+    <FieldFrame id={p.id} label={p.label} hint={p.hint} error={p.error} announce={p.announce}>
+      <textarea
+        id={p.id}
+        name={p.id}
+        class="input"
+        rows={p.rows ?? 4}
+        value={p.value}
+        onInput={(e) => p.onValue(e.currentTarget.value)}
+        autoFocus={p.autoFocus}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy(p.id, p.hint, p.error, counter)}
+      />
+      {p.max !== undefined ? (
+        <p class={outside ? 'char-count is-outside' : 'char-count'} id={counter}>
+          {t('form.count', { n, max: p.max })}
+        </p>
+      ) : null}
     </FieldFrame>
   );
 }
@@ -192,16 +254,21 @@ interface FormErrorProps {
   labels?: Readonly<Record<string, string>>;
   /** Overrides the main sentence. */
   message?: string | undefined;
+  /**
+   * Focus moves to the summary when this changes (by default, when the error does). For a
+   * summary recomputed as the user fixes the fields, pass something that changes per submit.
+   */
+  focusKey?: unknown;
   children?: ComponentChildren;
 }
 
 /** The summary of a failed submit: announced when it appears, and it takes focus. */
-export function FormError({ error, fields = {}, labels = {}, message, children }: FormErrorProps) {
+export function FormError({ error, fields = {}, labels = {}, message, focusKey, children }: FormErrorProps) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (error) ref.current?.focus();
-  }, [error]);
+  }, [focusKey === undefined ? error : focusKey]);
   if (!error) return null;
   const perField = fieldErrors(error, t);
   const entries = Object.entries(perField);

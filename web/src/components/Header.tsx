@@ -2,6 +2,7 @@ import type { SessionUser, SystemState } from '../api';
 import { LANGS, LANG_NAMES, isLang, useI18n } from '../i18n';
 import { Link } from './Link';
 import { Logo } from './Logo';
+import { NotificationBell } from './Notifications';
 import { UserMenu } from './UserMenu';
 
 interface HeaderProps {
@@ -13,9 +14,11 @@ interface HeaderProps {
   /** The logged-in user, for the user menu; null hides it. */
   user: SessionUser | null;
   onLogout: () => void;
+  /** The current path: the notifications are asked for again after each navigation. */
+  path: string;
 }
 
-export function Header({ system, showNavToggle, menuOpen, onToggleMenu, user, onLogout }: HeaderProps) {
+export function Header({ system, showNavToggle, menuOpen, onToggleMenu, user, onLogout, path }: HeaderProps) {
   const { t, lang, setLang } = useI18n();
   const info = system.status === 'ok' ? system.info : null;
   return (
@@ -56,6 +59,7 @@ export function Header({ system, showNavToggle, menuOpen, onToggleMenu, user, on
             ))}
           </select>
         </div>
+        {user ? <NotificationBell path={path} /> : null}
         {user ? <UserMenu user={user} onLogout={onLogout} /> : null}
       </div>
       {info?.demo ? (

@@ -1,14 +1,16 @@
 // /admin/units: each agency's units as a tree (nested lists), creating a unit under a
 // parent, renaming or moving one, and who works in it. Seeing another unit's staff asks
-// for a purpose and a justification, which the server logs.
+// for a purpose and a justification, which the server logs, or is refused (then, for holders of
+// break_glass, emergency access can be taken): see components/UnitMembers.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, PURPOSES, get, post, put, type Items, type Unit, type UnitMember } from '../../api';
+import { ApiError, post, put, type Unit } from '../../api';
 import { FormError, SelectField, Success, TextField } from '../../components/Form';
 import { LoadState } from '../../components/LoadState';
 import { useAction, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n';
-import { kindLabel, purposeLabel, roleLabel, statusLabel } from '../../labels';
-import { fieldErrors, problemMessage } from '../../problems';
+import { UnitMembers } from '../../components/UnitMembers';
+import { kindLabel } from '../../labels';
+import { fieldErrors } from '../../problems';
 import { useSession } from '../../session';
 import { AdminNav } from './AdminHome';
 import { getVersioned, subtreeIds, unitOptions, useReference, type Reference } from './common';
@@ -64,7 +66,8 @@ export function UnitsPage() {
           }} />
       ) : null}
       {panel?.kind === 'members' ? (
-        <Members key={panel.unit.id} unit={panel.unit} onClose={() => closeTo(`unit-members-${panel.unit.id}`)} />
+        <UnitMembers key={panel.unit.id} unit={panel.unit} idPrefix="members" card="editor" focusHeading
+          onClose={() => closeTo(`unit-members-${panel.unit.id}`)} />
       ) : null}
 
       {!ref.ready ? <p class="muted" role="status">{t('status.loading')}</p> : agencyIds.length === 0 ? (
@@ -216,128 +219,5 @@ function UnitEditor({ id, reference, onClose, onSaved }: { id: string; reference
         )}
       </LoadState>
     </section>
-  );
-}
-
-interface Purpose {
-  purpose: string;
-  justification: string;
-}
-
-function Members({ unit, onClose }: { unit: Unit; onClose: () => void }) {
-  const { t } = useI18n();
-  const [purpose, setPurpose] = useState<Purpose | null>(null);
-  const list = useLoad((signal) => get<Items<UnitMember>>(`/api/v1/units/${encodeURIComponent(unit.id)}/members`, purpose
-    ? { signal, headers: { 'X-Kadam-Purpose': purpose.purpose, 'X-Kadam-Justification': encodeHeader(purpose.justification) } }
-    : { signal }), [unit.id, purpose]);
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
-  const needsPurpose = list.status === 'error' && list.error instanceof ApiError && (list.error.status === 428 || list.error.slug === 'purpose-required');
-  const forbidden = list.status === 'error' && list.error instanceof ApiError && list.error.status === 403;
-
-  return (
-    <section class="card card-editor" aria-labelledby="members-heading">
-      <div class="card-head">
-        <h2 id="members-heading" tabIndex={-1} ref={heading}>{t('units.members_of', { name: unit.name })}</h2>
-        <button type="button" class="button button-secondary button-small" onClick={onClose}>{t('action.close')}</button>
-      </div>
-      {needsPurpose ? (
-        <PurposeForm onSubmit={setPurpose} />
-      ) : forbidden ? (
-        <div class="alert alert-error" role="alert">
-          <p class="alert-title">{t('units.members.forbidden')}</p>
-          <p>{problemMessage(t, list.status === 'error' ? list.error : null)}</p>
-        </div>
-      ) : (
-        <LoadState load={list}>
-          {(data) => (data.items.length ? (
-            <div class="table-wrap" role="region" aria-labelledby="members-heading" tabIndex={0}>
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('user.display_name')}</th>
-                    <th scope="col">{t('login.login')}</th>
-                    <th scope="col">{t('user.roles')}</th>
-                    <th scope="col">{t('user.status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((m) => (
-                    <tr key={m.id}>
-                      <th scope="row">{m.display_name}</th>
-                      <td>{m.login}</td>
-                      <td>{m.roles.map((r) => roleLabel(t, r)).join(', ') || '—'}</td>
-                      <td>
-                        <span class={m.status === 'active' ? 'badge badge-ok' : 'badge badge-off'}>{statusLabel(t, m.status)}</span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : <p>{t('units.members.none')}</p>)}
-        </LoadState>
-      )}
-    </section>
-  );
-}
-
-/**
- * A header value carrying UTF-8 text. fetch() takes header values as byte strings (one
- * character per byte, none above U+00FF), so Cyrillic is passed as its UTF-8 bytes, which the
- * server reads as UTF-8. Line breaks, which a header cannot hold, become spaces.
- */
-function encodeHeader(text: string): string {
-  const flat = text.replace(/[\r\n\t]+/g, ' ').trim();
-  let out = '';
-  for (const byte of new TextEncoder().encode(flat)) out += String.fromCharCode(byte);
-  return out;
-}
-
-function PurposeForm({ onSubmit }: { onSubmit: (p: Purpose) => void }) {
-  const { t } = useI18n();
-  const [purpose, setPurpose] = useState<string>('administration');
-  const [justification, setJustification] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const trimmed = justification.replace(/\s+/g, ' ').trim();
-  return (
-    <form
-      class="form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (trimmed.length < 10 || trimmed.length > 500) {
-          setError(t('units.justification.length'));
-          document.getElementById('members-justification')?.focus();
-          return;
-        }
-        setError(null);
-        onSubmit({ purpose, justification: trimmed });
-      }}
-    >
-      <div class="notice" role="note">
-        <p>{t('units.purpose.intro')}</p>
-      </div>
-      <SelectField id="members-purpose" label={t('units.purpose')} value={purpose} onValue={setPurpose} required
-        options={PURPOSES.map((p) => ({ value: p, label: purposeLabel(t, p) }))} />
-      <div class={error ? 'field has-error' : 'field'}>
-        <label for="members-justification">{t('units.justification')}</label>
-        <p class="hint" id="members-justification-hint">{t('units.justification.hint')}</p>
-        <textarea
-          id="members-justification"
-          class="input"
-          rows={3}
-          maxLength={500}
-          value={justification}
-          onInput={(e) => setJustification(e.currentTarget.value)}
-          aria-invalid={error ? 'true' : undefined}
-          aria-describedby={error ? 'members-justification-hint members-justification-error' : 'members-justification-hint'}
-        />
-        {error ? <p class="field-error" id="members-justification-error" role="alert">{error}</p> : null}
-      </div>
-      <div class="button-row">
-        <button type="submit" class="button">{t('units.members.show')}</button>
-      </div>
-    </form>
   );
 }
