@@ -250,7 +250,9 @@ describe('keyboard', () => {
     await page.waitForFunction(() => document.documentElement.lang === 'ru');
     assert.deepEqual(await navTexts(page), navLabels('ru'));
 
-    // The user menu follows, then the nav links; Enter on one navigates.
+    // The notifications bell and the user menu follow, then the nav links; Enter on one navigates.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'notifications-button');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'user-menu-button');
     await page.keyboard.press('Tab');

@@ -7,11 +7,16 @@ import { useI18n } from '../i18n';
 
 let dialogs = 0;
 
-/** Opens and closes the <dialog> with `open`, and gives focus back to the opener once closed. */
-function useModal(open: boolean) {
+/**
+ * Opens and closes the <dialog> with `open`, and gives focus back once closed: to what
+ * returnFocus() names (when the dialog's action removed the opener, say), else to the opener.
+ */
+function useModal(open: boolean, returnFocus?: () => HTMLElement | null) {
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
   const id = useRef(`dialog-${++dialogs}`);
+  const back = useRef(returnFocus);
+  back.current = returnFocus;
 
   useEffect(() => {
     const dialog = ref.current;
@@ -28,9 +33,9 @@ function useModal(open: boolean) {
     const dialog = ref.current;
     if (!dialog) return undefined;
     const onClose = () => {
-      const back = opener.current;
+      const target = back.current?.() ?? opener.current;
       opener.current = null;
-      if (back && back.isConnected) back.focus();
+      if (target && target.isConnected) target.focus();
     };
     dialog.addEventListener('close', onClose);
     return () => dialog.removeEventListener('close', onClose);
@@ -50,11 +55,13 @@ interface ConfirmDialogProps {
   busy?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
+  /** Where focus goes once closed, instead of the opener (null: the opener). */
+  returnFocus?: () => HTMLElement | null;
 }
 
-export function ConfirmDialog({ open, title, children, confirmLabel, danger = false, busy = false, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, children, confirmLabel, danger = false, busy = false, onConfirm, onCancel, returnFocus }: ConfirmDialogProps) {
   const { t } = useI18n();
-  const { ref, id } = useModal(open);
+  const { ref, id } = useModal(open, returnFocus);
   return (
     <dialog
       ref={ref}
@@ -94,11 +101,13 @@ interface FormDialogProps {
   id?: string;
   onSubmit: () => void;
   onCancel: () => void;
+  /** Where focus goes once closed, instead of the opener (null: the opener). */
+  returnFocus?: () => HTMLElement | null;
 }
 
-export function FormDialog({ open, title, children, submitLabel, danger = false, busy = false, wide = false, id: elementId, onSubmit, onCancel }: FormDialogProps) {
+export function FormDialog({ open, title, children, submitLabel, danger = false, busy = false, wide = false, id: elementId, onSubmit, onCancel, returnFocus }: FormDialogProps) {
   const { t } = useI18n();
-  const { ref, id } = useModal(open);
+  const { ref, id } = useModal(open, returnFocus);
   return (
     <dialog
       ref={ref}
