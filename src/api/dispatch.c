@@ -69,8 +69,10 @@ static bool authenticate(struct http_request *req, struct http_response *resp)
 	db *conn = api_db(req, resp);
 	if (!conn)
 		return false;
+	/* X-Kadam-Background marks a request the UI made by itself, not the person. */
+	bool touch = http_request_header(req, "X-Kadam-Background") == NULL;
 	enum auth_outcome out = auth_resolve(conn, has_cookie ? cookie : NULL, authorization,
-	                                     clock_now_ms(), &req->principal);
+	                                     clock_now_ms(), touch, &req->principal);
 	if (out == AUTH_ERROR) {
 		api_internal_error(req, resp, "resolving credentials failed");
 		return false;

@@ -79,7 +79,7 @@ void api_grant_create(struct http_request *req, struct http_response *resp)
 	if (field_errors_respond(&fe, resp, req) || !require_unit(req, resp) || !api_begin(req, resp))
 		return;
 	const char *unit = api_str(req, "unit_id"), *account = api_str(req, "account_id");
-	enum unit_access access = policy_unit_access(req->db, &req->principal, unit, NULL, false, clock_now_ms());
+	enum unit_access access = policy_unit_access(req->db, &req->principal, unit, NULL, false, clock_now_ms(), NULL);
 	if (access == UNIT_ACCESS_ERROR) {
 		api_db_failed(req, resp, "deciding access");
 		return;
@@ -97,9 +97,9 @@ void api_grant_create(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "reading an account");
 		return;
 	}
-	if (!found || strcmp(a.status, "active") != 0) {
+	if (!found || strcmp(a.status, "active") != 0 || strcmp(a.id, req->principal.account_id) == 0) {
 		db_rollback(req->db);
-		field_error(&fe, "account_id", "is not an active account");
+		field_error(&fe, "account_id", "must be another active account");
 		field_errors_respond(&fe, resp, req);
 		return;
 	}
@@ -127,7 +127,7 @@ void api_grant_revoke(struct http_request *req, struct http_response *resp)
 		return;
 	}
 	enum unit_access access = unit[0] ? policy_unit_access(req->db, &req->principal, unit, NULL, false,
-	                                                       clock_now_ms())
+	                                                       clock_now_ms(), NULL)
 	                                  : UNIT_ACCESS_DENIED;
 	if (access != UNIT_ACCESS_OWN) {
 		db_rollback(req->db);
@@ -167,8 +167,15 @@ void api_break_glass(struct http_request *req, struct http_response *resp)
 		field_errors_respond(&fe, resp, req);
 		return;
 	}
-	enum unit_access access = policy_unit_access(req->db, &req->principal, unit, NULL, false, clock_now_ms());
-	if (access == UNIT_ACCESS_OWN) {
+	if (strcmp(agency, req->principal.agency_id) != 0) {
+		db_rollback(req->db);
+		api_audit_denied(req, "unit", unit, "break-glass outside the caller's agency");
+		http_problem(resp, req, 403, "forbidden", "Not permitted",
+		             "Emergency access reaches only units of your own agency.", NULL);
+		return;
+	}
+	enum unit_access access = policy_unit_access(req->db, &req->principal, unit, NULL, false, clock_now_ms(), NULL);
+	if (access == UNIT_ACCESS_OWN || access == UNIT_ACCESS_GRANTED) {
 		db_rollback(req->db);
 		http_problem(resp, req, 409, "not-needed", "You already have access",
 		             "This unit is within your scope or covered by a live grant.", NULL);
@@ -241,14 +248,14 @@ void api_me_notification_read(struct http_request *req, struct http_response *re
 	if (!api_begin(req, resp))
 		return;
 	if (db_run(req->db, &changed,
-	           "UPDATE notification SET read_at = ? WHERE id = ? AND account_id = ? AND read_at IS NULL", "itt",
+	           "UPDATE notification SET read_at = COALESCE(read_at, ?) WHERE id = ? AND account_id = ?", "itt",
 	           clock_now_ms(), http_request_param(req, "id"), req->principal.account_id) != DB_OK) {
 		api_db_failed(req, resp, "marking a notification");
 		return;
 	}
 	if (!changed) {
 		db_rollback(req->db);
-		api_not_found(req, resp, "unread notification of yours");
+		api_not_found(req, resp, "notification of yours");
 		return;
 	}
 	if (api_commit(req, resp))

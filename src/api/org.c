@@ -252,9 +252,11 @@ void api_unit_members(struct http_request *req, struct http_response *resp)
 		api_not_found(req, resp, "unit");
 		return;
 	}
+	struct unit_grant grant = {0};
 	switch (policy_unit_access(req->db, &req->principal, id, "units.members.read.any", purpose,
-	                           clock_now_ms())) {
+	                           clock_now_ms(), &grant)) {
 	case UNIT_ACCESS_OWN:
+	case UNIT_ACCESS_GRANTED:
 	case UNIT_ACCESS_WITH_PURPOSE: break;
 	case UNIT_ACCESS_NEED_PURPOSE:
 		db_rollback(req->db);
@@ -272,8 +274,13 @@ void api_unit_members(struct http_request *req, struct http_response *resp)
 	db_stmt *st = NULL;
 	json_t *items = org_unit_members_query(req->db, id, &st) == DB_OK ? api_rows_json(st) : NULL;
 	db_finalize(&st);
-	if (!items || !add_roles(req->db, items) ||
-	    !api_audit(req, AUDIT_CONSULT, "unit_members", id, AUDIT_OUTCOME_SUCCESS, NULL)) {
+	/* Under a grant the log names it, and a break-glass read says "emergency" (S17). */
+	char basis[80];
+	snprintf(basis, sizeof basis, "%s grant %s", grant.kind, grant.id);
+	bool logged = grant.id[0] ? api_audit_why(req, AUDIT_CONSULT, "unit_members", id, AUDIT_OUTCOME_SUCCESS, NULL,
+	                                          grant.purpose, basis)
+	                          : api_audit(req, AUDIT_CONSULT, "unit_members", id, AUDIT_OUTCOME_SUCCESS, NULL);
+	if (!items || !add_roles(req->db, items) || !logged) {
 		json_decref(items);
 		api_db_failed(req, resp, "listing unit members");
 		return;

@@ -1,5 +1,6 @@
 #include "auth/policy.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -102,49 +103,59 @@ enum policy_result policy_check(const struct principal *who, const char *permiss
 	return policy_has(who, permission) ? POLICY_ALLOW : POLICY_FORBIDDEN;
 }
 
-/* True when unit_id is the principal's unit or lies below it, or a live grant covers it. */
-static enum db_status in_scope(db *conn, const struct principal *p, const char *unit_id,
-                               int64_t now_ms, bool *in_r)
+/* True when unit_id is the principal's unit or lies below it. */
+static enum db_status in_scope(db *conn, const struct principal *p, const char *unit_id, bool *in_r)
 {
-	static const char sql[] =
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(conn, &st,
 		"WITH RECURSIVE up(id, parent_id) AS ("
 		"  SELECT id, parent_id FROM unit WHERE id = ?"
 		"  UNION ALL SELECT u.id, u.parent_id FROM unit u JOIN up ON u.id = up.parent_id)"
-		" SELECT (SELECT COUNT(*) FROM up WHERE id = ?)"
-		"      + (SELECT COUNT(*) FROM access_grant WHERE account_id = ? AND unit_id = ?"
-		"           AND revoked_at IS NULL AND expires_at > ?)";
-	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn, sql, &st);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 1, unit_id, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 2, p->unit_id[0] ? p->unit_id : NULL, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 3, p->account_id, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 4, unit_id, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 5, now_ms);
+		" SELECT COUNT(*) FROM up WHERE id = ?",
+		"tt", unit_id, p->unit_id[0] ? p->unit_id : NULL);
 	if (rc == DB_OK)
 		rc = db_step(st);
-	if (rc == DB_ROW) {
-		*in_r = db_column_int64(st, 0) > 0;
-		rc = DB_OK;
+	*in_r = rc == DB_ROW && db_column_int64(st, 0) > 0;
+	db_finalize(&st);
+	return rc == DB_ROW ? DB_OK : rc;
+}
+
+/* The newest live grant of the unit to the principal, if any. */
+static enum db_status live_grant(db *conn, const struct principal *p, const char *unit_id, int64_t now_ms,
+                                 bool *found_r, struct unit_grant *g)
+{
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(conn, &st,
+		"SELECT id, kind, purpose FROM access_grant WHERE account_id = ? AND unit_id = ?"
+		" AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC",
+		"tti", p->account_id, unit_id, now_ms);
+	if (rc == DB_OK)
+		rc = db_step(st);
+	*found_r = rc == DB_ROW;
+	if (rc == DB_ROW && g) {
+		snprintf(g->id, sizeof g->id, "%s", db_column_text(st, 0, NULL));
+		snprintf(g->kind, sizeof g->kind, "%s", db_column_text(st, 1, NULL));
+		snprintf(g->purpose, sizeof g->purpose, "%s", db_column_text(st, 2, NULL));
 	}
 	db_finalize(&st);
-	return rc;
+	return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
 enum unit_access policy_unit_access(db *conn, const struct principal *p, const char *unit_id,
-                                    const char *any_permission, bool purpose_given, int64_t now_ms)
+                                    const char *any_permission, bool purpose_given, int64_t now_ms,
+                                    struct unit_grant *grant_r)
 {
 	if (!p || p->kind == PRINCIPAL_ANONYMOUS || !unit_id)
 		return UNIT_ACCESS_DENIED;
-	bool own = false;
-	if (in_scope(conn, p, unit_id, now_ms, &own) != DB_OK)
+	bool own = false, granted = false;
+	if (in_scope(conn, p, unit_id, &own) != DB_OK)
 		return UNIT_ACCESS_ERROR;
 	if (own)
 		return UNIT_ACCESS_OWN;
+	if (live_grant(conn, p, unit_id, now_ms, &granted, grant_r) != DB_OK)
+		return UNIT_ACCESS_ERROR;
+	if (granted)
+		return UNIT_ACCESS_GRANTED;
 	if (!any_permission || !policy_has(p, any_permission))
 		return UNIT_ACCESS_DENIED;
 	return purpose_given ? UNIT_ACCESS_WITH_PURPOSE : UNIT_ACCESS_NEED_PURPOSE;

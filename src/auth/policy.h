@@ -84,18 +84,28 @@ extern const char *const policy_purposes[]; /* NULL-terminated */
 bool policy_purpose_valid(const char *purpose);
 
 enum unit_access {
-	UNIT_ACCESS_OWN,          /* the principal's unit or one below it, or a live grant */
+	UNIT_ACCESS_OWN,          /* the principal's unit or one below it */
+	UNIT_ACCESS_GRANTED,      /* a live share or break-glass grant covers it */
 	UNIT_ACCESS_WITH_PURPOSE, /* outside its scope, allowed because a purpose was given */
 	UNIT_ACCESS_NEED_PURPOSE, /* allowed only with a purpose and justification */
 	UNIT_ACCESS_DENIED,
 	UNIT_ACCESS_ERROR,        /* the database failed */
 };
 
+/* The grant behind UNIT_ACCESS_GRANTED, for the processing log. */
+struct unit_grant {
+	char id[UUID_STR_LEN];
+	char kind[16];     /* "share" or "break_glass" */
+	char purpose[32];  /* the grant's purpose ("emergency" for break-glass) */
+};
+
 /*
  * The data rule for records owned by a unit. any_permission is the
  * permission that lets its holder reach other units (with a purpose).
+ * grant_r (may be NULL) gets the grant when the answer is UNIT_ACCESS_GRANTED.
  */
 enum unit_access policy_unit_access(db *conn, const struct principal *p, const char *unit_id,
-                                    const char *any_permission, bool purpose_given, int64_t now_ms);
+                                    const char *any_permission, bool purpose_given, int64_t now_ms,
+                                    struct unit_grant *grant_r);
 
 #endif

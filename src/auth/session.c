@@ -39,7 +39,7 @@ static void account_from_row(db_stmt *st, int first, struct principal *p)
 	copy(p->preferred_language, sizeof p->preferred_language, db_column_text(st, first + 5, NULL));
 }
 
-static enum auth_outcome resolve_session(db *conn, const char *token, int64_t now_ms,
+static enum auth_outcome resolve_session(db *conn, const char *token, int64_t now_ms, bool touch,
                                          struct principal *p)
 {
 	char hash[65];
@@ -73,7 +73,7 @@ static enum auth_outcome resolve_session(db *conn, const char *token, int64_t no
 	db_finalize(&st);
 	/* Idle time is measured from the last use; writing it on every request would
 	 * make every read a write, so a minute's precision is enough. */
-	if (now_ms - last_seen > 60000) {
+	if (touch && now_ms - last_seen > 60000) {
 		rc = db_prepare(conn, "UPDATE session SET last_seen_at = ? WHERE id = ?", &st);
 		if (rc == DB_OK)
 			rc = db_bind_int64(st, 1, now_ms);
@@ -146,7 +146,7 @@ static enum auth_outcome resolve_token(db *conn, const char *token, int64_t now_
 }
 
 enum auth_outcome auth_resolve(db *conn, const char *cookie_header, const char *authorization,
-                               int64_t now_ms, struct principal *p)
+                               int64_t now_ms, bool touch, struct principal *p)
 {
 	*p = (struct principal){.kind = PRINCIPAL_ANONYMOUS};
 	char token[TOKEN_BUF];
@@ -164,7 +164,7 @@ enum auth_outcome auth_resolve(db *conn, const char *cookie_header, const char *
 		return AUTH_NONE;
 	if (!token_well_formed(token, SESSION_TOKEN_PREFIX))
 		return AUTH_INVALID;
-	enum auth_outcome out = resolve_session(conn, token, now_ms, p);
+	enum auth_outcome out = resolve_session(conn, token, now_ms, touch, p);
 	if (out != AUTH_OK)
 		*p = (struct principal){.kind = PRINCIPAL_ANONYMOUS};
 	return out;

@@ -33,11 +33,13 @@ enum auth_outcome {
 
 /*
  * Resolves the session cookie or the bearer token (either header may be
- * NULL) into *p, loading the account's permissions from its roles. Touches
- * the session's last use at most once a minute.
+ * NULL) into *p, loading the account's permissions from its roles. When
+ * touch is set, records the session's use (at most once a minute); requests
+ * the UI makes by itself (polling) pass false, so they never keep an
+ * abandoned session from its idle end (S20).
  */
 enum auth_outcome auth_resolve(db *conn, const char *cookie_header, const char *authorization,
-                               int64_t now_ms, struct principal *p);
+                               int64_t now_ms, bool touch, struct principal *p);
 
 /* Loads the permissions of the account's roles into p. */
 enum db_status principal_load_roles(db *conn, struct principal *p);

@@ -232,6 +232,10 @@ test('a unit head shares a unit for a time; revoking ends it', async () => {
   });
   assert.equal(r.status, 403, 'only units within one\'s own can be shared');
   r = await head.post('/api/v1/access-grants', {
+    account_id: officers.head.id, unit_id: unitB, purpose: 'supervision', justification: 'sharing with myself', expires_in_hours: 2,
+  });
+  assert.equal(r.status, 422, 'not with oneself');
+  r = await head.post('/api/v1/access-grants', {
     account_id: officers.a.id, unit_id: unitB, purpose: 'supervision', justification: 'covering for officer.b this week', expires_in_hours: 2,
   });
   assert.equal(r.status, 201, r.text);
@@ -262,15 +266,36 @@ test('break-glass needs a reason, is time-limited, and tells the unit head (S17)
   assert.equal(r.body.notified, 1);
   assert.equal(Date.parse(r.body.expires_at) - Date.parse(r.body.created_at), 30 * 60 * 1000);
   assert.equal((await a.get(`/api/v1/units/${unitB}/members`)).status, 200);
+  const emergency = auditRows(`action = 'consult' AND record_id = '${unitB}' AND actor_login = 'officer.a' AND purpose = 'emergency'`);
+  assert.equal(emergency.length, 1, 'a read under break-glass is logged as an emergency, naming the grant');
+  assert.match(emergency[0], new RegExp(`break_glass grant ${r.body.id}`));
   const n = await officers.head.client.get('/api/v1/me/notifications');
   assert.equal(n.body.unread, 1);
   assert.match(n.body.items[0].subject, /officer\.a/);
   assert.equal((await officers.head.client.post(`/api/v1/me/notifications/${n.body.items[0].id}/read`)).status, 204);
+  assert.equal((await officers.head.client.post(`/api/v1/me/notifications/${n.body.items[0].id}/read`)).status, 204, 'again: still read');
   assert.equal((await officers.head.client.get('/api/v1/me/notifications')).body.unread, 0);
   const rows = auditRows(`action = 'access.break_glass' AND record_id = '${unitB}'`);
   assert.equal(rows.length, 1);
   assert.match(rows[0], /Person at risk tonight/);
   sql(srv.db, `UPDATE access_grant SET revoked_at = created_at WHERE kind = 'break_glass'`);
+  // Not into another agency's units.
+  const other = (await admin.post('/api/v1/agencies', { name: 'Test Police', kind: 'police' })).body.id;
+  const station = (await admin.post('/api/v1/units', { agency_id: other, name: 'Station 1' })).body.id;
+  r = await a.post('/api/v1/break-glass', { unit_id: station, justification: 'Person at risk tonight, officer.b unreachable', minutes: 30 });
+  assert.equal(r.status, 403);
+  assert.ok(auditRows(`action = 'access.denied' AND record_id = '${station}'`).length === 1);
+});
+
+test('a request the UI makes by itself does not hold the session open (S20)', async () => {
+  const c = officers.head.client;
+  const id = (await c.get('/api/v1/auth/session')).body.session.id;
+  const back = Date.now() - 20 * 60 * 1000;
+  sql(srv.db, `UPDATE session SET last_seen_at = ${back} WHERE id = '${id}'`);
+  assert.equal((await c.get('/api/v1/me/notifications', { 'x-kadam-background': '1' })).status, 200);
+  assert.equal(sql(srv.db, `SELECT last_seen_at FROM session WHERE id = '${id}'`), String(back));
+  assert.equal((await c.get('/api/v1/me/notifications')).status, 200);
+  assert.ok(Number(sql(srv.db, `SELECT last_seen_at FROM session WHERE id = '${id}'`)) > back, 'a person\'s request does');
 });
 
 test('lockout after five failures, for every password', async () => {

@@ -54,7 +54,8 @@ export function NotificationBell({ path }: { path: string }) {
     const seq = ++latest.current;
     lastAsked.current = Date.now();
     try {
-      const next = await get<List>('/api/v1/me/notifications');
+      // A poll is not the person at work: it must not hold the session open (S20).
+      const next = await get<List>('/api/v1/me/notifications', { headers: { 'X-Kadam-Background': '1' } });
       if (!mounted.current || seq !== latest.current) return;
       setList({ items: Array.isArray(next.items) ? next.items : [], unread: typeof next.unread === 'number' ? next.unread : 0 });
       setError(null);
