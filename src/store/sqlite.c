@@ -207,6 +207,20 @@ static bool configure(struct sqlite_db *lite, char **error_r)
 	return true;
 }
 
+/*
+ * Switching a new file to WAL takes an exclusive lock that SQLite does not
+ * wait for: two connections opening the same new file at once could fail with
+ * "database is locked". Opens are rare, so they take turns in this process.
+ */
+static bool configure_serialised(struct sqlite_db *lite, char **error_r)
+{
+	static pthread_mutex_t opening = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&opening);
+	bool ok = configure(lite, error_r);
+	pthread_mutex_unlock(&opening);
+	return ok;
+}
+
 static void sqlite_close(db **dbp)
 {
 	struct sqlite_db *lite = lite_of(*dbp);
@@ -240,7 +254,7 @@ static enum db_status sqlite_open(const char *url, db **db_r, char **error_r)
 	if (rc != SQLITE_OK) {
 		*error_r = xasprintf("cannot open SQLite database %s: %s", path,
 		                     lite->handle ? sqlite3_errmsg(lite->handle) : sqlite3_errstr(rc));
-	} else if (configure(lite, error_r)) {
+	} else if (configure_serialised(lite, error_r)) {
 		sqlite3_extended_result_codes(lite->handle, 1);
 		lite->writers = is_memory(path) ? NULL : queue_get(path);
 		*db_r = &lite->base;
