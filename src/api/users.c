@@ -89,19 +89,27 @@ void api_users_list(struct http_request *req, struct http_response *resp)
 	json_t *items = account_query(req->db, NULL, q && *q ? q : NULL, agency, unit, status, &st) == DB_OK
 	                        ? api_rows_json(st) : NULL;
 	db_finalize(&st);
+	/* Every account's roles in one query, then matched by id (no query per account). */
+	json_t *roles_by_id = json_object();
+	enum db_status rc = items ? db_query(req->db, &st, "SELECT account_id, role FROM account_role ORDER BY role", "")
+	                          : DB_ERROR;
+	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		const char *id = db_column_text(st, 0, NULL);
+		json_t *list = json_object_get(roles_by_id, id);
+		if (!list)
+			json_object_set_new(roles_by_id, id, list = json_array());
+		json_array_append_new(list, json_string(db_column_text(st, 1, NULL)));
+		rc = DB_OK;
+	}
+	db_finalize(&st);
+	bool ok = rc == DB_DONE;
 	size_t i;
 	json_t *u;
-	bool ok = items != NULL;
 	json_array_foreach(items, i, u) {
-		bool failed = false;
-		json_t *full = load_user(req->db, json_string_value(json_object_get(u, "id")), &failed);
-		if (!full) {
-			ok = false;
-			break;
-		}
-		json_object_set(u, "roles", json_object_get(full, "roles"));
-		json_decref(full);
+		json_t *list = json_object_get(roles_by_id, json_string_value(json_object_get(u, "id")));
+		json_object_set_new(u, "roles", list ? json_incref(list) : json_array());
 	}
+	json_decref(roles_by_id);
 	if (!ok || !api_audit(req, AUDIT_CONSULT, "account", NULL, AUDIT_OUTCOME_SUCCESS, "list")) {
 		json_decref(items);
 		api_db_failed(req, resp, "listing accounts");

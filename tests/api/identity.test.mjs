@@ -168,6 +168,11 @@ test('accounts: one-time password, password rules, first login with TOTP', async
   assert.equal(r.body.recovery_codes.length, 10);
   officers.a.recovery = r.body.recovery_codes;
   officers.a.client = c;
+  const list = await admin.get('/api/v1/users?q=officer');
+  assert.deepEqual(list.body.items.map((u) => [u.login, u.roles]).sort(),
+    [['officer.a', ['probation_officer']], ['officer.a1', ['probation_officer']], ['officer.b', ['probation_officer']]]);
+  assert.equal(list.body.items.find((u) => u.login === 'officer.a').totp_enrolled, true);
+  assert.equal((await admin.get('/api/v1/users?status=gone')).status, 422);
   for (const k of ['a1', 'b', 'head', 'auditor']) {
     const login = { a1: 'officer.a1', b: 'officer.b', head: 'head.b', auditor: 'auditor.one' }[k];
     const f = await firstLogin(srv.url, login, officers[k].password);
