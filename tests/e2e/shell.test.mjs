@@ -274,22 +274,24 @@ describe('tablet', () => {
     assert.equal(await toggle.getAttribute('aria-controls'), 'primary-nav');
     assert.equal(await people.isVisible(), false);
 
+    // Preact renders after the event: wait for the attribute rather than read it at once.
+    const expanded = (v) => page.waitForSelector(`#nav-toggle[aria-expanded="${v}"]`, { timeout: 5000 });
     await toggle.click();
-    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await expanded('true');
     assert.equal(await people.isVisible(), true);
     await people.click();
     await page.locator('#main h1', { hasText: catalogue.ru['section.people'] }).waitFor();
-    assert.equal(await toggle.getAttribute('aria-expanded'), 'false', 'menu closes after navigating');
-    assert.equal(await people.isVisible(), false);
+    await expanded('false'); // the menu closes after navigating
+    await people.waitFor({ state: 'hidden' });
 
     // Keyboard: Enter opens, Escape closes and returns focus to the button.
     await toggle.focus();
     await page.keyboard.press('Enter');
-    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await expanded('true');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Escape');
-    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'nav-toggle');
+    await expanded('false');
+    await page.waitForFunction(() => document.activeElement?.id === 'nav-toggle', null, { timeout: 5000 });
 
     // At laptop width the sidebar is always there and the button is not.
     await page.setViewportSize(LAPTOP);
