@@ -15,11 +15,9 @@ static void copy(char *dst, size_t size, const char *src)
 enum db_status principal_load_roles(db *conn, struct principal *p)
 {
 	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn,
+	enum db_status rc = db_query(conn, &st,
 		"SELECT DISTINCT rp.permission FROM account_role ar"
-		" JOIN role_permission rp ON rp.role = ar.role WHERE ar.account_id = ?", &st);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 1, p->account_id, SIZE_MAX);
+		" JOIN role_permission rp ON rp.role = ar.role WHERE ar.account_id = ?", "t", p->account_id);
 	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
 		principal_grant(p, db_column_text(st, 0, NULL));
 		rc = DB_OK;
@@ -45,18 +43,13 @@ static enum auth_outcome resolve_session(db *conn, const char *token, int64_t no
 	char hash[65];
 	token_hash(token, hash);
 	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn,
+	enum db_status rc = db_query(conn, &st,
 		"SELECT s.id, s.csrf_token, s.stage, s.last_seen_at,"
 		"       a.id, a.login, a.display_name, a.agency_id, a.unit_id, a.preferred_language"
 		" FROM session s JOIN account a ON a.id = s.account_id"
 		" WHERE s.token_hash = ? AND s.ended_at IS NULL AND s.expires_at > ?"
-		"   AND s.last_seen_at > ? AND a.status = 'active'", &st);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 1, hash, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 2, now_ms);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 3, now_ms - SESSION_IDLE_MS);
+		"   AND s.last_seen_at > ? AND a.status = 'active'",
+		"tii", hash, now_ms, now_ms - SESSION_IDLE_MS);
 	if (rc == DB_OK)
 		rc = db_step(st);
 	if (rc != DB_ROW) {
@@ -73,18 +66,9 @@ static enum auth_outcome resolve_session(db *conn, const char *token, int64_t no
 	db_finalize(&st);
 	/* Idle time is measured from the last use; writing it on every request would
 	 * make every read a write, so a minute's precision is enough. */
-	if (touch && now_ms - last_seen > 60000) {
-		rc = db_prepare(conn, "UPDATE session SET last_seen_at = ? WHERE id = ?", &st);
-		if (rc == DB_OK)
-			rc = db_bind_int64(st, 1, now_ms);
-		if (rc == DB_OK)
-			rc = db_bind_text(st, 2, p->session_id, SIZE_MAX);
-		if (rc == DB_OK)
-			rc = db_step(st);
-		db_finalize(&st);
-		if (rc != DB_DONE)
-			return AUTH_ERROR;
-	}
+	if (touch && now_ms - last_seen > 60000 &&
+	    db_run(conn, NULL, "UPDATE session SET last_seen_at = ? WHERE id = ?", "it", now_ms, p->session_id) != DB_OK)
+		return AUTH_ERROR;
 	if (p->full && principal_load_roles(conn, p) != DB_OK)
 		return AUTH_ERROR;
 	return AUTH_OK;
@@ -96,14 +80,10 @@ static enum auth_outcome resolve_token(db *conn, const char *token, int64_t now_
 	char hash[65];
 	token_hash(token, hash);
 	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn,
+	enum db_status rc = db_query(conn, &st,
 		"SELECT t.id, t.name, t.agency_id, t.unit_id, t.created_by, t.last_used_at"
 		" FROM api_token t JOIN account a ON a.id = t.created_by"
-		" WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?", &st);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 1, hash, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 2, now_ms);
+		" WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?", "ti", hash, now_ms);
 	if (rc == DB_OK)
 		rc = db_step(st);
 	if (rc != DB_ROW) {
@@ -120,9 +100,7 @@ static enum auth_outcome resolve_token(db *conn, const char *token, int64_t now_
 	copy(p->account_id, sizeof p->account_id, db_column_text(st, 4, NULL));
 	int64_t last_used = db_column_int64(st, 5);
 	db_finalize(&st);
-	rc = db_prepare(conn, "SELECT permission FROM api_token_permission WHERE token_id = ?", &st);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 1, p->token_id, SIZE_MAX);
+	rc = db_query(conn, &st, "SELECT permission FROM api_token_permission WHERE token_id = ?", "t", p->token_id);
 	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
 		principal_grant(p, db_column_text(st, 0, NULL));
 		rc = DB_OK;
@@ -130,18 +108,9 @@ static enum auth_outcome resolve_token(db *conn, const char *token, int64_t now_
 	db_finalize(&st);
 	if (rc != DB_DONE)
 		return AUTH_ERROR;
-	if (now_ms - last_used > 60000) {
-		rc = db_prepare(conn, "UPDATE api_token SET last_used_at = ? WHERE id = ?", &st);
-		if (rc == DB_OK)
-			rc = db_bind_int64(st, 1, now_ms);
-		if (rc == DB_OK)
-			rc = db_bind_text(st, 2, p->token_id, SIZE_MAX);
-		if (rc == DB_OK)
-			rc = db_step(st);
-		db_finalize(&st);
-		if (rc != DB_DONE)
-			return AUTH_ERROR;
-	}
+	if (now_ms - last_used > 60000 &&
+	    db_run(conn, NULL, "UPDATE api_token SET last_used_at = ? WHERE id = ?", "it", now_ms, p->token_id) != DB_OK)
+		return AUTH_ERROR;
 	return AUTH_OK;
 }
 
@@ -181,95 +150,36 @@ enum db_status session_create(db *conn, const char *account_id, const char *remo
 	/* 43 characters: the 256 random bits without a prefix. */
 	snprintf(csrf_r, 65, "%.64s", csrf_raw);
 	uuid_v7(session_id_r);
-	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn,
-		"INSERT INTO session (id, account_id, token_hash, csrf_token, stage, created_at,"
-		" last_seen_at, expires_at, remote_addr, user_agent) VALUES (?, ?, ?, ?, 'password', ?, ?, ?, ?, ?)",
-		&st);
 	char ua[256];
 	snprintf(ua, sizeof ua, "%s", user_agent ? user_agent : "");
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 1, session_id_r, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 2, account_id, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 3, hash, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 4, csrf_r, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 5, now_ms);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 6, now_ms);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 7, now_ms + SESSION_ABSOLUTE_MS);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 8, remote_addr, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 9, ua, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_step(st);
-	db_finalize(&st);
-	return rc == DB_DONE ? DB_OK : rc;
-}
-
-static enum db_status exec_1(db *conn, const char *sql, const char *a, const char *b)
-{
-	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn, sql, &st);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 1, a, SIZE_MAX);
-	if (rc == DB_OK && b)
-		rc = db_bind_text(st, 2, b, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_step(st);
-	db_finalize(&st);
-	return rc == DB_DONE ? DB_OK : rc;
+	return db_run(conn, NULL,
+		"INSERT INTO session (id, account_id, token_hash, csrf_token, stage, created_at,"
+		" last_seen_at, expires_at, remote_addr, user_agent) VALUES (?, ?, ?, ?, 'password', ?, ?, ?, ?, ?)",
+		"ttttiiitt", session_id_r, account_id, hash, csrf_r, now_ms, now_ms, now_ms + SESSION_ABSOLUTE_MS,
+		remote_addr, ua);
 }
 
 enum db_status session_complete(db *conn, const char *session_id)
 {
-	return exec_1(conn, "UPDATE session SET stage = 'full' WHERE id = ?", session_id, NULL);
+	return db_run(conn, NULL, "UPDATE session SET stage = 'full' WHERE id = ?", "t", session_id);
 }
 
 enum db_status session_end(db *conn, const char *session_id, const char *account_id,
                            const char *reason, int64_t now_ms, bool *ended_r)
 {
-	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn,
+	int64_t changed = 0;
+	enum db_status rc = db_run(conn, &changed,
 		"UPDATE session SET ended_at = ?, ended_reason = ?"
-		" WHERE id = ? AND (CAST(? AS TEXT) IS NULL OR account_id = ?) AND ended_at IS NULL", &st);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 1, now_ms);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 2, reason, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 3, session_id, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 4, account_id, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 5, account_id, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_step(st);
+		" WHERE id = ? AND (CAST(? AS TEXT) IS NULL OR account_id = ?) AND ended_at IS NULL",
+		"itttt", now_ms, reason, session_id, account_id, account_id);
 	if (ended_r)
-		*ended_r = rc == DB_DONE && db_changes(st) > 0;
-	db_finalize(&st);
-	return rc == DB_DONE ? DB_OK : rc;
+		*ended_r = rc == DB_OK && changed > 0;
+	return rc;
 }
 
 enum db_status session_end_all(db *conn, const char *account_id, const char *reason, int64_t now_ms)
 {
-	db_stmt *st = NULL;
-	enum db_status rc = db_prepare(conn,
+	return db_run(conn, NULL,
 		"UPDATE session SET ended_at = ?, ended_reason = ? WHERE account_id = ? AND ended_at IS NULL",
-		&st);
-	if (rc == DB_OK)
-		rc = db_bind_int64(st, 1, now_ms);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 2, reason, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_bind_text(st, 3, account_id, SIZE_MAX);
-	if (rc == DB_OK)
-		rc = db_step(st);
-	db_finalize(&st);
-	return rc == DB_DONE ? DB_OK : rc;
+		"itt", now_ms, reason, account_id);
 }
