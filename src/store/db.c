@@ -352,6 +352,17 @@ enum db_status db_query(db *conn, db_stmt **stmt_r, const char *sql, const char 
 	return rc;
 }
 
+enum db_status db_vquery(db *conn, db_stmt **stmt_r, const char *sql, const char *types, va_list ap)
+{
+	enum db_status rc = db_prepare(conn, sql, stmt_r);
+	if (rc != DB_OK)
+		return rc;
+	rc = bind_va(*stmt_r, types, ap);
+	if (rc != DB_OK)
+		db_finalize(stmt_r);
+	return rc;
+}
+
 enum db_status db_run(db *conn, int64_t *changes_r, const char *sql, const char *types, ...)
 {
 	db_stmt *stmt = NULL;

@@ -19,6 +19,7 @@
 #ifndef KADAM_STORE_DB_H
 #define KADAM_STORE_DB_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -142,6 +143,8 @@ void db_finalize(db_stmt **stmt);
  */
 enum db_status db_query(db *db, db_stmt **stmt_r, const char *sql, const char *types, ...);
 enum db_status db_run(db *db, int64_t *changes_r, const char *sql, const char *types, ...);
+/* db_query for callers that take the arguments as a va_list themselves. */
+enum db_status db_vquery(db *db, db_stmt **stmt_r, const char *sql, const char *types, va_list ap);
 
 /* --- pool -------------------------------------------------------------- */
 

@@ -66,6 +66,16 @@ static void uuid_v7_is_versioned_sorted_and_unique(void **state)
 	assert_memory_equal(a, "00000000-03e8", 13); /* 1000 ms in the first 48 bits */
 	uuid_v7(b);
 	assert_string_not_equal(a, b);
+	/* within one millisecond, and when the clock steps back, ids still increase */
+	char prev[UUID_STR_LEN], next[UUID_STR_LEN];
+	uuid_v7(prev);
+	clock_set_fixed(5000);
+	for (int i = 0; i < 1000; i++) {
+		uuid_v7(next);
+		assert_true(strcmp(prev, next) < 0);
+		memcpy(prev, next, sizeof prev);
+	}
+	clock_set_offset(0);
 	assert_false(uuid_valid("not-a-uuid"));
 	assert_false(uuid_valid("0000000003e87xxx-8000-000000000000"));
 	assert_false(uuid_valid(NULL));
