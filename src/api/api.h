@@ -70,6 +70,66 @@ void api_me_notification_read(struct http_request *req, struct http_response *re
 void api_audit_search(struct http_request *req, struct http_response *resp);
 void api_audit_verification(struct http_request *req, struct http_response *resp);
 
+/* reference.c */
+void api_reference_get(struct http_request *req, struct http_response *resp);
+void api_reference_article_put(struct http_request *req, struct http_response *resp);
+void api_reference_release_rule_put(struct http_request *req, struct http_response *resp);
+void api_transliteration(struct http_request *req, struct http_response *resp);
+/* people.c */
+void api_people_search(struct http_request *req, struct http_response *resp);
+void api_people_duplicates(struct http_request *req, struct http_response *resp);
+void api_person_create(struct http_request *req, struct http_response *resp);
+void api_person_get(struct http_request *req, struct http_response *resp);
+void api_person_update(struct http_request *req, struct http_response *resp);
+void api_person_merge(struct http_request *req, struct http_response *resp);
+/* The checks on a new person's body (today: YYYY-MM-DD), shared with its fuzz target. */
+bool person_create_validate(const json_t *body, const char *today, struct field_errors *fe);
+/* person_details.c */
+void api_person_document_add(struct http_request *req, struct http_response *resp);
+void api_person_document_delete(struct http_request *req, struct http_response *resp);
+void api_person_address_add(struct http_request *req, struct http_response *resp);
+void api_person_phone_add(struct http_request *req, struct http_response *resp);
+void api_person_phone_delete(struct http_request *req, struct http_response *resp);
+void api_person_alias_add(struct http_request *req, struct http_response *resp);
+void api_person_alias_delete(struct http_request *req, struct http_response *resp);
+void api_person_photo_get(struct http_request *req, struct http_response *resp);
+void api_person_photo_put(struct http_request *req, struct http_response *resp);
+void api_person_photo_delete(struct http_request *req, struct http_response *resp);
+void api_third_parties_list(struct http_request *req, struct http_response *resp);
+void api_third_party_add(struct http_request *req, struct http_response *resp);
+void api_third_party_delete(struct http_request *req, struct http_response *resp);
+/* cases.c */
+void api_cases_list(struct http_request *req, struct http_response *resp);
+void api_case_create(struct http_request *req, struct http_response *resp);
+void api_case_get(struct http_request *req, struct http_response *resp);
+void api_case_close(struct http_request *req, struct http_response *resp);
+void api_case_allocate(struct http_request *req, struct http_response *resp);
+void api_case_timeline(struct http_request *req, struct http_response *resp);
+void api_caseload(struct http_request *req, struct http_response *resp);
+/* decisions.c */
+void api_decision_create(struct http_request *req, struct http_response *resp);
+void api_decision_update(struct http_request *req, struct http_response *resp);
+/* The checks on a decision's body, shared with its fuzz target. */
+bool decision_body_validate(const json_t *body, struct field_errors *fe);
+/* notes.c */
+void api_notes_list(struct http_request *req, struct http_response *resp);
+void api_note_create(struct http_request *req, struct http_response *resp);
+/* pretrial.c */
+void api_pretrial_list(struct http_request *req, struct http_response *resp);
+void api_pretrial_create(struct http_request *req, struct http_response *resp);
+void api_pretrial_get(struct http_request *req, struct http_response *resp);
+void api_pretrial_update(struct http_request *req, struct http_response *resp);
+void api_pretrial_task_update(struct http_request *req, struct http_response *resp);
+void api_pretrial_submit(struct http_request *req, struct http_response *resp);
+void api_pretrial_document(struct http_request *req, struct http_response *resp);
+/* access_requests.c */
+void api_access_requests_list(struct http_request *req, struct http_response *resp);
+void api_access_request_create(struct http_request *req, struct http_response *resp);
+void api_access_request_close(struct http_request *req, struct http_response *resp);
+void api_person_export(struct http_request *req, struct http_response *resp);
+/* imports.c */
+void api_import(struct http_request *req, struct http_response *resp);
+
 /* --- the route-level steps every API request goes through (dispatch.c) --- */
 
 /* Credentials, policy, CSRF and the JSON body, then the route's handler. */
@@ -102,6 +162,9 @@ bool api_audit(struct http_request *req, const char *action, const char *record_
 bool api_audit_why(struct http_request *req, const char *action, const char *record_type,
                    const char *record_id, const char *outcome, const char *detail, const char *purpose,
                    const char *justification);
+/* Logs a disclosure (S10): the purpose "disclosure", the recipient and the justification. */
+bool api_audit_disclose(struct http_request *req, const char *record_type, const char *record_id,
+                        const char *recipient, const char *justification, const char *detail);
 /* Logs a refused request in a transaction of its own; record_type NULL names the route. */
 void api_audit_denied(struct http_request *req, const char *record_type, const char *record_id,
                       const char *detail);
@@ -113,6 +176,11 @@ json_t *api_row_json(db_stmt *st);
 /* Runs a bound statement and returns its rows as an array, or NULL on error. */
 json_t *api_rows_json(db_stmt *st);
 
+/* Today's date (YYYY-MM-DD) in the deployment's time zone (setting `timezone`); false on a database error. */
+bool api_today(db *conn, char out[11]);
+/* The same for any instant (milliseconds since the epoch). */
+bool api_local_date(db *conn, int64_t ms, char out[11]);
+
 /* ETag "N" for a record version. */
 void api_etag(struct http_response *resp, int64_t version);
 /* Reads If-Match; answers 428 (missing) or 412 (malformed) and returns false. */
@@ -122,6 +190,9 @@ bool api_if_match(struct http_request *req, struct http_response *resp, int64_t 
 bool api_purpose(struct http_request *req, struct http_response *resp, bool *given_r);
 /* A string member of the JSON body, or NULL. */
 const char *api_str(const struct http_request *req, const char *name);
+/* Rolls back an open transaction and answers 422 naming one field. */
+void api_field_problem(struct http_request *req, struct http_response *resp, const char *field,
+                       const char *message);
 /* Answers 404 for a record that does not exist (or that the caller may not know exists). */
 void api_not_found(struct http_request *req, struct http_response *resp, const char *what);
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libical/ical.h>
+
 #include "api/api.h"
 #include "api/validate.h"
 #include "app.h"
@@ -85,6 +87,31 @@ bool api_audit(struct http_request *req, const char *action, const char *record_
                const char *record_id, const char *outcome, const char *detail)
 {
 	return api_audit_why(req, action, record_type, record_id, outcome, detail, NULL, NULL);
+}
+
+bool api_audit_disclose(struct http_request *req, const char *record_type, const char *record_id,
+                        const char *recipient, const char *justification, const char *detail)
+{
+	const struct principal *p = &req->principal;
+	struct audit_entry e = {
+		.actor_id = nonempty(p->kind == PRINCIPAL_TOKEN ? p->token_id : p->account_id),
+		.actor_login = nonempty(p->login),
+		.agency_id = nonempty(p->agency_id),
+		.action = AUDIT_DISCLOSE,
+		.record_type = record_type,
+		.record_id = record_id,
+		.purpose = "disclosure",
+		.justification = justification,
+		.recipient = recipient,
+		.request_id = req->request_id,
+		.remote_addr = req->remote_addr,
+		.outcome = AUDIT_OUTCOME_SUCCESS,
+		.detail = detail,
+	};
+	if (audit_append(req->db, &e) == DB_OK)
+		return true;
+	log_error("processing log refused a disclosure: %s", audit_errmsg());
+	return false;
 }
 
 bool api_audit_why(struct http_request *req, const char *action, const char *record_type,
@@ -208,6 +235,30 @@ json_t *api_rows_json(db_stmt *st)
 	return rows;
 }
 
+bool api_local_date(db *conn, int64_t ms, char out[11])
+{
+	char zone_name[64] = "Asia/Bishkek";
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(conn, &st, "SELECT value FROM setting WHERE key = 'timezone'", "");
+	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW)
+		snprintf(zone_name, sizeof zone_name, "%s", db_column_text(st, 0, NULL));
+	db_finalize(&st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return false;
+	/* libical's built-in zones come from the system's zoneinfo; without them, UTC. */
+	icaltimezone *zone = icaltimezone_get_builtin_timezone(zone_name);
+	if (!zone)
+		zone = icaltimezone_get_utc_timezone();
+	struct icaltimetype t = icaltime_from_timet_with_zone((time_t)(ms / 1000), 0, zone);
+	snprintf(out, 11, "%04d-%02d-%02d", t.year, t.month, t.day);
+	return true;
+}
+
+bool api_today(db *conn, char out[11])
+{
+	return api_local_date(conn, clock_now_ms(), out);
+}
+
 void api_etag(struct http_response *resp, int64_t version)
 {
 	char tag[32];
@@ -260,6 +311,16 @@ bool api_purpose(struct http_request *req, struct http_response *resp, bool *giv
 const char *api_str(const struct http_request *req, const char *name)
 {
 	return json_string_value(json_object_get(req->json, name));
+}
+
+void api_field_problem(struct http_request *req, struct http_response *resp, const char *field,
+                       const char *message)
+{
+	if (req->db && db_in_transaction(req->db))
+		db_rollback(req->db);
+	struct field_errors fe = {0};
+	field_error(&fe, field, "%s", message);
+	field_errors_respond(&fe, resp, req);
 }
 
 void api_not_found(struct http_request *req, struct http_response *resp, const char *what)

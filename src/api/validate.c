@@ -1,6 +1,10 @@
 #include "api/validate.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "base/uuid.h"
+#include "domain/keydates.h"
 
 size_t utf8_length(const char *s)
 {
@@ -31,34 +35,60 @@ bool utf8_valid(const char *s)
 	return true;
 }
 
-static void check_field(const json_t *v, const struct field_rule *r, struct field_errors *fe)
+static void check_field(const json_t *v, const struct field_rule *r, const char *name, struct field_errors *fe)
 {
 	switch (r->kind) {
+	case FIELD_DATE: {
+		struct civil_date d;
+		if (!json_is_string(v) || !civil_date_parse(json_string_value(v), &d))
+			field_error(fe, name, "must be a date (YYYY-MM-DD)");
+		return;
+	}
+	case FIELD_BOOL:
+		if (!json_is_boolean(v))
+			field_error(fe, name, "must be true or false");
+		return;
+	case FIELD_ARRAY:
+		if (!json_is_array(v))
+			field_error(fe, name, "must be an array");
+		else if ((long long)json_array_size(v) < r->min)
+			field_error(fe, name, "must have at least %lld items", r->min);
+		else if ((long long)json_array_size(v) > r->max)
+			field_error(fe, name, "must have at most %lld items", r->max);
+		return;
+	case FIELD_UUID:
+		if (!json_is_string(v) || !uuid_valid(json_string_value(v)))
+			field_error(fe, name, "must be an id");
+		return;
+	case FIELD_OBJECT:
+		if (!json_is_object(v))
+			field_error(fe, name, "must be an object");
+		return;
 	case FIELD_STRING: {
 		if (!json_is_string(v)) {
-			field_error(fe, r->name, "must be a string");
+			field_error(fe, name, "must be a string");
 			return;
 		}
 		const char *s = json_string_value(v);
 		if (strlen(s) != json_string_length(v)) {
-			field_error(fe, r->name, "must not contain NUL characters");
+			field_error(fe, name, "must not contain NUL characters");
 			return;
 		}
 		size_t len = utf8_length(s);
 		if ((long long)len < r->min)
-			field_error(fe, r->name, "must have at least %lld characters", r->min);
+			field_error(fe, name, "must have at least %lld characters", r->min);
 		else if ((long long)len > r->max)
-			field_error(fe, r->name, "must have at most %lld characters", r->max);
+			field_error(fe, name, "must have at most %lld characters", r->max);
 		return;
 	}
 	case FIELD_INTEGER: {
 		if (!json_is_integer(v)) {
-			field_error(fe, r->name, "must be a whole number");
+			field_error(fe, name, "must be a whole number");
 			return;
 		}
 		long long x = json_integer_value(v);
 		if (x < r->min || x > r->max)
-			field_error(fe, r->name, "must be between %lld and %lld", r->min, r->max);
+			field_error(fe, name, "must be between %lld and %lld", r->min, r->max);
 		return;
 	}
 	case FIELD_ENUM: {
@@ -72,7 +102,7 @@ static void check_field(const json_t *v, const struct field_rule *r, struct fiel
 				buf_puts(&list, ", ");
 			buf_puts(&list, *c);
 		}
-		field_error(fe, r->name, "must be one of: %s", list.data ? list.data : "");
+		field_error(fe, name, "must be one of: %s", list.data ? list.data : "");
 		buf_free(&list);
 		return;
 	}
@@ -82,8 +112,34 @@ static void check_field(const json_t *v, const struct field_rule *r, struct fiel
 bool validate_object(const json_t *body, const struct field_rule *rules, size_t nrules,
                      struct field_errors *fe)
 {
+	return validate_object_at(body, NULL, rules, nrules, fe);
+}
+
+bool validate_strings(const json_t *array, const char *field, long long min, long long max,
+                      struct field_errors *fe)
+{
+	bool ok = true;
+	size_t i;
+	const json_t *v;
+	json_array_foreach(array, i, v) {
+		char name[96];
+		snprintf(name, sizeof name, "%s[%zu]", field, i);
+		const struct field_rule r = {name, FIELD_STRING, true, min, max, NULL};
+		size_t before = fe->list ? json_array_size(fe->list) : 0;
+		check_field(v, &r, name, fe);
+		ok &= (fe->list ? json_array_size(fe->list) : 0) == before;
+	}
+	return ok;
+#undef NAME
+}
+
+bool validate_object_at(const json_t *body, const char *prefix, const struct field_rule *rules, size_t nrules,
+                        struct field_errors *fe)
+{
+	char name[128];
+#define NAME(n) (prefix ? (snprintf(name, sizeof name, "%s.%s", prefix, (n)), name) : (n))
 	if (!json_is_object(body)) {
-		field_error(fe, "body", "must be a JSON object");
+		field_error(fe, prefix ? prefix : "body", "must be a JSON object");
 		return false;
 	}
 	bool ok = true;
@@ -94,7 +150,7 @@ bool validate_object(const json_t *body, const struct field_rule *rules, size_t 
 		for (size_t i = 0; i < nrules && !known; i++)
 			known = strcmp(rules[i].name, key) == 0;
 		if (!known) {
-			field_error(fe, key, "is not a known field");
+			field_error(fe, NAME(key), "is not a known field");
 			ok = false;
 		}
 	}
@@ -102,15 +158,16 @@ bool validate_object(const json_t *body, const struct field_rule *rules, size_t 
 		const json_t *v = json_object_get(body, rules[i].name);
 		if (!v || json_is_null(v)) {
 			if (rules[i].required) {
-				field_error(fe, rules[i].name, "is required");
+				field_error(fe, NAME(rules[i].name), "is required");
 				ok = false;
 			}
 			continue;
 		}
 		json_t *before = fe->list;
 		size_t count = before ? json_array_size(before) : 0;
-		check_field(v, &rules[i], fe);
+		check_field(v, &rules[i], NAME(rules[i].name), fe);
 		ok &= (fe->list ? json_array_size(fe->list) : 0) == count;
 	}
 	return ok;
+#undef NAME
 }

@@ -16,6 +16,11 @@ enum field_kind {
 	FIELD_STRING,  /* min/max count characters (code points) */
 	FIELD_INTEGER, /* min/max bound the value */
 	FIELD_ENUM,    /* one of choices */
+	FIELD_DATE,    /* a real calendar date, YYYY-MM-DD (1900..2200) */
+	FIELD_BOOL,    /* true or false */
+	FIELD_ARRAY,   /* min/max bound the number of items; the caller checks the items */
+	FIELD_UUID,    /* an id as Kadam makes them */
+	FIELD_OBJECT,  /* a JSON object; the caller checks its members */
 };
 
 /* One field of a JSON object body. */
@@ -33,6 +38,12 @@ struct field_rule {
  */
 bool validate_object(const json_t *body, const struct field_rule *rules, size_t nrules,
                      struct field_errors *fe);
+/* The same for an object inside the body: errors name their field as "<prefix>.<name>" (e.g. "documents[0].number"). */
+bool validate_object_at(const json_t *body, const char *prefix, const struct field_rule *rules, size_t nrules,
+                        struct field_errors *fe);
+/* Checks that every item of array is a string of min..max characters; errors name "<field>[i]". */
+bool validate_strings(const json_t *array, const char *field, long long min, long long max,
+                      struct field_errors *fe);
 /* Characters (code points) in a UTF-8 string. */
 size_t utf8_length(const char *s);
 /* True when s is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */

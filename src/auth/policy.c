@@ -20,6 +20,18 @@ static const struct permission_info registry[] = {
 	{"metrics.read", "Scrape /metrics (give it to a monitoring token)"},
 	{"grants.manage", "Share a unit's records with an account for a time"},
 	{"break_glass", "Take emergency access to another unit, with a reason (S17)"},
+	{"people.read", "Find and read people and cases within one's units"},
+	{"people.read.any", "Read people and cases of any unit, stating a purpose"},
+	{"people.write", "Register people and change their records"},
+	{"people.third_parties", "See and record family members and other third parties (S15)"},
+	{"people.merge", "Merge two records of the same person"},
+	{"cases.write", "Open and close cases; record decisions and notes"},
+	{"cases.allocate", "Allocate cases to officers and transfer them between units"},
+	{"notes.restricted", "Read restricted notes written by others"},
+	{"pretrial.write", "Prepare pre-trial reports"},
+	{"access_requests.manage", "Register subject-access requests and export a person's data (S13)"},
+	{"import.run", "Import people and cases from CSV files"},
+	{"reference.manage", "Change the reference lists (articles, release rules)"},
 	{NULL, NULL},
 };
 

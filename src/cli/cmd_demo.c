@@ -1,23 +1,60 @@
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/clock.h"
 #include "cli/cli.h"
 #include "demo/demo.h"
 
 static const char usage[] =
-	"usage: kadam demo [--db URL] [--config FILE]\n"
+	"usage: kadam demo [--people N] [--db URL] [--config FILE]\n"
 	"\n"
-	"Applies migrations and loads synthetic demo data (no real person's data).\n"
-	"Safe to run again: it brings the demo data back to its initial state.\n";
+	"Applies migrations and loads synthetic demo data (no real person's data):\n"
+	"agencies, units and accounts, and synthetic people with Kyrgyz and Russian\n"
+	"names in both scripts, documents, addresses, phones, cases of the four kinds\n"
+	"allocated to the demo officers, decisions with computed key dates, and notes.\n"
+	"\n"
+	"Safe to run again: existing agencies, units and accounts are left as they\n"
+	"are, and without --people the 300 demo people are added only to a database\n"
+	"that has no people yet.\n"
+	"\n"
+	"  --people N   add N more synthetic people (1 to 2000000) with their cases,\n"
+	"               numbered on from the people already there (for benchmarks;\n"
+	"               commits every 10000 people, progress on stderr)\n";
+
+/* A whole number 1..DEMO_PEOPLE_MAX, digits only. */
+static bool parse_people(const char *s, long *n_r)
+{
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	char *end = NULL;
+	errno = 0;
+	long n = strtol(s, &end, 10);
+	if (errno || *end || n < 1 || n > DEMO_PEOPLE_MAX)
+		return false;
+	*n_r = n;
+	return true;
+}
+
+static void print_counts(const struct demo_people_counts *c, double seconds)
+{
+	printf("Added %ld synthetic people in %.1f s (%ld documents, %ld addresses, %ld phones, %ld aliases),\n"
+	       "%ld cases (%ld pre-trial, %ld executive, %ld penitentiary, %ld post-penitentiary; %ld closed,"
+	       " %ld awaiting allocation),\n%ld decisions with computed key dates, %ld notes.\n",
+	       c->people, seconds, c->documents, c->addresses, c->phones, c->aliases, c->cases, c->kinds[0],
+	       c->kinds[1], c->kinds[2], c->kinds[3], c->closed, c->unallocated, c->decisions, c->notes);
+}
 
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0},
+		{"db", required_argument, NULL, 'd'},     {"config", required_argument, NULL, 'c'},
+		{"people", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *db_url = NULL, *config_file = NULL;
+	long people = 0;
 	optind = 1;
 	opterr = 0;
 	int c;
@@ -25,6 +62,10 @@ int cmd_demo(int argc, char **argv)
 		switch (c) {
 		case 'd': db_url = optarg; break;
 		case 'c': config_file = optarg; break;
+		case 'p':
+			if (!parse_people(optarg, &people))
+				return cli_usage_error("demo", usage, "--people needs a whole number from 1 to 2000000");
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return cli_usage_error("demo", usage, "unknown option or missing value");
 		}
@@ -40,13 +81,27 @@ int cmd_demo(int argc, char **argv)
 	db *conn = cli_open_migrated(&cfg, true);
 	if (conn) {
 		char *error = NULL;
-		if (demo_seed(conn, &error) == DB_OK) {
-			printf("demo data loaded into %s\n", cfg.db);
+		long existing = 0;
+		struct demo_people_counts counts;
+		if (demo_seed(conn, &error) != DB_OK || demo_people_count(conn, &existing) != DB_OK) {
+			fprintf(stderr, "kadam demo: %s\n", error ? error : db_errmsg(conn));
+		} else if (people == 0 && existing > 0) {
+			printf("The database has %ld people already: no demo people added (--people N adds more).\n", existing);
 			rc = 0;
 		} else {
-			fprintf(stderr, "kadam demo: %s\n", error ? error : "failed");
-			free(error);
+			int64_t started = clock_mono_ns();
+			enum db_status st = demo_people(conn, people ? people : DEMO_PEOPLE_DEFAULT, people > 0, &counts, &error);
+			if (st == DB_OK) {
+				print_counts(&counts, (double)(clock_mono_ns() - started) / 1e9);
+				rc = 0;
+			} else {
+				fprintf(stderr, "kadam demo: %s (%ld people added before the failure)\n", error ? error : "failed",
+				        counts.people);
+			}
 		}
+		free(error);
+		if (rc == 0)
+			printf("demo data loaded into %s\n", cfg.db);
 		db_close(&conn);
 	}
 	config_free(&cfg);

@@ -50,6 +50,11 @@ static const struct {
 	 "ru"},
 	{"officer.osh", "Demo Officer Osh", "Probation Service (demo)", "Osh regional office", "probation_officer",
 	 "ky"},
+	{"officer.chui", "Demo Officer Chui", "Probation Service (demo)", "Chui regional office", "probation_officer",
+	 "ru"},
+	{"head.service", "Demo Head of Service", "Probation Service (demo)", "Central office", "unit_head", "ru"},
+	{"caseworker.colony", "Demo Case Worker Colony", "Penitentiary Service (demo)", "Colony No. 99 (demo)",
+	 "prison_case_worker", "ky"},
 	{"auditor", "Demo Auditor", "Administration", "", "auditor", "en"},
 };
 

@@ -90,6 +90,9 @@ void http_response_text(struct http_response *resp, int status, const char *cont
  */
 void http_problem(struct http_response *resp, const struct http_request *req, int status,
                   const char *type, const char *title, const char *detail, json_t *errors);
+/* The same with more members (an object whose reference it takes), e.g. the duplicates found. */
+void http_problem_with(struct http_response *resp, const struct http_request *req, int status, const char *type,
+                       const char *title, const char *detail, json_t *errors, json_t *members);
 
 /* Per-field validation errors, collected and then sent as one 422 problem. */
 struct field_errors {

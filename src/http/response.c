@@ -64,6 +64,12 @@ void http_response_json(struct http_response *resp, int status, json_t *value)
 void http_problem(struct http_response *resp, const struct http_request *req, int status,
                   const char *type, const char *title, const char *detail, json_t *errors)
 {
+	http_problem_with(resp, req, status, type, title, detail, errors, NULL);
+}
+
+void http_problem_with(struct http_response *resp, const struct http_request *req, int status, const char *type,
+                       const char *title, const char *detail, json_t *errors, json_t *members)
+{
 	char urn[96];
 	snprintf(urn, sizeof urn, "urn:kadam:problem:%s", type);
 	json_t *p = json_object();
@@ -78,6 +84,10 @@ void http_problem(struct http_response *resp, const struct http_request *req, in
 	}
 	if (errors)
 		json_object_set_new(p, "errors", errors);
+	if (members) {
+		json_object_update_missing(p, members);
+		json_decref(members);
+	}
 	http_response_json(resp, status, p);
 	resp->content_type = "application/problem+json";
 }

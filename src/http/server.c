@@ -113,7 +113,13 @@ static void add_common_headers(struct MHD_Response *r, const struct exchange *ex
                                const struct http_response *resp)
 {
 	MHD_add_response_header(r, "X-Request-Id", ex->req.request_id);
-	MHD_add_response_header(r, "Content-Security-Policy", csp);
+	/* A handler may set a stricter policy of its own (the printable documents
+	 * allow exactly their inline style, by hash); else the default applies. */
+	bool own_csp = false;
+	for (int i = 0; i < resp->nheaders; i++)
+		own_csp |= strcasecmp(resp->headers[i].name, "Content-Security-Policy") == 0;
+	if (!own_csp)
+		MHD_add_response_header(r, "Content-Security-Policy", csp);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");

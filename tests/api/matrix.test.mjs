@@ -7,10 +7,18 @@ import { runKadam, startServer } from '../lib/server.mjs';
 import { Client, createAdmin, firstLogin } from '../lib/auth.mjs';
 
 const ROLES = ['administrator', 'unit_head', 'probation_officer', 'monitoring_operator', 'prison_case_worker',
-  'partner', 'competent_authority', 'police_liaison', 'analyst', 'auditor'];
+  'partner', 'competent_authority', 'police_liaison', 'analyst', 'auditor', 'data_protection_officer'];
 const ALL = ['anonymous', ...ROLES];
 const LOGGED_IN = ROLES;
 const UUID = '00000000-0000-7000-8000-000000000000';
+// Who holds the case-record permissions (migration 0004).
+const READ = ['unit_head', 'probation_officer', 'prison_case_worker', 'data_protection_officer'];
+const WRITE = ['unit_head', 'probation_officer', 'prison_case_worker'];
+const THIRD = ['unit_head', 'probation_officer'];
+const HEAD = ['unit_head'];
+const PRETRIAL = ['unit_head', 'probation_officer'];
+const DPO = ['data_protection_officer'];
+const IMPORT = ['unit_head', 'prison_case_worker'];
 
 // "METHOD pattern" -> roles allowed (everyone else must be refused), and a body to send.
 const matrix = {
@@ -34,13 +42,13 @@ const matrix = {
   'POST /api/v1/access-grants': { allow: ['unit_head'], body: {} },
   'DELETE /api/v1/access-grants/{id}': { allow: ['unit_head'] },
   'POST /api/v1/break-glass': { allow: ['unit_head', 'probation_officer'], body: {} },
-  'GET /api/v1/agencies': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor'] },
+  'GET /api/v1/agencies': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor', 'data_protection_officer'] },
   'POST /api/v1/agencies': { allow: ['administrator'], body: { name: '', kind: 'court' } },
-  'GET /api/v1/agencies/{id}': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor'] },
+  'GET /api/v1/agencies/{id}': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor', 'data_protection_officer'] },
   'PUT /api/v1/agencies/{id}': { allow: ['administrator'], body: { name: 'x', kind: 'court' } },
-  'GET /api/v1/units': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor'] },
+  'GET /api/v1/units': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor', 'data_protection_officer'] },
   'POST /api/v1/units': { allow: ['administrator'], body: { name: '' } },
-  'GET /api/v1/units/{id}': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor'] },
+  'GET /api/v1/units/{id}': { allow: ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'competent_authority', 'analyst', 'auditor', 'data_protection_officer'] },
   'PUT /api/v1/units/{id}': { allow: ['administrator'], body: { name: 'x' } },
   'GET /api/v1/units/{id}/members': { allow: ['unit_head', 'probation_officer', 'prison_case_worker'] },
   'GET /api/v1/users': { allow: ['administrator', 'auditor'] },
@@ -55,8 +63,54 @@ const matrix = {
   'GET /api/v1/tokens': { allow: ['administrator'] },
   'POST /api/v1/tokens': { allow: ['administrator'], body: { name: '' } },
   'DELETE /api/v1/tokens/{id}': { allow: ['administrator'] },
-  'GET /api/v1/audit': { allow: ['administrator', 'auditor'] },
-  'GET /api/v1/audit/verification': { allow: ['administrator', 'auditor'] },
+  'GET /api/v1/audit': { allow: ['administrator', 'auditor', 'data_protection_officer'] },
+  'GET /api/v1/audit/verification': { allow: ['administrator', 'auditor', 'data_protection_officer'] },
+  'GET /api/v1/reference': { allow: LOGGED_IN },
+  'PUT /api/v1/reference/articles/{code}': { allow: ['administrator'], body: {} },
+  'PUT /api/v1/reference/release-rules/{category}': { allow: ['administrator'], body: {} },
+  'GET /api/v1/transliteration': { allow: LOGGED_IN },
+  'GET /api/v1/people': { allow: READ },
+  'POST /api/v1/people/duplicates': { allow: WRITE, body: {} },
+  'POST /api/v1/people': { allow: WRITE, body: {} },
+  'GET /api/v1/people/{id}': { allow: READ },
+  'PUT /api/v1/people/{id}': { allow: WRITE, body: {} },
+  'POST /api/v1/people/{id}/documents': { allow: WRITE, body: {} },
+  'DELETE /api/v1/people/{id}/documents/{item}': { allow: WRITE },
+  'POST /api/v1/people/{id}/addresses': { allow: WRITE, body: {} },
+  'POST /api/v1/people/{id}/phones': { allow: WRITE, body: {} },
+  'DELETE /api/v1/people/{id}/phones/{item}': { allow: WRITE },
+  'POST /api/v1/people/{id}/aliases': { allow: WRITE, body: {} },
+  'DELETE /api/v1/people/{id}/aliases/{item}': { allow: WRITE },
+  'GET /api/v1/people/{id}/photo': { allow: READ },
+  'PUT /api/v1/people/{id}/photo': { allow: WRITE },
+  'DELETE /api/v1/people/{id}/photo': { allow: WRITE },
+  'GET /api/v1/people/{id}/third-parties': { allow: THIRD },
+  'POST /api/v1/people/{id}/third-parties': { allow: THIRD, body: {} },
+  'DELETE /api/v1/people/{id}/third-parties/{item}': { allow: THIRD },
+  'POST /api/v1/people/{id}/merge': { allow: HEAD, body: {} },
+  'GET /api/v1/people/{id}/export': { allow: DPO },
+  'GET /api/v1/cases': { allow: READ },
+  'POST /api/v1/cases': { allow: WRITE, body: {} },
+  'GET /api/v1/cases/{id}': { allow: READ },
+  'POST /api/v1/cases/{id}/close': { allow: WRITE, body: {} },
+  'POST /api/v1/cases/{id}/allocation': { allow: HEAD, body: {} },
+  'GET /api/v1/cases/{id}/timeline': { allow: READ },
+  'POST /api/v1/cases/{id}/decisions': { allow: WRITE, body: {} },
+  'PUT /api/v1/decisions/{id}': { allow: WRITE, body: {} },
+  'GET /api/v1/cases/{id}/notes': { allow: READ },
+  'POST /api/v1/cases/{id}/notes': { allow: WRITE, body: {} },
+  'GET /api/v1/caseload': { allow: READ },
+  'GET /api/v1/pretrial-reports': { allow: READ },
+  'POST /api/v1/cases/{id}/pretrial-report': { allow: PRETRIAL, body: {} },
+  'GET /api/v1/pretrial-reports/{id}': { allow: READ },
+  'PUT /api/v1/pretrial-reports/{id}': { allow: PRETRIAL, body: {} },
+  'PUT /api/v1/pretrial-reports/{id}/tasks/{task}': { allow: PRETRIAL, body: {} },
+  'POST /api/v1/pretrial-reports/{id}/submission': { allow: PRETRIAL },
+  'GET /api/v1/pretrial-reports/{id}/document': { allow: READ },
+  'GET /api/v1/access-requests': { allow: DPO },
+  'POST /api/v1/access-requests': { allow: DPO, body: {} },
+  'POST /api/v1/access-requests/{id}/closure': { allow: DPO, body: {} },
+  'POST /api/v1/imports': { allow: IMPORT },
   // Last: it ends the session it is called with.
   'POST /api/v1/auth/logout': { allow: LOGGED_IN },
 };

@@ -1,0 +1,181 @@
+/* scope.c — who may reach which person and case; see scope.h. */
+#include "api/scope.h"
+
+#include <string.h>
+
+#include "audit/audit.h"
+#include "base/clock.h"
+
+json_t *api_select(db *conn, const char *sql, const char *types, ...)
+{
+	db_stmt *st = NULL;
+	va_list ap;
+	va_start(ap, types);
+	enum db_status rc = db_vquery(conn, &st, sql, types, ap);
+	va_end(ap);
+	json_t *rows = rc == DB_OK ? api_rows_json(st) : NULL;
+	db_finalize(&st);
+	return rows;
+}
+
+json_t *api_select_one(db *conn, bool *failed_r, const char *sql, const char *types, ...)
+{
+	db_stmt *st = NULL;
+	va_list ap;
+	va_start(ap, types);
+	enum db_status rc = db_vquery(conn, &st, sql, types, ap);
+	va_end(ap);
+	json_t *row = NULL;
+	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW)
+		row = api_row_json(st);
+	db_finalize(&st);
+	*failed_r = rc != DB_ROW && rc != DB_DONE;
+	return row;
+}
+
+enum unit_access scope_unit(struct http_request *req, const char *unit_id, bool purpose_given,
+                            struct unit_grant *grant_r)
+{
+	return policy_unit_access(req->db, &req->principal, unit_id, "people.read.any", purpose_given, clock_now_ms(),
+	                          grant_r);
+}
+
+/* Ranks accesses: a lower number is a better basis. */
+static int rank(enum unit_access a)
+{
+	switch (a) {
+	case UNIT_ACCESS_OWN: return 0;
+	case UNIT_ACCESS_GRANTED: return 1;
+	case UNIT_ACCESS_WITH_PURPOSE: return 2;
+	case UNIT_ACCESS_NEED_PURPOSE: return 3;
+	case UNIT_ACCESS_DENIED: return 4;
+	case UNIT_ACCESS_ERROR: return 5;
+	}
+	return 5;
+}
+
+/* Decides over a set of units and answers when the caller may not go on. */
+static bool decide(struct http_request *req, struct http_response *resp, char units[][UUID_STR_LEN], int n,
+                   const char *record_type, const char *record_id, struct record_scope *s)
+{
+	bool purpose = false;
+	if (!api_purpose(req, resp, &purpose)) {
+		db_rollback(req->db);
+		return false;
+	}
+	s->access = UNIT_ACCESS_DENIED;
+	for (int i = 0; i < n && s->access != UNIT_ACCESS_OWN; i++) {
+		struct unit_grant g = {0};
+		enum unit_access a = scope_unit(req, units[i], purpose, &g);
+		if (a == UNIT_ACCESS_ERROR) {
+			api_db_failed(req, resp, "deciding access");
+			return false;
+		}
+		if (rank(a) < rank(s->access)) {
+			s->access = a;
+			s->grant = g;
+		}
+	}
+	switch (s->access) {
+	case UNIT_ACCESS_OWN:
+	case UNIT_ACCESS_GRANTED:
+	case UNIT_ACCESS_WITH_PURPOSE: return true;
+	case UNIT_ACCESS_NEED_PURPOSE:
+		db_rollback(req->db);
+		http_problem(resp, req, 428, "purpose-required", "State the purpose first",
+		             "This record is outside your own units: send X-Kadam-Purpose and X-Kadam-Justification.",
+		             NULL);
+		return false;
+	default:
+		db_rollback(req->db);
+		api_audit_denied(req, record_type, record_id, "record outside the caller's scope");
+		http_problem(resp, req, 403, "forbidden", "Not permitted",
+		             "This record is outside your units and your roles do not reach it.", NULL);
+		return false;
+	}
+}
+
+static void copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+bool scope_person(struct http_request *req, struct http_response *resp, const char *person_id,
+                  struct record_scope *s)
+{
+	memset(s, 0, sizeof *s);
+	char units[SCOPE_MAX_UNITS][UUID_STR_LEN];
+	int n = 0;
+	db_stmt *st = NULL;
+	/* The registering unit first, then the units of the person's cases, open ones first. */
+	enum db_status rc = db_query(req->db, &st,
+		"SELECT unit_id, merged_into, 0 AS o FROM person WHERE id = ?"
+		" UNION ALL SELECT unit_id, NULL, CASE status WHEN 'open' THEN 1 ELSE 2 END FROM case_file"
+		" WHERE person_id = ? ORDER BY o",
+		"tt", uuid_valid(person_id) ? person_id : "", person_id);
+	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		if (n == 0 && db_column_int64(st, 2) != 0)
+			break; /* no person row */
+		if (n == 0) {
+			copy(s->unit_id, sizeof s->unit_id, db_column_text(st, 0, NULL));
+			s->merged = db_column_text(st, 1, NULL) != NULL;
+		}
+		if (n < SCOPE_MAX_UNITS)
+			copy(units[n++], UUID_STR_LEN, db_column_text(st, 0, NULL));
+		rc = DB_OK;
+	}
+	db_finalize(&st);
+	if (rc != DB_DONE && rc != DB_ROW) {
+		api_db_failed(req, resp, "reading a person");
+		return false;
+	}
+	if (n == 0) {
+		db_rollback(req->db);
+		api_not_found(req, resp, "person");
+		return false;
+	}
+	copy(s->person_id, sizeof s->person_id, person_id);
+	return decide(req, resp, units, n, "person", person_id, s);
+}
+
+bool scope_case(struct http_request *req, struct http_response *resp, const char *case_id,
+                struct record_scope *s)
+{
+	memset(s, 0, sizeof *s);
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(req->db, &st,
+		"SELECT unit_id, person_id, officer_id, status, kind FROM case_file WHERE id = ?", "t", case_id);
+	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		copy(s->unit_id, sizeof s->unit_id, db_column_text(st, 0, NULL));
+		copy(s->person_id, sizeof s->person_id, db_column_text(st, 1, NULL));
+		copy(s->officer_id, sizeof s->officer_id, db_column_text(st, 2, NULL));
+		copy(s->status, sizeof s->status, db_column_text(st, 3, NULL));
+		copy(s->kind, sizeof s->kind, db_column_text(st, 4, NULL));
+	}
+	db_finalize(&st);
+	if (rc != DB_ROW && rc != DB_DONE) {
+		api_db_failed(req, resp, "reading a case");
+		return false;
+	}
+	if (rc == DB_DONE) {
+		db_rollback(req->db);
+		api_not_found(req, resp, "case");
+		return false;
+	}
+	char units[1][UUID_STR_LEN];
+	copy(units[0], UUID_STR_LEN, s->unit_id);
+	return decide(req, resp, units, 1, "case", case_id, s);
+}
+
+bool scope_audit(struct http_request *req, const struct record_scope *s, const char *action,
+                 const char *record_type, const char *record_id, const char *detail)
+{
+	/* Under a grant the log names it, and a break-glass read says "emergency" (S17). */
+	if (s->access == UNIT_ACCESS_GRANTED && s->grant.id[0]) {
+		char basis[80];
+		snprintf(basis, sizeof basis, "%s grant %s", s->grant.kind, s->grant.id);
+		return api_audit_why(req, action, record_type, record_id, AUDIT_OUTCOME_SUCCESS, detail, s->grant.purpose,
+		                     basis);
+	}
+	return api_audit(req, action, record_type, record_id, AUDIT_OUTCOME_SUCCESS, detail);
+}

@@ -1,0 +1,54 @@
+/*
+ * scope.h — the data rule for people and cases (S16): a case belongs to its
+ * unit; a person to the unit that registered them and to the unit of each of
+ * their cases. A caller reaches a record when one of those units is within
+ * their own, covered by a live grant, or (with the route's `.any`
+ * permission) when they state a purpose. Every read is then logged with the
+ * basis that allowed it: the route's purpose, the grant, or the stated one.
+ */
+#ifndef KADAM_API_SCOPE_H
+#define KADAM_API_SCOPE_H
+
+#include "api/api.h"
+#include "auth/policy.h"
+
+#define SCOPE_MAX_UNITS 16
+
+/* What allowed a read; filled by the checks below, used by scope_audit. */
+struct record_scope {
+	enum unit_access access;        /* the best access found among the record's units */
+	struct unit_grant grant;        /* when access is UNIT_ACCESS_GRANTED */
+	char unit_id[UUID_STR_LEN];     /* the case's unit, or the person's registering unit */
+	char person_id[UUID_STR_LEN];   /* the person (for a case: its person) */
+	char officer_id[UUID_STR_LEN];  /* the case's officer ("" for a person or none) */
+	char status[16];                /* the case's status ("" for a person) */
+	char kind[24];                  /* the case's kind ("" for a person) */
+	bool merged;                    /* the person was merged into another record */
+};
+
+/*
+ * Checks the caller's reach over a person / a case inside the request's open
+ * transaction. On false the request has been answered (404 unknown, 428
+ * purpose required, 403 refused and logged, 500).
+ */
+bool scope_person(struct http_request *req, struct http_response *resp, const char *person_id,
+                  struct record_scope *scope_r);
+bool scope_case(struct http_request *req, struct http_response *resp, const char *case_id,
+                struct record_scope *scope_r);
+/* The units within the caller's reach as an SQL-ready check: true when unit_id is in scope (own or granted). */
+enum unit_access scope_unit(struct http_request *req, const char *unit_id, bool purpose_given,
+                            struct unit_grant *grant_r);
+
+/* Logs an action on a record with the basis scope found (the grant, or the stated purpose). */
+bool scope_audit(struct http_request *req, const struct record_scope *scope, const char *action,
+                 const char *record_type, const char *record_id, const char *detail);
+
+/* Rows of a query as a JSON array (api_row_json per row); NULL on a database error. */
+json_t *api_select(db *conn, const char *sql, const char *types, ...);
+/* The first row as an object; NULL when there is none (*failed_r false) or on error (*failed_r true). */
+json_t *api_select_one(db *conn, bool *failed_r, const char *sql, const char *types, ...);
+
+/* Completes a decision row (decisions.c) with its articles, duties and key dates; false on a database error. */
+bool decision_json_fill(db *conn, json_t *decision);
+
+#endif

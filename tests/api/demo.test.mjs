@@ -1,0 +1,169 @@
+// `kadam demo` (issue 4): synthetic people with Kyrgyz and Russian names in
+// both scripts, their documents, cases of the four kinds, decisions with
+// computed key dates and notes; safe to run again; `--people N` adds N more
+// people (numbered on from those already there, so nothing is duplicated);
+// a bad N is a usage error. Runs on SQLite and PostgreSQL alike (TEST_BACKEND).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { runKadam, freshDatabase, startServer } from '../lib/server.mjs';
+import { sql } from '../lib/db.mjs';
+import { firstLogin } from '../lib/auth.mjs';
+
+let db;
+let first;
+before(() => {
+  db = freshDatabase();
+  first = runKadam(['demo', '--db', db.url]);
+});
+after(() => db.drop());
+
+const count = (q) => Number(sql(db.url, q));
+const rows = (q) => sql(db.url, q).split('\n').filter(Boolean);
+
+test('kadam demo seeds 300 people with names in both scripts', () => {
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /Added 300 synthetic people/);
+  assert.equal(count('SELECT COUNT(*) FROM person'), 300);
+  const names = rows("SELECT surname || '|' || given_name || '|' || COALESCE(patronymic, '') || '|' || surname_latin" +
+    " || '|' || given_name_latin || '|' || COALESCE(patronymic_latin, '') FROM person").map((r) => r.split('|'));
+  for (const [surname, given, patronymic, surnameLatin, givenLatin, patronymicLatin] of names) {
+    assert.match(`${surname} ${given}`, /^[\p{Script=Cyrillic} -]+$/u, surname);
+    assert.match(`${surnameLatin} ${givenLatin}`, /^[A-Za-z' -]+$/, `${surname} → ${surnameLatin}`);
+    assert.equal(Boolean(patronymic), Boolean(patronymicLatin), surname);
+  }
+  // Kyrgyz and Russian names, men and women, the Kyrgyz "уулу / кызы" form, and the passport spelling of Kyrgyz
+  // letters (ң ө ү) from names_latin.
+  const all = names.map((n) => n.join(' ')).join('\n');
+  assert.match(all, /ов /);
+  assert.match(all, /(ова|ева) /);
+  assert.match(all, / (уулу|кызы) /);
+  assert.match(all, /[ңөү]/);
+  const russian = /^(Александр|Сергей|Дмитрий|Андрей|Алексей|Иван|Михаил|Николай|Владимир|Евгений|Павел|Игорь|Олег|Виктор|Юрий|Артём|Максим|Денис|Роман|Константин|Вадим|Антон|Илья|Кирилл|Никита|Владислав|Григорий|Василий|Пётр|Фёдор|Геннадий|Борис|Степан|Леонид|Анатолий|Валерий|Станислав|Вячеслав|Елена|Ольга|Наталья|Татьяна|Ирина|Светлана|Марина|Анна|Екатерина|Юлия)$/;
+  assert.ok(names.filter(([, given]) => russian.test(given)).length >= 10, 'Russian names too');
+  assert.ok(count("SELECT COUNT(*) FROM person WHERE sex = 'female'") > 10);
+  // Born 1960-2005; a birth place; languages.
+  assert.equal(count("SELECT COUNT(*) FROM person WHERE birth_date < '1960-01-01' OR birth_date > '2005-12-31'"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM person WHERE birth_place IS NULL OR languages = ''"), 0);
+  // The name search index is kept by the domain functions: every person has tokens.
+  assert.equal(count('SELECT COUNT(*) FROM person p WHERE NOT EXISTS (SELECT 1 FROM person_token t WHERE t.person_id = p.id)'), 0);
+});
+
+test('documents, addresses, phones and aliases', () => {
+  assert.equal(count("SELECT COUNT(DISTINCT person_id) FROM person_document WHERE type = 'passport' AND country = 'KG'"), 300);
+  const passports = rows("SELECT number FROM person_document WHERE type = 'passport'");
+  assert.ok(passports.every((n) => /^AN\d{7}$/.test(n)), passports.find((n) => !/^AN\d{7}$/.test(n)));
+  assert.equal(new Set(passports).size, passports.length, 'passport numbers are unique');
+  assert.ok(count("SELECT COUNT(*) FROM person_document WHERE type = 'foreign_passport'") > 0, 'returnees and migrants');
+  assert.equal(count("SELECT COUNT(DISTINCT person_id) FROM person_address WHERE kind = 'registered'"), 300);
+  assert.ok(rows('SELECT number FROM person_phone').every((n) => /^\+(996 5\d\d \d{3} \d{3}|7 9\d\d \d{3} \d\d \d\d)$/.test(n)));
+  assert.ok(count('SELECT COUNT(*) FROM person_alias') > 5);
+});
+
+test('cases of all four kinds in the demo units, mostly open and allocated', () => {
+  const kinds = Object.fromEntries(rows("SELECT kind || '|' || COUNT(*) FROM case_file GROUP BY kind").map((r) => r.split('|')));
+  for (const k of ['pre_trial', 'executive', 'penitentiary', 'post_penitentiary']) assert.ok(Number(kinds[k]) > 0, k);
+  assert.ok(Number(kinds.executive) > Number(kinds.pre_trial) + Number(kinds.penitentiary) + Number(kinds.post_penitentiary));
+  assert.equal(count("SELECT COUNT(*) FROM case_file c JOIN unit u ON u.id = c.unit_id WHERE c.kind = 'penitentiary'" +
+    " AND u.name <> 'Colony No. 99 (demo)'"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM case_file c JOIN unit u ON u.id = c.unit_id WHERE c.kind <> 'penitentiary'" +
+    " AND u.name NOT IN ('Bishkek city office', 'Chui regional office', 'Osh regional office')"), 0);
+  const open = count("SELECT COUNT(*) FROM case_file WHERE status = 'open'");
+  const closed = count("SELECT COUNT(*) FROM case_file WHERE status = 'closed' AND closed_on IS NOT NULL AND close_reason IS NOT NULL");
+  assert.ok(open > closed && closed > 0, `${open} open, ${closed} closed`);
+  assert.equal(count("SELECT COUNT(*) FROM case_file WHERE kind = 'post_penitentiary' AND consent_on IS NULL"), 0);
+  assert.ok(count('SELECT COUNT(*) FROM case_file WHERE officer_id IS NULL') > 0, 'some wait for allocation');
+  assert.ok(count("SELECT COUNT(*) FROM case_file c JOIN account a ON a.id = c.officer_id WHERE a.login = 'officer.bishkek'") > 0);
+  assert.equal(count("SELECT COUNT(*) FROM case_file WHERE opened_on > closed_on"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'case.opened'"), count('SELECT COUNT(*) FROM case_file'));
+});
+
+test('executive and penitentiary cases have a decision with computed key dates', () => {
+  assert.equal(count("SELECT COUNT(*) FROM case_file c WHERE c.kind IN ('executive', 'penitentiary')" +
+    ' AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.case_id = c.id)'), 0);
+  assert.equal(count("SELECT COUNT(*) FROM decision d JOIN case_file c ON c.id = d.case_id WHERE c.kind IN ('pre_trial', 'post_penitentiary')"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM case_file c JOIN decision d ON d.case_id = c.id WHERE c.kind = 'executive'" +
+    " AND NOT EXISTS (SELECT 1 FROM key_date k WHERE k.decision_id = d.id AND k.kind = 'supervision_end' AND k.date IS NOT NULL)"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM case_file c JOIN decision d ON d.case_id = c.id WHERE c.kind = 'penitentiary'" +
+    " AND (d.measure <> 'deprivation_of_liberty' OR NOT EXISTS (SELECT 1 FROM key_date k WHERE k.decision_id = d.id AND k.kind = 'release'))"), 0);
+  const measures = rows("SELECT DISTINCT d.measure FROM decision d JOIN case_file c ON c.id = d.case_id WHERE c.kind = 'executive'");
+  for (const m of measures) assert.ok(['probation_supervision', 'suspended_sentence', 'restriction_of_freedom', 'community_service', 'conditional_early_release'].includes(m), m);
+  assert.ok(measures.length >= 4, measures.join());
+  assert.ok(count('SELECT COUNT(*) FROM decision_article') >= count('SELECT COUNT(*) FROM decision'));
+  assert.ok(count("SELECT COUNT(*) FROM decision WHERE authority LIKE '%суд%' AND number IS NOT NULL AND term <> ''") > 0);
+  assert.ok(count('SELECT COUNT(*) FROM decision WHERE remand_days > 0') > 0);
+  assert.ok(count("SELECT COUNT(*) FROM case_event WHERE kind = 'key_date.computed'") > 0);
+});
+
+test('each case has 1 to 4 notes with mixed sensitivity, nature and source, each in the timeline', () => {
+  assert.equal(count('SELECT COUNT(*) FROM case_file c WHERE (SELECT COUNT(*) FROM note n WHERE n.case_id = c.id) NOT BETWEEN 1 AND 4'), 0);
+  for (const column of ['sensitivity', 'nature', 'source']) assert.ok(count(`SELECT COUNT(DISTINCT ${column}) FROM note`) >= 2, column);
+  assert.ok(count("SELECT COUNT(*) FROM note WHERE sensitivity = 'restricted'") > 0);
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'note.added'"), count('SELECT COUNT(*) FROM note'));
+  assert.ok(rows('SELECT body FROM note').every((b) => /\p{Script=Cyrillic}/u.test(b)));
+});
+
+test('one processing-log entry for the seeding run', () => {
+  const entries = rows("SELECT detail FROM audit_log WHERE action = 'collect' AND record_type = 'person'");
+  assert.equal(entries.length, 1);
+  assert.match(entries[0], /^demo seeding: 300 synthetic people, nos\. 1 to 300/);
+});
+
+test('running kadam demo again adds nothing', () => {
+  const r = runKadam(['demo', '--db', db.url]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /has 300 people already: no demo people added/);
+  assert.equal(count('SELECT COUNT(*) FROM person'), 300);
+  assert.equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'collect' AND record_type = 'person'"), 1);
+});
+
+test('--people N adds N more people, numbered on: no passport repeats', () => {
+  const cases = count('SELECT COUNT(*) FROM case_file');
+  const r = runKadam(['demo', '--db', db.url, '--people', '50']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Added 50 synthetic people/);
+  assert.equal(count('SELECT COUNT(*) FROM person'), 350);
+  assert.ok(count('SELECT COUNT(*) FROM case_file') >= cases + 50);
+  assert.equal(count("SELECT COUNT(DISTINCT number) FROM person_document WHERE type = 'passport'"), 350);
+  assert.match(sql(db.url, "SELECT detail FROM audit_log WHERE action = 'collect' AND record_type = 'person' ORDER BY seq DESC LIMIT 1"),
+    /^demo seeding: 50 synthetic people, nos\. 301 to 350/);
+});
+
+test('a bad --people is a usage error', () => {
+  for (const n of ['0', '-5', 'abc', '12x', '2000001', '']) {
+    const r = runKadam(['demo', '--db', db.url, '--people', n]);
+    assert.equal(r.status, 2, `--people ${n}`);
+    assert.match(r.stderr, /usage: kadam demo/);
+  }
+  assert.equal(runKadam(['demo', '--db', db.url, '--people']).status, 2);
+  assert.match(runKadam(['demo', '--help']).stdout, /--people N/);
+  assert.equal(count('SELECT COUNT(*) FROM person'), 350);
+});
+
+test('the seeded people are found and their cases read through the API', async () => {
+  const srv = await startServer({ db: db.url });
+  try {
+    const reset = runKadam(['admin', 'reset-password', '--db', db.url, '--login', 'officer.bishkek']);
+    assert.equal(reset.status, 0, reset.stderr);
+    const { client } = await firstLogin(srv.url, 'officer.bishkek', reset.stdout.match(/one-time password: (\S+)/)[1]);
+    // A person of the officer's unit with a long surname, searched in Latin with two letters swapped.
+    const [id, surname, given] = sql(db.url,
+      "SELECT p.id || '|' || p.surname_latin || '|' || p.given_name_latin FROM person p JOIN unit u ON u.id = p.unit_id" +
+      " WHERE u.name = 'Bishkek city office' AND length(p.surname_latin) >= 8 AND p.surname_latin NOT LIKE '% %'" +
+      ' ORDER BY p.surname_latin LIMIT 1').split('|');
+    const typo = surname.slice(0, 4) + surname[5] + surname[4] + surname.slice(6);
+    let r = await client.get(`/api/v1/people?q=${encodeURIComponent(`${typo} ${given}`)}&limit=50`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.body.items.some((p) => p.id === id), `${typo} ${given} finds ${surname} ${given}`);
+    const caseId = sql(db.url, "SELECT c.id FROM case_file c JOIN unit u ON u.id = c.unit_id WHERE u.name = 'Bishkek city office'" +
+      " AND c.kind = 'executive' ORDER BY c.number LIMIT 1");
+    r = await client.get(`/api/v1/cases/${caseId}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.decisions.length, 1);
+    assert.ok(r.body.decisions[0].key_dates.some((k) => k.kind === 'supervision_end' && k.date));
+    r = await client.get(`/api/v1/cases/${caseId}/notes`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.body.items.length + r.body.withheld >= 1);
+  } finally {
+    await srv.stop();
+  }
+});
