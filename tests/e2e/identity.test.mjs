@@ -487,11 +487,11 @@ describe('administration', () => {
     const revoked = await fetch(`${server.url}/api/v1/units`, { headers: { Authorization: `Bearer ${secret}` } });
     assert.equal(revoked.status, 401, 'the revoked token is refused');
 
-    // Roles: read-only, all ten.
+    // Roles: read-only, all eleven.
     await sub.getByRole('link', { name: en['admin.roles'], exact: true }).click();
     await h1(page).filter({ hasText: en['admin.roles'] }).waitFor();
     await page.getByRole('rowheader', { name: new RegExp(en['role.auditor']) }).waitFor();
-    assert.equal(await page.locator('table tbody tr').count(), 10);
+    assert.equal(await page.locator('table tbody tr').count(), 11);
     assert.deepEqual(problems, []);
   });
 

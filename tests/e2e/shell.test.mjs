@@ -178,7 +178,7 @@ describe('routing', () => {
     assert.equal(await page.evaluate(() => window.kadamNoReload), true, 'navigation reloaded the page');
     assert.equal(await page.locator('#primary-nav a[aria-current="page"]').textContent(), en['section.people']);
     assert.equal(await page.title(), pageTitle('en', en['section.people']));
-    assert.ok((await page.locator('#main').textContent()).includes(en['placeholder.notice']));
+    assert.ok((await page.locator('#main').textContent()).includes(en['about.people']));
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the new heading');
 
     await page.goBack();

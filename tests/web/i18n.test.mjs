@@ -1,4 +1,5 @@
-// The three UI catalogues (web/src/i18n/{en,ru,ky}.json) must agree:
+// The three UI catalogues (web/src/i18n/{en,ru,ky}.json and the section files
+// {en,ru,ky}.<section>.json merged with them) must agree:
 // the same keys, no empty texts, and the same {placeholders} in every translation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +7,9 @@ import { readFileSync } from 'node:fs';
 
 const LANGS = ['en', 'ru', 'ky'];
 const dir = new URL('../../web/src/i18n/', import.meta.url);
-const catalogues = Object.fromEntries(LANGS.map((lang) => [lang, JSON.parse(readFileSync(new URL(`${lang}.json`, dir), 'utf8'))]));
+const PARTS = ['', '.people', '.cases'];
+const load = (lang) => Object.assign({}, ...PARTS.map((part) => JSON.parse(readFileSync(new URL(`${lang}${part}.json`, dir), 'utf8'))));
+const catalogues = Object.fromEntries(LANGS.map((lang) => [lang, load(lang)]));
 const allKeys = [...new Set(LANGS.flatMap((lang) => Object.keys(catalogues[lang])))].sort();
 
 function placeholders(text) {

@@ -357,11 +357,11 @@ export interface Items<T> {
 }
 
 export const ROLE_NAMES = ['administrator', 'unit_head', 'probation_officer', 'monitoring_operator', 'prison_case_worker',
-  'partner', 'competent_authority', 'police_liaison', 'analyst', 'auditor'] as const;
+  'partner', 'competent_authority', 'police_liaison', 'analyst', 'auditor', 'data_protection_officer'] as const;
 
 export const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.mfa', 'auth.mfa_enrol', 'auth.recovery_code',
   'auth.password_change', 'auth.session_end', 'auth.lockout', 'access.denied', 'access.break_glass',
-  'consult', 'collect', 'alter', 'disclose', 'account.create', 'account.update', 'account.disable', 'account.enable',
+  'consult', 'collect', 'alter', 'disclose', 'combine', 'erase', 'account.create', 'account.update', 'account.disable', 'account.enable',
   'token.create', 'token.revoke', 'grant.create', 'grant.revoke'] as const;
 
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;

@@ -23,8 +23,13 @@ import { Forbidden } from './pages/Forbidden';
 import { Login } from './pages/Login';
 import { MyUnitPage } from './pages/MyUnit';
 import { NotFound } from './pages/NotFound';
+import { PeopleSection } from './pages/people/People';
+import { CasePage } from './pages/cases/CasePage';
+import { CasesPage } from './pages/cases/CasesPage';
+import { PretrialEditorPage } from './pages/cases/PretrialEditor';
+import { PretrialListPage } from './pages/cases/PretrialList';
 import { Placeholder } from './pages/Placeholder';
-import { navigate, replace, routeFor, sectionAllowed, usePath, type Route } from './router';
+import { navigate, replace, routeFor, sectionAllowed, usePath, type CasesRoutePage, type PeopleRoutePage, type Route } from './router';
 import { SessionContext, SystemContext, type SessionApi, type SessionState } from './session';
 
 interface AppProps {
@@ -53,12 +58,33 @@ async function fetchSession(): Promise<SessionState> {
   }
 }
 
+/** The window title of each People page (a person's page: "Person"). */
+const PEOPLE_LABELS: Readonly<Record<PeopleRoutePage, MessageKey>> = {
+  search: 'section.people', new: 'people.new.title', person: 'people.person.title',
+  'access-requests': 'sar.title', import: 'import.title',
+};
+
+/** The window title of each Cases page. */
+const CASES_LABELS: Readonly<Record<CasesRoutePage, MessageKey>> = {
+  list: 'section.cases', case: 'cases.case', pretrial: 'pretrial.title', report: 'pretrial.report',
+};
+
+/** The page of the Cases section at a route (a case or a report is keyed by its id, so it starts afresh). */
+function casesPage(page: CasesRoutePage, id: string | null) {
+  if (page === 'case' && id) return <CasePage key={id} id={id} />;
+  if (page === 'report' && id) return <PretrialEditorPage key={id} id={id} />;
+  if (page === 'pretrial') return <PretrialListPage />;
+  return <CasesPage />;
+}
+
 function pageLabel(route: Route): MessageKey {
   switch (route.kind) {
     case 'login': return 'login.title';
     case 'account': return 'account.title';
     case 'admin': return route.page ? route.page.label : route.section.label;
     case 'section': return route.section.label;
+    case 'people': return PEOPLE_LABELS[route.page];
+    case 'cases': return CASES_LABELS[route.page];
     default: return 'notfound.title';
   }
 }
@@ -241,10 +267,13 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
   } else if (route.section.id === 'dashboard') page = <Dashboard system={system} onRetry={retry} />;
   else if (route.section.id === 'audit') page = <AuditPage />;
   else if (route.section.id === 'unit') page = <MyUnitPage />;
+  else if (route.kind === 'people') page = <PeopleSection page={route.page} id={route.id} />;
+  else if (route.kind === 'cases') page = casesPage(route.page, route.id);
   else page = <Placeholder section={route.section} />;
 
   const showNav = loggedIn && route.kind !== 'login';
-  const current = route.kind === 'section' || route.kind === 'admin' ? route.section.id : null;
+  const current = route.kind === 'section' || route.kind === 'admin' || route.kind === 'people' || route.kind === 'cases'
+    ? route.section.id : null;
 
   return (
     <I18nContext.Provider value={i18n}>

@@ -23,3 +23,22 @@ export function roleDescription(t: T, role: string, serverText: string): string 
   const text = t(key);
   return text === key ? serverText : text;
 }
+
+// ---- people, subject-access requests (web/src/pages/people) ----
+export type PeopleCodeGroup = 'sex' | 'doc_type' | 'address_kind' | 'alias_kind' | 'relationship' | 'match' | 'reason'
+  | 'case_kind' | 'case_status' | 'language';
+export const peopleLabel = (t: T, group: PeopleCodeGroup, code: string) => lookup(t, `people.${group}`, code);
+export const sarLabel = (t: T, group: 'channel' | 'status', code: string) => lookup(t, `sar.${group}`, code);
+
+// ---- cases, decisions, notes, timeline, pre-trial reports (the Cases section) ----
+export const caseKindLabel = (t: T, kind: string) => lookup(t, 'cases.kind', kind);
+export const caseStatusLabel = (t: T, status: string) => lookup(t, 'cases.status', status);
+export const decisionStatusLabel = (t: T, status: string) => lookup(t, 'cases.decision.status', status);
+export const keyDateLabel = (t: T, kind: string) => lookup(t, 'keydate.kind', kind);
+export const noteNatureLabel = (t: T, nature: string) => lookup(t, 'cases.note.nature', nature);
+export const noteSourceLabel = (t: T, source: string) => lookup(t, 'cases.note.source', source);
+export const noteSensitivityLabel = (t: T, sensitivity: string) => lookup(t, 'cases.note.sensitivity', sensitivity);
+export const timelineKindLabel = (t: T, kind: string) => lookup(t, 'timeline.kind', kind);
+export const pretrialStatusLabel = (t: T, status: string) => lookup(t, 'pretrial.status', status);
+export const taskKindLabel = (t: T, kind: string) => lookup(t, 'pretrial.task.kind', kind);
+export const taskStatusLabel = (t: T, status: string) => lookup(t, 'pretrial.task.status', status);

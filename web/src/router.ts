@@ -73,7 +73,49 @@ export type Route =
   | { kind: 'account' }
   | { kind: 'section'; section: Section }
   | { kind: 'admin'; section: Section; page: AdminPage | null }
+  | { kind: 'people'; section: Section; page: PeopleRoutePage; id: string | null }
+  | { kind: 'cases'; section: Section; page: CasesRoutePage; id: string | null }
   | { kind: 'notfound' };
+
+/** The pages of the People section: /people, /people/new, /people/:id, /people/access-requests, /people/import. */
+export type PeopleRoutePage = 'search' | 'new' | 'person' | 'access-requests' | 'import';
+
+const PEOPLE_FIXED: Readonly<Record<string, PeopleRoutePage>> = {
+  '/people': 'search', '/people/new': 'new', '/people/access-requests': 'access-requests', '/people/import': 'import',
+};
+
+function peopleRoute(p: string): Route {
+  const section = SECTIONS.find((s) => s.id === 'people') as Section;
+  const fixed = PEOPLE_FIXED[p];
+  if (fixed) return { kind: 'people', section, page: fixed, id: null };
+  const m = /^\/people\/([^/]+)$/.exec(p);
+  if (!m || !m[1]) return { kind: 'notfound' };
+  let id: string;
+  try {
+    id = decodeURIComponent(m[1]);
+  } catch {
+    return { kind: 'notfound' };
+  }
+  return { kind: 'people', section, page: 'person', id };
+}
+
+/** The pages of the Cases section: /cases, /cases/:id, /cases/pretrial, /pretrial/:id (a pre-trial report). */
+export type CasesRoutePage = 'list' | 'case' | 'pretrial' | 'report';
+
+function casesRoute(p: string): Route {
+  const section = SECTIONS.find((s) => s.id === 'cases') as Section;
+  if (p === '/cases') return { kind: 'cases', section, page: 'list', id: null };
+  if (p === '/cases/pretrial') return { kind: 'cases', section, page: 'pretrial', id: null };
+  const m = /^\/(cases|pretrial)\/([^/]+)$/.exec(p);
+  if (!m || !m[2]) return { kind: 'notfound' };
+  let id: string;
+  try {
+    id = decodeURIComponent(m[2]);
+  } catch {
+    return { kind: 'notfound' };
+  }
+  return { kind: 'cases', section, page: m[1] === 'cases' ? 'case' : 'report', id };
+}
 
 export function routeFor(path: string): Route {
   const p = normalisePath(path);
@@ -85,6 +127,8 @@ export function routeFor(path: string): Route {
     const page = ADMIN_PAGES.find((a) => a.path === p);
     return page ? { kind: 'admin', section, page } : { kind: 'notfound' };
   }
+  if (p === '/people' || p.startsWith('/people/')) return peopleRoute(p);
+  if (p === '/cases' || p.startsWith('/cases/') || p.startsWith('/pretrial/')) return casesRoute(p);
   const section = SECTIONS.find((s) => s.path === p);
   return section ? { kind: 'section', section } : { kind: 'notfound' };
 }
@@ -98,7 +142,8 @@ export function normalisePath(path: string): string {
 
 export function sectionFor(path: string): Section | null {
   const route = routeFor(path);
-  return route.kind === 'section' || route.kind === 'admin' ? route.section : null;
+  return route.kind === 'section' || route.kind === 'admin' || route.kind === 'people' || route.kind === 'cases'
+    ? route.section : null;
 }
 
 export function navigate(path: string): void {

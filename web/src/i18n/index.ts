@@ -5,9 +5,20 @@
 // for placeholders and empty values).
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import en from './en.json';
-import ru from './ru.json';
-import ky from './ky.json';
+import enCore from './en.json';
+import ruCore from './ru.json';
+import kyCore from './ky.json';
+// Each section's messages live in their own files, merged here.
+import enPeople from './en.people.json';
+import ruPeople from './ru.people.json';
+import kyPeople from './ky.people.json';
+import enCases from './en.cases.json';
+import ruCases from './ru.cases.json';
+import kyCases from './ky.cases.json';
+
+const en = { ...enCore, ...enPeople, ...enCases };
+const ru: Record<keyof typeof en, string> = { ...ruCore, ...ruPeople, ...ruCases };
+const ky: Record<keyof typeof en, string> = { ...kyCore, ...kyPeople, ...kyCases };
 
 export type Lang = 'ky' | 'ru' | 'en';
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@ import type { SystemInfo, SystemState } from '../api';
 import { formatDateTime, zoneOffset } from '../format';
 import { useI18n } from '../i18n';
 import { Link } from '../components/Link';
+import { CaseloadCards } from './cases/DashboardCards';
 import { SECTIONS, sectionAllowed } from '../router';
 import { useSession } from '../session';
 
@@ -37,13 +38,14 @@ interface DashboardProps {
 
 export function Dashboard({ system, onRetry }: DashboardProps) {
   const { t } = useI18n();
-  const { user } = useSession();
+  const { user, can } = useSession();
   const permissions = user?.permissions ?? [];
   return (
     <>
       <h1 tabIndex={-1}>{t('dashboard.welcome')}</h1>
       {user ? <p class="signed-in">{t('dashboard.signed_in', { name: user.display_name })}</p> : null}
       <p class="lead">{t('dashboard.intro')}</p>
+      {can('people.read') ? <CaseloadCards /> : null}
 
       <section class="card" aria-labelledby="status-heading">
         <h2 id="status-heading">{t('status.title')}</h2>
