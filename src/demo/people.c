@@ -304,7 +304,8 @@ struct seeder {
 	struct demo_people_counts *counts;
 };
 
-/* Latin spellings of the names, made once each by names_latin() (a few hundred distinct names). */
+/* Latin spellings of the names, made once each by names_latin() (a few hundred distinct names). The command runs
+   on one thread. */
 #define MEMO_SIZE 4096
 static struct memo_entry {
 	char *name, *latin;
@@ -929,17 +930,23 @@ static enum db_status open_case(struct seeder *s, struct rng *r, const char *per
 	int last = c->closed ? c->closed : s->today;
 	int notes = between(r, 1, 4);
 	int day = c->opened;
+	int64_t latest = at + 60000;
 	for (int i = 0; i < notes && rc == DB_OK; i++) {
 		day += between(r, 0, (last - day) / (notes - i) + 1);
 		if (day > last)
 			day = last;
 		bool kyrgyz = p->kyrgyz && per_mille(r, p->language[0] == 'k' ? 700 : 300);
-		rc = add_note(s, r, id, officer, at_day(s, r, day) + 120000, kyrgyz, radical);
+		int64_t written = at_day(s, r, day) + 120000;
+		if (written <= latest)
+			written = latest + 60000;
+		latest = written;
+		rc = add_note(s, r, id, officer, written, kyrgyz, radical);
 	}
 	if (rc == DB_OK && c->closed) {
 		char closed[11];
 		day_text(c->closed, closed);
-		rc = close_case(s, id, closed, c->close_reason, officer, at_day(s, r, c->closed) + 180000);
+		int64_t when = at_day(s, r, c->closed) + 180000;
+		rc = close_case(s, id, closed, c->close_reason, officer, when > latest ? when : latest + 60000);
 		s->counts->closed++;
 	}
 	return rc;

@@ -220,7 +220,7 @@ function CaseList({ mineByDefault }: { mineByDefault: boolean }) {
             <tbody>
               {items.map((c) => (
                 <tr key={c.id}>
-                  <th scope="row"><Link href={`/cases/${encodeURIComponent(c.id)}`}>{c.number}</Link></th>
+                  <th scope="row" class="cell-nowrap"><Link href={`/cases/${encodeURIComponent(c.id)}`}>{c.number}</Link></th>
                   <td>
                     <span class="cell-main">{c.person_name}</span>
                     {c.birth_date ? <span class="cell-sub">{t('cases.born', { date: formatDay(c.birth_date, lang) })}</span> : null}
