@@ -154,7 +154,8 @@ static enum db_status collect(db_stmt *st, struct cands *c, bool document)
 static enum db_status by_pattern(db *conn, const char *pattern, struct cands *c)
 {
 	db_stmt *st = NULL;
-	/* person_token_fts is FTS5 over person_token on SQLite, a view on PostgreSQL (see migration 0004). */
+	/* person_token_fts is FTS5 over person_token on SQLite, a view on PostgreSQL (see migration 0004).
+	 * The trigram query drives (rows by key follow) and stops at the limit. */
 	enum db_status rc = db_query(conn, &st,
 		"SELECT DISTINCT t.person_id FROM person_token_fts f JOIN person_token t ON t.id = f.rowid"
 		" WHERE f.token LIKE ? LIMIT ?",

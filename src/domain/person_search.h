@@ -5,11 +5,12 @@
  * A query becomes name keys (names_key: one canonical Latin skeleton for
  * every spelling in either script), document keys and dates. Candidates come
  * from the trigram index over the name tokens (FTS5 on SQLite, pg_trgm on
- * PostgreSQL, one LIKE statement for both): for the query's longest token,
- * the token itself as a substring, and, for tokens of six letters or more,
- * its first and last two thirds and its ends, so that a token with one typo
- * (a letter wrong, missing, added or two swapped) still shares an intact
- * run with the name. Candidates are then scored here, in C, the same way on
+ * PostgreSQL, one LIKE statement for both): for a token, the token itself as
+ * a substring, and, for tokens of six letters or more, its first and last
+ * two thirds and its ends, so that a token with one typo (a letter wrong,
+ * missing, added or two swapped) still shares an intact run with the name.
+ * The longest word brings the candidates (the next one if it finds nobody);
+ * the other words only score them. Candidates are then scored here, in C, the same way on
  * both engines: per query token the best name token (equal, a prefix, or
  * within the edit distance its length allows), so SQLite and PostgreSQL give
  * the same people in the same order.
