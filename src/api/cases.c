@@ -13,15 +13,9 @@
 #include "base/clock.h"
 #include "domain/casefile.h"
 
-#define NRULES(r) (sizeof(r) / sizeof(r)[0])
 
 static const char *const statuses[] = {"open", "suspended", "closed", NULL};
 
-static const char *member(const json_t *o, const char *name)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	return s && *s ? s : NULL;
-}
 
 static bool in_list(const char *s, const char *const *list)
 {
@@ -236,15 +230,15 @@ void api_case_create(struct http_request *req, struct http_response *resp)
 	struct field_errors fe = {0};
 	const json_t *b = req->json;
 	if (validate_object(b, create_rules, NRULES(create_rules), &fe)) {
-		const char *kind = member(b, "kind");
-		if (strcmp(kind, "post_penitentiary") == 0 && !member(b, "consent_on"))
+		const char *kind = json_str(b, "kind");
+		if (strcmp(kind, "post_penitentiary") == 0 && !json_str(b, "consent_on"))
 			field_error(&fe, "consent_on", "is required: post-penitentiary help is given at the person's own request");
-		if (strcmp(kind, "post_penitentiary") != 0 && member(b, "consent_on"))
+		if (strcmp(kind, "post_penitentiary") != 0 && json_str(b, "consent_on"))
 			field_error(&fe, "consent_on", "is only for post-penitentiary cases");
 	}
 	if (field_errors_respond(&fe, resp, req))
 		return;
-	const char *unit = member(b, "unit_id");
+	const char *unit = json_str(b, "unit_id");
 	if (!unit)
 		unit = req->principal.unit_id[0] ? req->principal.unit_id : NULL;
 	if (!unit) {
@@ -253,7 +247,7 @@ void api_case_create(struct http_request *req, struct http_response *resp)
 		return;
 	}
 	struct record_scope ps;
-	if (!api_begin(req, resp) || !scope_person(req, resp, member(b, "person_id"), &ps))
+	if (!api_begin(req, resp) || !scope_person(req, resp, json_str(b, "person_id"), &ps))
 		return;
 	if (ps.merged) {
 		api_field_problem(req, resp, "person_id", "was merged into another record: open the case there");
@@ -268,12 +262,12 @@ void api_case_create(struct http_request *req, struct http_response *resp)
 		api_field_problem(req, resp, "unit_id", "must be your own unit or one below it");
 		return;
 	}
-	const char *officer = member(b, "officer_id");
+	const char *officer = json_str(b, "officer_id");
 	if (officer && !officer_of_unit(req, resp, officer, unit, "officer_id"))
 		return;
-	struct case_fields f = {.person_id = member(b, "person_id"), .kind = member(b, "kind"), .unit_id = unit,
-	                        .officer_id = officer, .opened_on = member(b, "opened_on"),
-	                        .open_reason = member(b, "open_reason"), .consent_on = member(b, "consent_on")};
+	struct case_fields f = {.person_id = json_str(b, "person_id"), .kind = json_str(b, "kind"), .unit_id = unit,
+	                        .officer_id = officer, .opened_on = json_str(b, "opened_on"),
+	                        .open_reason = json_str(b, "open_reason"), .consent_on = json_str(b, "consent_on")};
 	char id[UUID_STR_LEN], number[16];
 	if (case_open(req->db, &f, req->principal.account_id, clock_now_ms(), id, number) != DB_OK ||
 	    !api_audit(req, AUDIT_COLLECT, "case", id, AUDIT_OUTCOME_SUCCESS, number)) {
@@ -303,7 +297,7 @@ void api_case_close(struct http_request *req, struct http_response *resp)
 	}
 	bool failed = false;
 	json_t *opened = api_select_one(req->db, &failed, "SELECT opened_on FROM case_file WHERE id = ?", "t", id);
-	const char *closed_on = member(req->json, "closed_on");
+	const char *closed_on = json_str(req->json, "closed_on");
 	if (opened && strcmp(closed_on, json_string_value(json_object_get(opened, "opened_on"))) < 0) {
 		json_decref(opened);
 		api_field_problem(req, resp, "closed_on", "must not be before the case was opened");
@@ -313,14 +307,14 @@ void api_case_close(struct http_request *req, struct http_response *resp)
 	int64_t now = clock_now_ms();
 	struct buf detail = {0};
 	buf_puts(&detail, "{\"reason\":");
-	buf_json_string(&detail, member(req->json, "reason"));
+	buf_json_string(&detail, json_str(req->json, "reason"));
 	buf_puts(&detail, ",\"closed_on\":");
 	buf_json_string(&detail, closed_on);
 	buf_putc(&detail, '}');
 	bool ok = db_run(req->db, NULL,
 	                 "UPDATE case_file SET status = 'closed', closed_on = ?, close_reason = ?, updated_at = ?,"
 	                 " version = version + 1 WHERE id = ?",
-	                 "ttit", closed_on, member(req->json, "reason"), now, id) == DB_OK &&
+	                 "ttit", closed_on, json_str(req->json, "reason"), now, id) == DB_OK &&
 	          db_run(req->db, NULL, "UPDATE case_assignment SET to_at = ? WHERE case_id = ? AND to_at IS NULL", "it",
 	                 now, id) == DB_OK &&
 	          case_event_add(req->db, id, now, "case.closed", req->principal.account_id, "Case closed", detail.data,
@@ -344,8 +338,8 @@ void api_case_allocate(struct http_request *req, struct http_response *resp)
 {
 	const char *id = http_request_param(req, "id");
 	struct field_errors fe = {0};
-	if (validate_object(req->json, allocate_rules, NRULES(allocate_rules), &fe) && !member(req->json, "officer_id") &&
-	    !member(req->json, "unit_id"))
+	if (validate_object(req->json, allocate_rules, NRULES(allocate_rules), &fe) && !json_str(req->json, "officer_id") &&
+	    !json_str(req->json, "unit_id"))
 		field_error(&fe, "officer_id", "or unit_id is required");
 	struct record_scope s;
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, id, &s))
@@ -362,8 +356,8 @@ void api_case_allocate(struct http_request *req, struct http_response *resp)
 		http_problem(resp, req, 409, "closed", "The case is closed", "A closed case is not allocated.", NULL);
 		return;
 	}
-	const char *unit = member(req->json, "unit_id");
-	const char *officer = member(req->json, "officer_id");
+	const char *unit = json_str(req->json, "unit_id");
+	const char *officer = json_str(req->json, "officer_id");
 	bool transfer = unit && strcmp(unit, s.unit_id) != 0;
 	if (!unit)
 		unit = s.unit_id;
@@ -388,7 +382,7 @@ void api_case_allocate(struct http_request *req, struct http_response *resp)
 	int64_t now = clock_now_ms();
 	char aid[UUID_STR_LEN];
 	uuid_v7(aid);
-	const char *reason = member(req->json, "reason");
+	const char *reason = json_str(req->json, "reason");
 	struct buf detail = {0};
 	buf_printf(&detail, "{\"unit_id\":\"%s\",\"officer_id\":", unit);
 	if (officer)

@@ -13,7 +13,6 @@
 #include "base/clock.h"
 #include "domain/casefile.h"
 
-#define NRULES(r) (sizeof(r) / sizeof(r)[0])
 
 static const struct field_rule decision_rules[] = {
 	{"authority", FIELD_STRING, true, 2, 200, NULL},
@@ -27,11 +26,6 @@ static const struct field_rule decision_rules[] = {
 	{"duties", FIELD_ARRAY, false, 0, 30, NULL},
 };
 
-static const char *member(const json_t *o, const char *name)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	return s && *s ? s : NULL;
-}
 
 bool decision_body_validate(const json_t *b, struct field_errors *fe)
 {
@@ -55,12 +49,12 @@ static bool read_decision(struct http_request *req, struct http_response *resp, 
 	if (field_errors_respond(&fe, resp, req))
 		return false;
 	memset(f, 0, sizeof *f);
-	f->authority = member(b, "authority");
-	f->number = member(b, "number");
-	f->decided_on = member(b, "decided_on");
-	f->measure = member(b, "measure");
-	f->start_on = member(b, "start_on");
-	f->term = member(b, "term");
+	f->authority = json_str(b, "authority");
+	f->number = json_str(b, "number");
+	f->decided_on = json_str(b, "decided_on");
+	f->measure = json_str(b, "measure");
+	f->start_on = json_str(b, "start_on");
+	f->term = json_str(b, "term");
 	f->remand_days = json_integer_value(json_object_get(b, "remand_days"));
 	size_t i;
 	json_t *v;
@@ -221,8 +215,8 @@ void api_decision_update(struct http_request *req, struct http_response *resp)
 		return;
 	if (stale) {
 		db_rollback(req->db);
-		http_problem(resp, req, 412, "stale", "Changed by someone else",
-		             "The decision changed since you read it: reload it and make your change again.", NULL);
+		http_problem(resp, req, 412, "precondition-failed", "The record has changed",
+		             "Someone changed this decision since you read it; read it again.", NULL);
 		return;
 	}
 	if (!scope_audit(req, &s, AUDIT_ALTER, "decision", id, case_id)) {

@@ -49,7 +49,6 @@ static const struct field_rule create_rules[] = {
 	{"aliases", FIELD_ARRAY, false, 0, 20, NULL},
 	{"confirm_not_duplicate", FIELD_BOOL, false, 0, 0, NULL},
 };
-#define NRULES(r) (sizeof(r) / sizeof(r)[0])
 
 const struct field_rule document_rules[5] = {
 	{"type", FIELD_ENUM, true, 0, 0, document_types},
@@ -112,27 +111,22 @@ static void check_list(const json_t *body, const char *list, const struct field_
 	}
 }
 
-static const char *member(const json_t *o, const char *name)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	return s && *s ? s : NULL;
-}
 
 /* The main fields of a body; languages is put into *langs (caller frees with buf_free). */
 static void fields_of(const json_t *body, struct person_fields *f, struct buf *langs)
 {
 	memset(f, 0, sizeof *f);
-	f->surname = member(body, "surname");
-	f->given_name = member(body, "given_name");
-	f->patronymic = member(body, "patronymic");
-	f->surname_latin = member(body, "surname_latin");
-	f->given_name_latin = member(body, "given_name_latin");
-	f->patronymic_latin = member(body, "patronymic_latin");
-	f->sex = member(body, "sex");
-	f->birth_date = member(body, "birth_date");
-	f->birth_place = member(body, "birth_place");
-	f->citizenship = member(body, "citizenship");
-	f->preferred_language = member(body, "preferred_language");
+	f->surname = json_str(body, "surname");
+	f->given_name = json_str(body, "given_name");
+	f->patronymic = json_str(body, "patronymic");
+	f->surname_latin = json_str(body, "surname_latin");
+	f->given_name_latin = json_str(body, "given_name_latin");
+	f->patronymic_latin = json_str(body, "patronymic_latin");
+	f->sex = json_str(body, "sex");
+	f->birth_date = json_str(body, "birth_date");
+	f->birth_place = json_str(body, "birth_place");
+	f->citizenship = json_str(body, "citizenship");
+	f->preferred_language = json_str(body, "preferred_language");
 	size_t i;
 	json_t *l;
 	json_array_foreach(json_object_get(body, "languages"), i, l) {
@@ -273,7 +267,7 @@ static json_t *find_duplicates(struct http_request *req, const json_t *body, boo
 	struct buf text = {0};
 	const char *parts[] = {"surname", "given_name"};
 	for (int i = 0; i < 2; i++) {
-		const char *s = member(body, parts[i]);
+		const char *s = json_str(body, parts[i]);
 		if (s) {
 			buf_puts(&text, s);
 			buf_putc(&text, ' ');
@@ -284,11 +278,11 @@ static json_t *find_duplicates(struct http_request *req, const json_t *body, boo
 	size_t i;
 	json_t *d;
 	json_array_foreach(json_object_get(body, "documents"), i, d) {
-		const char *num = member(d, "number");
+		const char *num = json_str(d, "number");
 		if (num && ndocs < 10)
 			docs[ndocs++] = num;
 	}
-	struct person_query q = {.text = text.data, .birth_date = member(body, "birth_date"), .documents = docs,
+	struct person_query q = {.text = text.data, .birth_date = json_str(body, "birth_date"), .documents = docs,
 	                         .ndocuments = ndocs, .require_all_names = true};
 	struct person_hit *hits = NULL;
 	size_t n = 0;
@@ -416,21 +410,21 @@ static enum db_status add_lists(struct http_request *req, const char *id, int64_
 	json_t *o;
 	json_array_foreach(json_object_get(req->json, "documents"), i, o) {
 		if (rc == DB_OK)
-			rc = person_document_add(req->db, id, member(o, "type"), member(o, "number"), member(o, "country"),
-			                         member(o, "issued_on"), member(o, "expires_on"), now, item);
+			rc = person_document_add(req->db, id, json_str(o, "type"), json_str(o, "number"), json_str(o, "country"),
+			                         json_str(o, "issued_on"), json_str(o, "expires_on"), now, item);
 	}
 	json_array_foreach(json_object_get(req->json, "addresses"), i, o) {
 		if (rc == DB_OK)
-			rc = person_address_add(req->db, id, member(o, "kind"), member(o, "address"), member(o, "valid_from"),
+			rc = person_address_add(req->db, id, json_str(o, "kind"), json_str(o, "address"), json_str(o, "valid_from"),
 			                        now, item);
 	}
 	json_array_foreach(json_object_get(req->json, "phones"), i, o) {
 		if (rc == DB_OK)
-			rc = person_phone_add(req->db, id, member(o, "number"), member(o, "label"), now, item);
+			rc = person_phone_add(req->db, id, json_str(o, "number"), json_str(o, "label"), now, item);
 	}
 	json_array_foreach(json_object_get(req->json, "aliases"), i, o) {
 		if (rc == DB_OK)
-			rc = person_alias_add(req->db, id, member(o, "name"), member(o, "kind"), now, item);
+			rc = person_alias_add(req->db, id, json_str(o, "name"), json_str(o, "kind"), now, item);
 	}
 	return rc;
 }
@@ -458,7 +452,7 @@ void api_person_create(struct http_request *req, struct http_response *resp)
 	person_create_validate(req->json, today, &fe);
 	if (field_errors_respond(&fe, resp, req))
 		return;
-	const char *unit = member(req->json, "unit_id");
+	const char *unit = json_str(req->json, "unit_id");
 	if (!unit)
 		unit = req->principal.unit_id[0] ? req->principal.unit_id : NULL;
 	if (!unit) {
@@ -565,8 +559,8 @@ void api_person_update(struct http_request *req, struct http_response *resp)
 	}
 	if (stale) {
 		db_rollback(req->db);
-		http_problem(resp, req, 412, "stale", "Changed by someone else",
-		             "The record changed since you read it: reload it and make your change again.", NULL);
+		http_problem(resp, req, 412, "precondition-failed", "The record has changed",
+		             "Someone changed this record since you read it; read it again.", NULL);
 		return;
 	}
 	if (!scope_audit(req, &s, AUDIT_ALTER, "person", id, "main record")) {
@@ -586,7 +580,7 @@ void api_person_merge(struct http_request *req, struct http_response *resp)
 	const char *id = http_request_param(req, "id");
 	struct field_errors fe = {0};
 	validate_object(req->json, merge_rules, NRULES(merge_rules), &fe);
-	const char *other = member(req->json, "other_id");
+	const char *other = json_str(req->json, "other_id");
 	if (other && strcmp(other, id) == 0)
 		field_error(&fe, "other_id", "must be another record");
 	struct record_scope kept, merged;
@@ -603,7 +597,7 @@ void api_person_merge(struct http_request *req, struct http_response *resp)
 	int64_t now = clock_now_ms();
 	char detail[120];
 	snprintf(detail, sizeof detail, "merged %s into %s", other, id);
-	if (person_merge(req->db, id, other, member(req->json, "reason"), req->principal.account_id, now, merge_id) !=
+	if (person_merge(req->db, id, other, json_str(req->json, "reason"), req->principal.account_id, now, merge_id) !=
 	        DB_OK ||
 	    !scope_audit(req, &kept, AUDIT_COMBINE, "person", id, detail) ||
 	    !scope_audit(req, &merged, AUDIT_COMBINE, "person", other, detail)) {

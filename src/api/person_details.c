@@ -14,7 +14,6 @@
 #include "base/clock.h"
 #include "domain/person.h"
 
-#define NRULES(r) (sizeof(r) / sizeof(r)[0])
 
 json_t *person_json(struct http_request *req, const char *id, bool *failed_r)
 {
@@ -114,11 +113,6 @@ static void finish_change(struct http_request *req, struct http_response *resp, 
 		resp->status = 204;
 }
 
-static const char *member(const json_t *o, const char *name)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	return s && *s ? s : NULL;
-}
 
 /* Deletes one item of a person's list; 404 when it is not the person's. */
 static void delete_item(struct http_request *req, struct http_response *resp, const char *sql, const char *what)
@@ -151,8 +145,8 @@ void api_person_document_add(struct http_request *req, struct http_response *res
 		return;
 	const json_t *b = req->json;
 	char item[UUID_STR_LEN];
-	if (person_document_add(req->db, s.person_id, member(b, "type"), member(b, "number"), member(b, "country"),
-	                        member(b, "issued_on"), member(b, "expires_on"), clock_now_ms(), item) != DB_OK) {
+	if (person_document_add(req->db, s.person_id, json_str(b, "type"), json_str(b, "number"), json_str(b, "country"),
+	                        json_str(b, "issued_on"), json_str(b, "expires_on"), clock_now_ms(), item) != DB_OK) {
 		api_db_failed(req, resp, "adding a document");
 		return;
 	}
@@ -174,7 +168,7 @@ void api_person_address_add(struct http_request *req, struct http_response *resp
 		return;
 	const json_t *b = req->json;
 	char item[UUID_STR_LEN];
-	if (person_address_add(req->db, s.person_id, member(b, "kind"), member(b, "address"), member(b, "valid_from"),
+	if (person_address_add(req->db, s.person_id, json_str(b, "kind"), json_str(b, "address"), json_str(b, "valid_from"),
 	                       clock_now_ms(), item) != DB_OK) {
 		api_db_failed(req, resp, "adding an address");
 		return;
@@ -191,7 +185,7 @@ void api_person_phone_add(struct http_request *req, struct http_response *resp)
 	if (field_errors_respond(&fe, resp, req) || !begin_change(req, resp, http_request_param(req, "id"), &s))
 		return;
 	char item[UUID_STR_LEN];
-	if (person_phone_add(req->db, s.person_id, member(req->json, "number"), member(req->json, "label"),
+	if (person_phone_add(req->db, s.person_id, json_str(req->json, "number"), json_str(req->json, "label"),
 	                     clock_now_ms(), item) != DB_OK) {
 		api_db_failed(req, resp, "adding a phone");
 		return;
@@ -213,7 +207,7 @@ void api_person_alias_add(struct http_request *req, struct http_response *resp)
 	if (field_errors_respond(&fe, resp, req) || !begin_change(req, resp, http_request_param(req, "id"), &s))
 		return;
 	char item[UUID_STR_LEN];
-	if (person_alias_add(req->db, s.person_id, member(req->json, "name"), member(req->json, "kind"), clock_now_ms(),
+	if (person_alias_add(req->db, s.person_id, json_str(req->json, "name"), json_str(req->json, "kind"), clock_now_ms(),
 	                     item) != DB_OK) {
 		api_db_failed(req, resp, "adding an alias");
 		return;
@@ -403,8 +397,8 @@ void api_third_party_add(struct http_request *req, struct http_response *resp)
 	if (db_run(req->db, NULL,
 	           "INSERT INTO third_party (id, person_id, relationship, full_name, birth_date, contact, note, created_at,"
 	           " created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	           "tttttttit", item, s.person_id, member(b, "relationship"), member(b, "full_name"),
-	           member(b, "birth_date"), member(b, "contact"), member(b, "note"), clock_now_ms(),
+	           "tttttttit", item, s.person_id, json_str(b, "relationship"), json_str(b, "full_name"),
+	           json_str(b, "birth_date"), json_str(b, "contact"), json_str(b, "note"), clock_now_ms(),
 	           req->principal.account_id) != DB_OK) {
 		api_db_failed(req, resp, "adding a third party");
 		return;

@@ -6,6 +6,12 @@
 #include "base/uuid.h"
 #include "domain/keydates.h"
 
+const char *json_str(const json_t *o, const char *name)
+{
+	const char *s = json_string_value(json_object_get(o, name));
+	return s && *s ? s : NULL;
+}
+
 size_t utf8_length(const char *s)
 {
 	size_t n = 0;

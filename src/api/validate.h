@@ -44,6 +44,10 @@ bool validate_object_at(const json_t *body, const char *prefix, const struct fie
 /* Checks that every item of array is a string of min..max characters; errors name "<field>[i]". */
 bool validate_strings(const json_t *array, const char *field, long long min, long long max,
                       struct field_errors *fe);
+/* The number of rules in a rule array. */
+#define NRULES(r) (sizeof(r) / sizeof(r)[0])
+/* A non-empty string member of a JSON object, or NULL (absent, null, not a string, or ""). */
+const char *json_str(const json_t *o, const char *name);
 /* Characters (code points) in a UTF-8 string. */
 size_t utf8_length(const char *s);
 /* True when s is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */

@@ -177,6 +177,7 @@ test('changing a person needs the current ETag; the search follows the new name'
   assert.equal(r.status, 428);
   r = await u['officer.a'].put(`/api/v1/people/${ids.zhumabekov}`, body, { 'if-match': `"${p.version + 5}"` });
   assert.equal(r.status, 412);
+  assert.equal(r.body.type, 'urn:kadam:problem:precondition-failed', 'the same problem type as every other stale write');
   r = await u['officer.a'].put(`/api/v1/people/${ids.zhumabekov}`, body, { 'if-match': `"${p.version}"` });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.surname_latin, 'Zhumabekova');
