@@ -14,6 +14,7 @@ static const char usage[] =
 	"  demo      load synthetic demo data into a database\n"
 	"  admin     create the first administrator; reset a password\n"
 	"  audit     verify, export and checkpoint the processing log\n"
+	"  catalogue check or load a condition catalogue file\n"
 	"  routes    list the HTTP routes and the permission each needs\n"
 	"  version   print the version and library versions\n"
 	"\n"
@@ -25,7 +26,7 @@ static const struct {
 } commands[] = {
 	{"serve", cmd_serve}, {"migrate", cmd_migrate}, {"demo", cmd_demo},
 	{"routes", cmd_routes}, {"version", cmd_version}, {"admin", cmd_admin},
-	{"audit", cmd_audit},
+	{"audit", cmd_audit}, {"catalogue", cmd_catalogue},
 };
 
 int main(int argc, char **argv)

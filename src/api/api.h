@@ -135,6 +135,60 @@ void api_import(struct http_request *req, struct http_response *resp);
 /* Credentials, policy, CSRF and the JSON body, then the route's handler. */
 void api_dispatch(struct http_request *req, struct http_response *resp);
 
+/* catalogue.c */
+void api_catalogue_get(struct http_request *req, struct http_response *resp);
+void api_catalogue_versions(struct http_request *req, struct http_response *resp);
+void api_catalogue_import(struct http_request *req, struct http_response *resp);
+/* conditions.c */
+void api_conditions_list(struct http_request *req, struct http_response *resp);
+void api_condition_preview(struct http_request *req, struct http_response *resp);
+void api_condition_create(struct http_request *req, struct http_response *resp);
+void api_condition_get(struct http_request *req, struct http_response *resp);
+void api_condition_review(struct http_request *req, struct http_response *resp);
+/* explanations.c */
+void api_explanation_create(struct http_request *req, struct http_response *resp);
+void api_conditions_sheet(struct http_request *req, struct http_response *resp);
+/* variations.c */
+void api_case_variations(struct http_request *req, struct http_response *resp);
+void api_variation_create(struct http_request *req, struct http_response *resp);
+void api_variations_list(struct http_request *req, struct http_response *resp);
+void api_variation_get(struct http_request *req, struct http_response *resp);
+void api_variation_update(struct http_request *req, struct http_response *resp);
+void api_variation_withdraw(struct http_request *req, struct http_response *resp);
+void api_variation_review(struct http_request *req, struct http_response *resp);
+void api_variation_decide(struct http_request *req, struct http_response *resp);
+/* supervision.c */
+void api_supervision_get(struct http_request *req, struct http_response *resp);
+void api_supervision_level_put(struct http_request *req, struct http_response *resp);
+void api_reference_supervision_level_put(struct http_request *req, struct http_response *resp);
+/* plans.c */
+/* The checks on a plan, objective, action or review body (kind names which), shared with its fuzz target. */
+bool plan_body_validate(const char *kind, const json_t *body, const char *today, struct field_errors *fe);
+void api_plan_get(struct http_request *req, struct http_response *resp);
+void api_plan_put(struct http_request *req, struct http_response *resp);
+void api_plan_objective_create(struct http_request *req, struct http_response *resp);
+void api_plan_objective_update(struct http_request *req, struct http_response *resp);
+void api_plan_action_create(struct http_request *req, struct http_response *resp);
+void api_plan_action_update(struct http_request *req, struct http_response *resp);
+void api_plan_review_create(struct http_request *req, struct http_response *resp);
+/* appointments.c */
+void api_appointments_list(struct http_request *req, struct http_response *resp);
+void api_appointment_create(struct http_request *req, struct http_response *resp);
+void api_appointment_get(struct http_request *req, struct http_response *resp);
+void api_appointment_update(struct http_request *req, struct http_response *resp);
+void api_appointment_reschedule(struct http_request *req, struct http_response *resp);
+void api_appointment_cancel(struct http_request *req, struct http_response *resp);
+void api_appointment_outcome(struct http_request *req, struct http_response *resp);
+void api_contacts_list(struct http_request *req, struct http_response *resp);
+void api_contact_create(struct http_request *req, struct http_response *resp);
+/* diary.c */
+void api_diary(struct http_request *req, struct http_response *resp);
+void api_appointment_letter(struct http_request *req, struct http_response *resp);
+void api_calendar_feed_get(struct http_request *req, struct http_response *resp);
+void api_calendar_feed_create(struct http_request *req, struct http_response *resp);
+void api_calendar_feed_revoke(struct http_request *req, struct http_response *resp);
+void api_calendar_feed_ics(struct http_request *req, struct http_response *resp);
+
 /* --- helpers shared by handlers (common.c) --- */
 
 /* The request's pooled connection, taken on first use; NULL after answering 503. */

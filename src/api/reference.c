@@ -68,6 +68,26 @@ void api_reference_get(struct http_request *req, struct http_response *resp)
 	for (const char *const *k = case_kinds; *k; k++)
 		json_array_append_new(kinds, json_string(*k));
 	json_object_set_new(out, "case_kinds", kinds);
+	/* The supervision levels and their policy minimums, most intensive first; titles as {ky, ru, en}. */
+	json_t *levels = api_select(conn,
+		"SELECT code, rank, title_ky, title_ru, title_en, min_contacts, contacts_period_days, min_home_visits,"
+		" home_visits_period_days, reassessment_days, is_active FROM ref_supervision_level ORDER BY rank", "");
+	if (!levels) {
+		json_decref(out);
+		api_internal_error(req, resp, "reading the supervision levels");
+		return;
+	}
+	size_t li;
+	json_t *level;
+	json_array_foreach(levels, li, level) {
+		json_object_set_new(level, "title", json_pack("{s:O, s:O, s:O}", "ky", json_object_get(level, "title_ky"),
+		                                              "ru", json_object_get(level, "title_ru"), "en",
+		                                              json_object_get(level, "title_en")));
+		json_object_del(level, "title_ky");
+		json_object_del(level, "title_ru");
+		json_object_del(level, "title_en");
+	}
+	json_object_set_new(out, "supervision_levels", levels);
 	http_response_json(resp, 200, out);
 }
 

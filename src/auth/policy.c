@@ -31,7 +31,13 @@ static const struct permission_info registry[] = {
 	{"pretrial.write", "Prepare pre-trial reports"},
 	{"access_requests.manage", "Register subject-access requests and export a person's data (S13)"},
 	{"import.run", "Import people and cases from CSV files"},
-	{"reference.manage", "Change the reference lists (articles, release rules)"},
+	{"reference.manage", "Change the reference lists (articles, release rules, supervision levels, condition catalogue)"},
+	{"conditions.write", "Impose conditions a decision authorises, record their explanation, propose variations"},
+	{"variations.list", "See variation proposals within one's units (the competent authority: those referred to it)"},
+	{"variations.review", "Review variation proposals and refer them to the competent authority"},
+	{"variations.decide", "Decide variations of conditions as the competent authority (S8)"},
+	{"supervision.write", "Set supervision levels; keep plans, appointments and contacts"},
+	{"diary.read", "Keep a diary of appointments and a calendar feed"},
 	{NULL, NULL},
 };
 

@@ -13,7 +13,10 @@ static const char usage[] =
 	"Applies migrations and loads synthetic demo data (no real person's data):\n"
 	"agencies, units and accounts, and synthetic people with Kyrgyz and Russian\n"
 	"names in both scripts, documents, addresses, phones, cases of the four kinds\n"
-	"allocated to the demo officers, decisions with computed key dates, and notes.\n"
+	"allocated to the demo officers, decisions with computed key dates, notes,\n"
+	"and their supervision: conditions the decisions authorise (explained to the\n"
+	"person), supervision levels, plans, appointments with outcomes and a few\n"
+	"variation proposals for the unit heads and the court (judge.bishkek).\n"
 	"\n"
 	"Safe to run again: existing agencies, units and accounts are left as they\n"
 	"are, and without --people the 300 demo people are added only to a database\n"
@@ -41,9 +44,14 @@ static void print_counts(const struct demo_people_counts *c, double seconds)
 {
 	printf("Added %ld synthetic people in %.1f s (%ld documents, %ld addresses, %ld phones, %ld aliases),\n"
 	       "%ld cases (%ld pre-trial, %ld executive, %ld penitentiary, %ld post-penitentiary; %ld closed,"
-	       " %ld awaiting allocation),\n%ld decisions with computed key dates, %ld notes.\n",
+	       " %ld awaiting allocation),\n%ld decisions with computed key dates, %ld notes,\n"
+	       "%ld conditions (%ld explanations), %ld supervision levels, %ld plans (%ld objectives),\n"
+	       "%ld appointments with %ld contacts recorded, %ld variation proposals.\n",
 	       c->people, seconds, c->documents, c->addresses, c->phones, c->aliases, c->cases, c->kinds[0],
-	       c->kinds[1], c->kinds[2], c->kinds[3], c->closed, c->unallocated, c->decisions, c->notes);
+	       c->kinds[1], c->kinds[2], c->kinds[3], c->closed, c->unallocated, c->decisions, c->notes,
+	       c->supervision.conditions, c->supervision.explanations, c->supervision.levels, c->supervision.plans,
+	       c->supervision.objectives, c->supervision.appointments, c->supervision.contacts,
+	       c->supervision.variations);
 }
 
 int cmd_demo(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "domain/catalogue.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -148,7 +149,10 @@ static int run(struct config *cfg)
 	db *conn = cli_open_migrated(cfg, false);
 	if (!conn)
 		return 1;
+	enum db_status shipped = catalogue_ensure_shipped(conn, clock_now_ms());
 	db_close(&conn);
+	if (shipped != DB_OK)
+		return 1;
 	struct app app = {.cfg = cfg, .started_ms = clock_now_ms()};
 	if (db_pool_open(cfg->db, (int)cfg->db_pool_size, &app.pool, &error) != DB_OK) {
 		fprintf(stderr, "kadam: cannot open database %s: %s\n", cfg->db, error ? error : "");

@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "domain/account.h"
+#include "domain/catalogue.h"
 #include "domain/org.h"
 
 /*
@@ -26,6 +27,7 @@ static const struct {
 	{"Probation Service (demo)", "probation"},
 	{"Penitentiary Service (demo)", "prison"},
 	{"Community Support NGO (demo)", "partner"},
+	{"Bishkek City Court (demo)", "court"},
 	{"Administration", "administration"},
 };
 
@@ -38,6 +40,7 @@ static const struct {
 	{"Probation Service (demo)", "Chui regional office", "Central office"},
 	{"Probation Service (demo)", "Osh regional office", "Central office"},
 	{"Penitentiary Service (demo)", "Colony No. 99 (demo)", ""},
+	{"Bishkek City Court (demo)", "Criminal chamber", ""},
 };
 
 static const struct {
@@ -56,6 +59,8 @@ static const struct {
 	{"caseworker.colony", "Demo Case Worker Colony", "Penitentiary Service (demo)", "Colony No. 99 (demo)",
 	 "prison_case_worker", "ky"},
 	{"auditor", "Demo Auditor", "Administration", "", "auditor", "en"},
+	{"judge.bishkek", "Demo Judge Bishkek", "Bishkek City Court (demo)", "Criminal chamber", "competent_authority",
+	 "ru"},
 };
 
 static enum db_status put_setting(db *conn, const char *key, const char *value)
@@ -145,6 +150,8 @@ enum db_status demo_seed(db *conn, char **error_r)
 {
 	struct buf out = {0};
 	enum db_status rc = db_begin(conn);
+	if (rc == DB_OK)
+		rc = catalogue_ensure_shipped(conn, clock_now_ms());
 	for (size_t i = 0; rc == DB_OK && i < sizeof demo_settings / sizeof demo_settings[0]; i++)
 		rc = put_setting(conn, demo_settings[i][0], demo_settings[i][1]);
 	if (rc == DB_OK && (!seed_org(conn) || !seed_people(conn, &out)))

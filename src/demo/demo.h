@@ -6,6 +6,7 @@
 #define KADAM_DEMO_DEMO_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "store/db.h"
 
@@ -17,11 +18,17 @@
    failure. */
 enum db_status demo_seed(db *conn, char **error_r);
 
+/* What demo_case_supervision() wrote (summed into demo_people_counts). */
+struct demo_supervision_counts {
+	long conditions, explanations, levels, plans, objectives, appointments, contacts, variations;
+};
+
 /* What demo_people() wrote. kinds[] follows case_kinds[] (pre_trial, executive, penitentiary, post_penitentiary). */
 struct demo_people_counts {
 	long people, aliases, documents, addresses, phones;
 	long cases, kinds[4], closed, unallocated;
 	long decisions, notes;
+	struct demo_supervision_counts supervision;
 };
 
 /* The rows of the person table (any person, not only demo ones). */
@@ -40,5 +47,31 @@ enum db_status demo_people_count(db *conn, long *n_r);
  * the failure stay). *error_r is malloc'd on failure.
  */
 enum db_status demo_people(db *conn, long n, bool progress, struct demo_people_counts *counts_r, char **error_r);
+
+/* One demo case as demo_case_supervision() needs it. Dates are YYYY-MM-DD. */
+struct demo_case {
+	const char *case_id;
+	const char *decision_id, *duties;  /* NULL: no decision (pre-trial, post-penitentiary) */
+	const char *officer_id, *head_id;  /* head_id: the unit head who reviews proposals (NULL: none) */
+	const char *partner_agency_id;     /* the demo NGO (NULL: none) */
+	const char *unit_name, *address;   /* address NULL: a synthetic one */
+	const char *language;              /* "ky" or "ru": the person's */
+	const char *opened_on, *start_on, *closed_on, *today; /* closed_on NULL: open */
+	int unit;                          /* 0..3: which demo office (zones are drawn around it) */
+	bool supervised;                   /* a supervision level (executive cases) */
+	bool planned;                      /* a supervision plan (all but pre-trial) */
+	bool radical;                      /* an extremism or terrorism offence */
+	int64_t at_ms, latest_ms;          /* when the work on it started; nothing is dated after latest_ms */
+	uint64_t seed;                     /* the same case gets the same data */
+};
+
+/*
+ * A demo case's supervision (supervision.c): the conditions its decision
+ * authorises (explained and acknowledged), a level, a plan, a history of
+ * appointments with outcomes, and now and then a variation proposal.
+ */
+enum db_status demo_case_supervision(db *conn, const struct demo_case *c, struct demo_supervision_counts *n);
+/* Forgets the catalogue read by the last run (the next run may see another version). */
+void demo_supervision_reset(void);
 
 #endif

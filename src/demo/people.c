@@ -299,6 +299,8 @@ struct seeder {
 	db *conn;
 	char unit[UNIT_COUNT][UUID_STR_LEN];
 	char officer[UNIT_COUNT][UUID_STR_LEN];
+	char head[UNIT_COUNT][UUID_STR_LEN];  /* who reviews the unit's variation proposals ("" none) */
+	char partner[UUID_STR_LEN];           /* the demo NGO ("" none) */
 	int today;       /* day number */
 	int64_t now_ms;  /* the real time: nothing is dated after it */
 	struct demo_people_counts *counts;
@@ -793,7 +795,8 @@ static enum db_status add_note(struct seeder *s, struct rng *r, const char *case
 
 /* The decision of an executive or penitentiary case, through decision_create (key dates computed). */
 static enum db_status add_decision(struct seeder *s, struct rng *r, const char *case_id, const struct plan *c,
-                                   const struct person *p, const char *actor, int64_t at, bool *radical_r)
+                                   const struct person *p, const char *actor, int64_t at, bool *radical_r,
+                                   char id[UUID_STR_LEN], char duties[160])
 {
 	/* Articles by frequency; returnees were mostly sentenced for taking part in a conflict abroad. */
 	static const struct {
@@ -824,11 +827,11 @@ static enum db_status add_decision(struct seeder *s, struct rng *r, const char *
 		              strcmp(chosen[i], "CC-256") == 0 || strcmp(chosen[i], "CC-327") == 0 ||
 		              strcmp(chosen[i], "CC-330") == 0;
 	/* Duties: reporting always; others by measure and offence. */
-	char duties[160] = "";
+	duties[0] = '\0';
 	if (c->kind == EXECUTIVE) {
 		static const char *const optional[] = {"residence", "curfew", "travel", "work_study", "no_contact",
 		                                       "exclusion"};
-		snprintf(duties, sizeof duties, "report");
+		snprintf(duties, 160, "report");
 		bool used[COUNT(optional)] = {false};
 		int extra = between(r, 1, 3);
 		for (int i = 0; i < extra; i++) {
@@ -836,16 +839,16 @@ static enum db_status add_decision(struct seeder *s, struct rng *r, const char *
 			if (!used[k]) {
 				used[k] = true;
 				size_t len = strlen(duties);
-				snprintf(duties + len, sizeof duties - len, ",%s", optional[k]);
+				snprintf(duties + len, 160 - len, ",%s", optional[k]);
 			}
 		}
 		if (*radical_r) {
 			size_t len = strlen(duties);
-			snprintf(duties + len, sizeof duties - len, ",programme,internet");
+			snprintf(duties + len, 160 - len, ",programme,internet");
 		}
 		if (strcmp(c->measure, "restriction_of_freedom") == 0 && per_mille(r, 300)) {
 			size_t len = strlen(duties);
-			snprintf(duties + len, sizeof duties - len, ",electronic_monitoring");
+			snprintf(duties + len, 160 - len, ",electronic_monitoring");
 		}
 	}
 	char decided[11], start[11], term[16], number[32];
@@ -870,7 +873,6 @@ static enum db_status add_decision(struct seeder *s, struct rng *r, const char *
 		.narticles = n,
 		.remand_days = c->remand,
 	};
-	char id[UUID_STR_LEN];
 	struct decision_problem problem = {0};
 	enum db_status rc = decision_create(s->conn, case_id, &f, actor, at, id, &problem);
 	if (rc == DB_OK && problem.field) {
@@ -905,9 +907,10 @@ static enum db_status open_case(struct seeder *s, struct rng *r, const char *per
 	s->counts->kinds[c->kind]++;
 	s->counts->unallocated += !allocated;
 	bool radical = p->returnee;
+	char decision[UUID_STR_LEN] = "", duties[160] = "";
 	if (rc == DB_OK && (c->kind == EXECUTIVE || c->kind == PENITENTIARY)) {
 		bool r2 = false;
-		rc = add_decision(s, r, id, c, p, officer, at + 60000, &r2);
+		rc = add_decision(s, r, id, c, p, officer, at + 60000, &r2, decision, duties);
 		radical |= r2;
 	}
 	if (rc == DB_OK && c->kind == PRE_TRIAL && !c->closed) {
@@ -941,6 +944,42 @@ static enum db_status open_case(struct seeder *s, struct rng *r, const char *per
 			written = latest + 60000;
 		latest = written;
 		rc = add_note(s, r, id, officer, written, kyrgyz, radical);
+	}
+	/* Conditions, level, plan, appointments: seeded from the case number, so the person's own data stays as it was. */
+	if (rc == DB_OK) {
+		char start[11], closed_on[11], today[11];
+		day_text(c->kind == EXECUTIVE || c->kind == PENITENTIARY ? c->start : c->opened, start);
+		day_text(c->closed, closed_on);
+		day_text(s->today, today);
+		uint64_t seed = 1469598103934665603ULL;
+		for (const char *q = number; *q; q++)
+			seed = (seed ^ (unsigned char)*q) * 1099511628211ULL;
+		struct demo_case dc = {
+			.case_id = id,
+			.decision_id = decision[0] ? decision : NULL,
+			.duties = duties,
+			.officer_id = officer,
+			.head_id = s->head[c->unit][0] ? s->head[c->unit] : NULL,
+			.partner_agency_id = s->partner[0] ? s->partner : NULL,
+			.unit_name = seeded_units[c->unit].name,
+			.language = p->language,
+			.opened_on = opened,
+			.start_on = start,
+			.closed_on = c->closed ? closed_on : NULL,
+			.today = today,
+			.unit = c->unit,
+			.supervised = c->kind == EXECUTIVE,
+			.planned = c->kind != PRE_TRIAL,
+			.radical = radical,
+			.at_ms = at + 120000,
+			.latest_ms = c->closed ? (int64_t)c->closed * DAY_MS : s->now_ms - 600000,
+			.seed = seed,
+		};
+		if (dc.latest_ms < dc.at_ms)
+			dc.latest_ms = dc.at_ms;
+		rc = demo_case_supervision(s->conn, &dc, &s->counts->supervision);
+		if (latest < dc.latest_ms)
+			latest = dc.latest_ms;
 	}
 	if (rc == DB_OK && c->closed) {
 		char closed[11];
@@ -1029,12 +1068,31 @@ enum db_status demo_people_count(db *conn, long *n_r)
 	return rc == DB_DONE ? DB_ERROR : rc;
 }
 
+/* The id a query with one parameter finds ("" when none). */
+static enum db_status find_one_id(db *conn, const char *sql, const char *param, char id_r[UUID_STR_LEN])
+{
+	db_stmt *st = NULL;
+	id_r[0] = '\0';
+	enum db_status rc = db_query(conn, &st, sql, "t", param);
+	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW)
+		snprintf(id_r, UUID_STR_LEN, "%s", db_column_text(st, 0, NULL));
+	db_finalize(&st);
+	return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
 /* The ids of the seeded units and their officers; false (with a message) when demo_seed() did not make them. */
 static bool load_units(struct seeder *s, char **error_r)
 {
+	static const char *const heads[UNIT_COUNT] = {"head.bishkek", "head.service", "head.service", ""};
+	s->partner[0] = '\0';
+	if (find_one_id(s->conn, "SELECT id FROM agency WHERE name = ?", "Community Support NGO (demo)", s->partner) !=
+	    DB_OK)
+		s->partner[0] = '\0';
 	for (int u = 0; u < UNIT_COUNT; u++) {
 		db_stmt *st = NULL;
-		s->unit[u][0] = s->officer[u][0] = '\0';
+		s->unit[u][0] = s->officer[u][0] = s->head[u][0] = '\0';
+		if (heads[u][0] && find_one_id(s->conn, "SELECT id FROM account WHERE login = ?", heads[u], s->head[u]) != DB_OK)
+			s->head[u][0] = '\0';
 		enum db_status rc = db_query(s->conn, &st,
 			"SELECT u.id, (SELECT a.id FROM account a WHERE a.login = ?) FROM unit u JOIN agency g ON g.id = u.agency_id"
 			" WHERE g.name = ? AND u.name = ?",
@@ -1057,13 +1115,14 @@ static bool load_units(struct seeder *s, char **error_r)
 /* The one processing-log entry of a run, in the caller's transaction. */
 static enum db_status log_run(db *conn, const struct demo_people_counts *c, long first, const char *outcome)
 {
-	char detail[400];
+	char detail[600];
 	snprintf(detail, sizeof detail,
 	         "demo seeding: %ld synthetic people, nos. %ld to %ld (%ld documents, %ld addresses, %ld phones, %ld aliases),"
 	         " %ld cases (%ld pre_trial, %ld executive, %ld penitentiary, %ld post_penitentiary; %ld closed),"
-	         " %ld decisions, %ld notes",
+	         " %ld decisions, %ld notes, %ld conditions, %ld plans, %ld appointments, %ld contacts",
 	         c->people, first + 1, first + c->people, c->documents, c->addresses, c->phones, c->aliases, c->cases, c->kinds[0], c->kinds[1],
-	         c->kinds[2], c->kinds[3], c->closed, c->decisions, c->notes);
+	         c->kinds[2], c->kinds[3], c->closed, c->decisions, c->notes, c->supervision.conditions,
+	         c->supervision.plans, c->supervision.appointments, c->supervision.contacts);
 	struct audit_entry e = {.actor_login = "kadam demo (command line)", .action = AUDIT_COLLECT,
 	                        .record_type = "person", .outcome = outcome, .detail = detail};
 	return audit_append(conn, &e);
@@ -1072,6 +1131,7 @@ static enum db_status log_run(db *conn, const struct demo_people_counts *c, long
 enum db_status demo_people(db *conn, long n, bool progress, struct demo_people_counts *counts_r, char **error_r)
 {
 	struct seeder s = {.conn = conn, .counts = counts_r};
+	demo_supervision_reset();
 	memset(counts_r, 0, sizeof *counts_r);
 	*error_r = NULL;
 	s.now_ms = clock_now_ms();
@@ -1119,5 +1179,6 @@ enum db_status demo_people(db *conn, long n, bool progress, struct demo_people_c
 			db_rollback(conn);
 	}
 	memo_free();
+	demo_supervision_reset();
 	return rc;
 }

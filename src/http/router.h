@@ -14,6 +14,7 @@ enum route_flags {
 	ROUTE_JSON_BODY = 1 << 0, /* needs Content-Type application/json; body parsed before the handler */
 	ROUTE_NO_LOG = 1 << 1,    /* left out of the access log (probes scraped every few seconds) */
 	ROUTE_NO_CSRF = 1 << 2,   /* state-changing but exempt from the CSRF check (login, error reports) */
+	ROUTE_SECRET_PATH = 1 << 3, /* the path carries a secret (a feed token): the access log names the route only */
 };
 
 /* One row of the table. Patterns are literal segments and {name} segments. */

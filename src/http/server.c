@@ -151,7 +151,7 @@ static void access_log(const struct exchange *ex, int status, uint64_t bytes_out
 	           when, req->request_id);
 	buf_json_string(&b, req->method);
 	buf_puts(&b, ",\"path\":");
-	buf_json_string(&b, req->path);
+	buf_json_string(&b, req->route && (req->route->flags & ROUTE_SECRET_PATH) ? req->route->pattern : req->path);
 	buf_puts(&b, ",\"route\":");
 	if (req->route) {
 		char *r = xasprintf("%s %s", req->route->method, req->route->pattern);

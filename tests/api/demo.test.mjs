@@ -102,6 +102,53 @@ test('each case has 1 to 4 notes with mixed sensitivity, nature and source, each
   assert.ok(rows('SELECT body FROM note').every((b) => /\p{Script=Cyrillic}/u.test(b)));
 });
 
+test('supervision (issue 5): conditions the decision authorises, levels, plans, appointments with outcomes', () => {
+  // Every executive case carries conditions, each for a duty its decision authorises (S1), with S3 and S5 filled.
+  assert.equal(count("SELECT COUNT(*) FROM case_file c WHERE c.kind = 'executive'" +
+    ' AND NOT EXISTS (SELECT 1 FROM case_condition k WHERE k.case_id = c.id)'), 0);
+  const pairs = rows("SELECT k.duty || '|' || d.duties FROM case_condition k JOIN decision d ON d.id = k.decision_id");
+  assert.ok(pairs.length > 0);
+  for (const p of pairs) {
+    const [duty, duties] = p.split('|');
+    assert.ok(duties.split(',').includes(duty), `${duty} not in ${duties}`);
+  }
+  assert.equal(count("SELECT COUNT(*) FROM case_condition WHERE answers_detail = '' OR review_on IS NULL"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM case_condition k JOIN case_file c ON c.id = k.case_id" +
+    " WHERE (c.status = 'closed') <> (k.status = 'ended')"), 0);
+  // No conditions without a decision: pre-trial and post-penitentiary cases have none.
+  assert.equal(count("SELECT COUNT(*) FROM case_condition k JOIN case_file c ON c.id = k.case_id" +
+    " WHERE c.kind IN ('pre_trial', 'post_penitentiary')"), 0);
+  // Explained in the person's language (S4), most acknowledged.
+  assert.equal(count("SELECT COUNT(*) FROM case_file c WHERE EXISTS (SELECT 1 FROM case_condition k WHERE k.case_id = c.id)" +
+    ' AND NOT EXISTS (SELECT 1 FROM condition_explanation e WHERE e.case_id = c.id)'), 0);
+  assert.ok(count('SELECT COUNT(*) FROM condition_explanation WHERE acknowledged = 0 AND remarks IS NOT NULL') >= 0);
+  assert.ok(count('SELECT COUNT(*) FROM condition_explanation WHERE acknowledged = 1') >
+    count('SELECT COUNT(*) FROM condition_explanation WHERE acknowledged = 0'));
+  // A level with a reason on every executive case; a plan on every case but pre-trial ones.
+  assert.equal(count("SELECT COUNT(*) FROM case_file c WHERE c.kind = 'executive'" +
+    ' AND NOT EXISTS (SELECT 1 FROM case_supervision_level l WHERE l.case_id = c.id)'), 0);
+  assert.ok(count('SELECT COUNT(DISTINCT level) FROM case_supervision_level') >= 3);
+  assert.equal(count("SELECT COUNT(*) FROM case_file c WHERE c.kind <> 'pre_trial'" +
+    ' AND NOT EXISTS (SELECT 1 FROM supervision_plan p WHERE p.case_id = c.id)'), 0);
+  assert.ok(count('SELECT COUNT(*) FROM plan_objective') >= count('SELECT COUNT(*) FROM supervision_plan') * 2 - 50);
+  assert.ok(count('SELECT COUNT(*) FROM plan_review') > 0);
+  // Every case has a history of appointments; past occurrences have outcomes of several kinds.
+  assert.equal(count('SELECT COUNT(*) FROM case_file c WHERE NOT EXISTS (SELECT 1 FROM appointment a WHERE a.case_id = c.id)'), 0);
+  assert.ok(count("SELECT COUNT(*) FROM appointment WHERE rrule LIKE 'FREQ=WEEKLY;%'") > 100);
+  assert.ok(count("SELECT COUNT(*) FROM appointment WHERE kind = 'home_visit'") > 100);
+  assert.ok(count('SELECT COUNT(DISTINCT outcome) FROM contact') >= 5);
+  assert.equal(count("SELECT COUNT(*) FROM contact WHERE outcome = 'acceptable_absence' AND absence_reason IS NULL"), 0);
+  assert.ok(count('SELECT COUNT(*) FROM appointment_exception') > 0);
+  // Proposals waiting for a unit head and for the court.
+  assert.ok(count("SELECT COUNT(*) FROM condition_variation WHERE status = 'proposed'") > 0);
+  assert.ok(count("SELECT COUNT(*) FROM condition_variation WHERE status = 'endorsed' AND person_view IS NOT NULL") > 0);
+  // And each of those is in the timeline.
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'contact.recorded'"), count('SELECT COUNT(*) FROM contact'));
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'condition.imposed'"), count('SELECT COUNT(*) FROM case_condition'));
+  assert.equal(count("SELECT COUNT(*) FROM case_event e JOIN case_file c ON c.id = e.case_id WHERE c.status = 'closed'" +
+    " AND e.kind <> 'case.closed' AND e.at > (SELECT MAX(x.at) FROM case_event x WHERE x.case_id = c.id AND x.kind = 'case.closed')"), 0);
+});
+
 test('one processing-log entry for the seeding run', () => {
   const entries = rows("SELECT detail FROM audit_log WHERE action = 'collect' AND record_type = 'person'");
   assert.equal(entries.length, 1);

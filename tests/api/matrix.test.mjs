@@ -19,6 +19,10 @@ const HEAD = ['unit_head'];
 const PRETRIAL = ['unit_head', 'probation_officer'];
 const DPO = ['data_protection_officer'];
 const IMPORT = ['unit_head', 'prison_case_worker'];
+// Supervision (migration 0005).
+const SUPERVISE = ['unit_head', 'probation_officer'];
+const VARIATIONS = ['unit_head', 'probation_officer', 'competent_authority'];
+const AUTHORITY = ['competent_authority'];
 
 // "METHOD pattern" -> roles allowed (everyone else must be refused), and a body to send.
 const matrix = {
@@ -111,6 +115,50 @@ const matrix = {
   'POST /api/v1/access-requests': { allow: DPO, body: {} },
   'POST /api/v1/access-requests/{id}/closure': { allow: DPO, body: {} },
   'POST /api/v1/imports': { allow: IMPORT },
+  // Supervision (migration 0005).
+  'GET /api/v1/condition-catalogue': { allow: LOGGED_IN },
+  'GET /api/v1/condition-catalogue/versions': { allow: LOGGED_IN },
+  'POST /api/v1/condition-catalogue': { allow: ['administrator'], body: {} },
+  'GET /api/v1/cases/{id}/conditions': { allow: READ },
+  'POST /api/v1/cases/{id}/conditions/preview': { allow: SUPERVISE, body: {} },
+  'POST /api/v1/cases/{id}/conditions': { allow: SUPERVISE, body: {} },
+  'GET /api/v1/conditions/{id}': { allow: READ },
+  'POST /api/v1/conditions/{id}/reviews': { allow: SUPERVISE, body: {} },
+  'POST /api/v1/cases/{id}/explanations': { allow: SUPERVISE, body: {} },
+  'GET /api/v1/cases/{id}/conditions/sheet': { allow: READ },
+  'GET /api/v1/cases/{id}/variations': { allow: READ },
+  'POST /api/v1/cases/{id}/variations': { allow: SUPERVISE, body: {} },
+  'GET /api/v1/variations': { allow: VARIATIONS },
+  'GET /api/v1/variations/{id}': { allow: VARIATIONS },
+  'PUT /api/v1/variations/{id}': { allow: SUPERVISE, body: {} },
+  'POST /api/v1/variations/{id}/withdrawal': { allow: SUPERVISE },
+  'POST /api/v1/variations/{id}/review': { allow: HEAD, body: {} },
+  'POST /api/v1/variations/{id}/decision': { allow: AUTHORITY, body: {} },
+  'GET /api/v1/cases/{id}/supervision': { allow: READ },
+  'PUT /api/v1/cases/{id}/supervision-level': { allow: SUPERVISE, body: {} },
+  'PUT /api/v1/reference/supervision-levels/{code}': { allow: ['administrator'], body: {} },
+  'GET /api/v1/cases/{id}/plan': { allow: READ },
+  'PUT /api/v1/cases/{id}/plan': { allow: SUPERVISE, body: {} },
+  'POST /api/v1/cases/{id}/plan/objectives': { allow: SUPERVISE, body: {} },
+  'PUT /api/v1/plan-objectives/{id}': { allow: SUPERVISE, body: {} },
+  'POST /api/v1/plan-objectives/{id}/actions': { allow: SUPERVISE, body: {} },
+  'PUT /api/v1/plan-actions/{id}': { allow: SUPERVISE, body: {} },
+  'POST /api/v1/cases/{id}/plan/reviews': { allow: SUPERVISE, body: {} },
+  'GET /api/v1/cases/{id}/appointments': { allow: READ },
+  'POST /api/v1/cases/{id}/appointments': { allow: SUPERVISE, body: {} },
+  'GET /api/v1/appointments/{id}': { allow: READ },
+  'PUT /api/v1/appointments/{id}': { allow: SUPERVISE, body: {} },
+  'POST /api/v1/appointments/{id}/reschedule': { allow: SUPERVISE, body: {} },
+  'POST /api/v1/appointments/{id}/cancellation': { allow: SUPERVISE, body: {} },
+  'POST /api/v1/appointments/{id}/outcome': { allow: SUPERVISE, body: {} },
+  'GET /api/v1/cases/{id}/contacts': { allow: READ },
+  'POST /api/v1/cases/{id}/contacts': { allow: SUPERVISE, body: {} },
+  'GET /api/v1/diary': { allow: SUPERVISE },
+  'GET /api/v1/appointments/{id}/letter': { allow: READ },
+  'GET /api/v1/me/calendar-feed': { allow: SUPERVISE },
+  'POST /api/v1/me/calendar-feed': { allow: SUPERVISE },
+  'DELETE /api/v1/me/calendar-feed': { allow: SUPERVISE },
+  'GET /api/v1/calendar/{token}': { allow: ALL },
   // Last: it ends the session it is called with.
   'POST /api/v1/auth/logout': { allow: LOGGED_IN },
 };

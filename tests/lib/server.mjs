@@ -6,6 +6,7 @@
 //   KADAM_BIN     the binary to run (default ./build/kadam; the sanitizer run sets build-asan/kadam)
 //   TEST_BACKEND  "sqlite" (default) or "postgresql"
 //   TEST_PG_URL   a PostgreSQL URL whose user may CREATE DATABASE (required for postgresql)
+//   KADAM_UI_DIR  the built UI to serve (default web/dist)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -67,7 +68,7 @@ export async function startServer(options = {}) {
   }
   const port = await freePort();
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', db,
-    '--ui-dir', options.uiDir || join(root, 'web/dist'), ...(options.args || [])];
+    '--ui-dir', options.uiDir || process.env.KADAM_UI_DIR || join(root, 'web/dist'), ...(options.args || [])];
   // Test suites log in many times a minute from one address: the per-address
   // login limit is lifted unless a test sets it (its own test does).
   const testEnv = { KADAM_LOGIN_ATTEMPTS_PER_MINUTE: '10000', ...(options.env || {}) };

@@ -1,0 +1,366 @@
+/*
+ * supervision.c — a case's supervision level (chosen by the officer with a
+ * written reason, S5) and whether the level's policy minimum is met: the
+ * contacts and home visits recorded in the policy's period up to today, and
+ * when the level falls due for reassessment. The policy table itself
+ * (ref_supervision_level) is a reference list the administrator changes.
+ */
+#include <string.h>
+
+#include "api/api.h"
+#include "api/scope.h"
+#include "api/validate.h"
+#include "audit/audit.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "domain/casefile.h"
+#include "domain/keydates.h"
+
+/* The outcomes that count as a contact that took place. */
+#define HELD_OUTCOMES "('attended_complied', 'attended_failed_to_comply', 'sent_home')"
+
+#define LEVEL_COLUMNS \
+	"SELECT code, rank, title_ky, title_ru, title_en, min_contacts, contacts_period_days, min_home_visits," \
+	" home_visits_period_days, reassessment_days, is_active FROM ref_supervision_level"
+
+/* Moves the members <prefix>_ky/_ru/_en of o into one object o[name] = {ky, ru, en}. */
+static void texts_fold(json_t *o, const char *prefix, const char *name)
+{
+	static const char *const langs[] = {"ky", "ru", "en"};
+	json_t *t = json_object();
+	for (size_t i = 0; i < 3; i++) {
+		char key[48];
+		snprintf(key, sizeof key, "%s_%s", prefix, langs[i]);
+		json_t *v = json_object_get(o, key);
+		json_object_set(t, langs[i], v ? v : json_null());
+		json_object_del(o, key);
+	}
+	json_object_set_new(o, name, t);
+}
+
+/* A ref_supervision_level row (LEVEL_COLUMNS) as the API shows it; takes the row. */
+static json_t *level_json(json_t *row)
+{
+	if (row)
+		texts_fold(row, "title", "title");
+	return row;
+}
+
+/* A change needs the case within the caller's units or a live grant; a stated purpose allows reading only. */
+static bool may_change(struct http_request *req, struct http_response *resp, const struct record_scope *s,
+                       const char *record_type, const char *record_id)
+{
+	if (s->access == UNIT_ACCESS_OWN || s->access == UNIT_ACCESS_GRANTED)
+		return true;
+	db_rollback(req->db);
+	api_audit_denied(req, record_type, record_id, "change to a record outside the caller's units");
+	http_problem(resp, req, 403, "forbidden", "Not permitted",
+	             "This case is outside your units: a stated purpose allows reading it, not changing it.", NULL);
+	return false;
+}
+
+/* The number of contacts of a case (of one kind, or any when kind is NULL) held from..to, both inclusive. */
+static bool contacts_held(db *conn, const char *case_id, const char *kind, struct civil_date from,
+                          struct civil_date to, int64_t *n_r)
+{
+	/* happened_local is "YYYY-MM-DDTHH:MM": compared as text with the first day and the day after the last. */
+	char lo[11], hi[11];
+	civil_date_format(from, lo);
+	civil_date_format(civil_date_add_days(to, 1), hi);
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(conn, &st,
+		"SELECT COUNT(*) FROM contact WHERE case_id = ? AND outcome IN " HELD_OUTCOMES
+		" AND (CAST(? AS TEXT) IS NULL OR kind = ?) AND happened_local >= ? AND happened_local < ?",
+		"ttttt", case_id, kind, kind, lo, hi);
+	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW)
+		*n_r = db_column_int64(st, 0);
+	db_finalize(&st);
+	return rc == DB_ROW;
+}
+
+/* {required, period_days, done, met, from, to} for a minimum over the last period_days days up to today. */
+static json_t *minimum_json(db *conn, const char *case_id, const char *kind, int64_t required, int64_t period,
+                            struct civil_date today, bool *met_r)
+{
+	struct civil_date from = civil_date_add_days(today, -(int)period + 1);
+	int64_t done = 0;
+	if (!contacts_held(conn, case_id, kind, from, today, &done))
+		return NULL;
+	char f[11], t[11];
+	civil_date_format(from, f);
+	civil_date_format(today, t);
+	bool met = done >= required;
+	*met_r = *met_r && met;
+	return json_pack("{s:I, s:I, s:I, s:b, s:s, s:s}", "required", (json_int_t)required, "period_days",
+	                 (json_int_t)period, "done", (json_int_t)done, "met", met, "from", f, "to", t);
+}
+
+/* The compliance of a case with its level's policy (policy: a level_json object); NULL on a database error. */
+static json_t *compliance_json(db *conn, const char *case_id, const json_t *policy, const char *effective_from,
+                               struct civil_date today)
+{
+	bool met = true;
+	json_t *contacts = minimum_json(conn, case_id, NULL, json_integer_value(json_object_get(policy, "min_contacts")),
+	                                json_integer_value(json_object_get(policy, "contacts_period_days")), today, &met);
+	json_t *visits = contacts ? minimum_json(conn, case_id, "home_visit",
+	                                         json_integer_value(json_object_get(policy, "min_home_visits")),
+	                                         json_integer_value(json_object_get(policy, "home_visits_period_days")),
+	                                         today, &met)
+	                          : NULL;
+	if (!contacts || !visits) {
+		json_decref(contacts);
+		json_decref(visits);
+		return NULL;
+	}
+	/* Until assessments exist, reassessment is counted from the level's effective date. */
+	int64_t interval = json_integer_value(json_object_get(policy, "reassessment_days"));
+	struct civil_date anchor = today;
+	civil_date_parse(effective_from, &anchor);
+	struct civil_date due = civil_date_add_days(anchor, (int)interval);
+	char due_s[11];
+	civil_date_format(due, due_s);
+	bool overdue = civil_date_compare(due, today) < 0;
+	json_t *reassessment = json_pack("{s:I, s:n, s:s, s:b}", "interval_days", (json_int_t)interval, "last_on",
+	                                 "due_on", due_s, "overdue", overdue);
+	return json_pack("{s:o, s:o, s:o, s:b}", "contacts", contacts, "home_visits", visits, "reassessment",
+	                 reassessment, "met", met && !overdue);
+}
+
+/* GET /cases/{id}/supervision as an object; NULL on a database error. */
+static json_t *supervision_json(db *conn, const char *case_id, struct civil_date today)
+{
+	json_t *history = api_select(conn,
+		"SELECT l.id, l.level, r.title_ky, r.title_ru, r.title_en, l.reason, l.effective_from,"
+		" a.display_name AS set_by_name, l.set_at FROM case_supervision_level l"
+		" JOIN ref_supervision_level r ON r.code = l.level JOIN account a ON a.id = l.set_by"
+		" WHERE l.case_id = ? ORDER BY l.set_at DESC, l.id DESC", "t", case_id);
+	if (!history)
+		return NULL;
+	size_t i;
+	json_t *h;
+	json_array_foreach(history, i, h)
+		texts_fold(h, "title", "level_title");
+	json_t *out = json_pack("{s:n, s:o, s:n, s:n}", "level", "history", history, "policy", "compliance");
+	json_t *latest = json_array_get(history, 0);
+	if (!latest)
+		return out;
+	json_t *level = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "level", json_object_get(latest, "level"),
+	                          "title", json_object_get(latest, "level_title"), "reason",
+	                          json_object_get(latest, "reason"), "effective_from",
+	                          json_object_get(latest, "effective_from"), "set_by_name",
+	                          json_object_get(latest, "set_by_name"), "set_at", json_object_get(latest, "set_at"));
+	json_object_set_new(out, "level", level);
+	bool failed = false;
+	json_t *policy = level_json(api_select_one(conn, &failed, LEVEL_COLUMNS " WHERE code = ?", "t",
+	                                           json_string_value(json_object_get(latest, "level"))));
+	json_t *compliance = policy ? compliance_json(conn, case_id, policy,
+	                                              json_string_value(json_object_get(latest, "effective_from")), today)
+	                            : NULL;
+	if (!policy || !compliance) {
+		json_decref(policy);
+		json_decref(out);
+		return NULL;
+	}
+	json_object_set_new(out, "policy", policy);
+	json_object_set_new(out, "compliance", compliance);
+	return out;
+}
+
+static bool today_date(struct http_request *req, struct http_response *resp, struct civil_date *d, char iso[11])
+{
+	if (api_today(req->db, iso) && civil_date_parse(iso, d))
+		return true;
+	api_db_failed(req, resp, "reading today's date");
+	return false;
+}
+
+void api_supervision_get(struct http_request *req, struct http_response *resp)
+{
+	const char *id = http_request_param(req, "id");
+	struct record_scope s;
+	struct civil_date today;
+	char today_s[11];
+	if (!api_begin(req, resp) || !scope_case(req, resp, id, &s) || !today_date(req, resp, &today, today_s))
+		return;
+	json_t *out = supervision_json(req->db, id, today);
+	if (!out || !scope_audit(req, &s, AUDIT_CONSULT, "case_supervision", id, NULL)) {
+		json_decref(out);
+		api_db_failed(req, resp, "reading the supervision level");
+		return;
+	}
+	if (!api_commit(req, resp)) {
+		json_decref(out);
+		return;
+	}
+	http_response_json(resp, 200, out);
+}
+
+static const struct field_rule level_set_rules[] = {
+	{"level", FIELD_STRING, true, 1, 30, NULL},
+	{"reason", FIELD_STRING, true, 10, 2000, NULL},
+	{"effective_from", FIELD_DATE, false, 0, 0, NULL},
+};
+
+void api_supervision_level_put(struct http_request *req, struct http_response *resp)
+{
+	const char *id = http_request_param(req, "id");
+	struct field_errors fe = {0};
+	validate_object(req->json, level_set_rules, NRULES(level_set_rules), &fe);
+	struct record_scope s;
+	struct civil_date today;
+	char today_s[11];
+	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, id, &s) ||
+	    !may_change(req, resp, &s, "case", id) || !today_date(req, resp, &today, today_s))
+		return;
+	const char *level = api_str(req, "level"), *from = api_str(req, "effective_from");
+	if (!from)
+		from = today_s;
+	bool failed = false;
+	json_t *ref = api_select_one(req->db, &failed, "SELECT is_active FROM ref_supervision_level WHERE code = ?",
+	                             "t", level);
+	if (failed) {
+		api_db_failed(req, resp, "reading a supervision level");
+		return;
+	}
+	bool known = ref != NULL, active = known && json_is_true(json_object_get(ref, "active"));
+	json_decref(ref);
+	if (!active) {
+		api_field_problem(req, resp, "level", known ? "is no longer in use" : "is not a supervision level");
+		return;
+	}
+	/* The level before, for the timeline. */
+	json_t *prev = api_select_one(req->db, &failed,
+		"SELECT level FROM case_supervision_level WHERE case_id = ? ORDER BY set_at DESC, id DESC LIMIT 1", "t", id);
+	if (failed) {
+		api_db_failed(req, resp, "reading the supervision level");
+		return;
+	}
+	const char *prev_level = prev ? json_string_value(json_object_get(prev, "level")) : NULL;
+	char row_id[UUID_STR_LEN];
+	uuid_v7(row_id);
+	int64_t now = clock_now_ms();
+	json_t *detail = json_pack("{s:s, s:s?, s:s}", "level", level, "previous", prev_level, "effective_from", from);
+	char *detail_s = json_dumps(detail, JSON_COMPACT);
+	char *summary = prev_level ? xasprintf("Supervision level changed from %s to %s", prev_level, level)
+	                           : xasprintf("Supervision level set to %s", level);
+	bool ok = db_run(req->db, NULL,
+	                 "INSERT INTO case_supervision_level (id, case_id, level, reason, effective_from, set_by, set_at)"
+	                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                 "tttttti", row_id, id, level, api_str(req, "reason"), from, req->principal.account_id,
+	                 now) == DB_OK &&
+	          case_event_add(req->db, id, now, "supervision.level_set", req->principal.account_id, summary, detail_s,
+	                         "case_supervision_level", row_id) == DB_OK &&
+	          scope_audit(req, &s, AUDIT_COLLECT, "case_supervision_level", row_id, id);
+	free(summary);
+	free(detail_s);
+	json_decref(detail);
+	json_decref(prev);
+	json_t *out = ok ? supervision_json(req->db, id, today) : NULL;
+	if (!out) {
+		api_db_failed(req, resp, "setting the supervision level");
+		return;
+	}
+	if (!api_commit(req, resp)) {
+		json_decref(out);
+		return;
+	}
+	http_response_json(resp, 200, out);
+}
+
+/* ---- the policy table ------------------------------------------------------------ */
+
+static const struct field_rule level_rules[] = {
+	{"title", FIELD_OBJECT, true, 0, 0, NULL},
+	{"min_contacts", FIELD_INTEGER, true, 0, 100, NULL},
+	{"contacts_period_days", FIELD_INTEGER, true, 1, 366, NULL},
+	{"min_home_visits", FIELD_INTEGER, true, 0, 100, NULL},
+	{"home_visits_period_days", FIELD_INTEGER, true, 1, 366, NULL},
+	{"reassessment_days", FIELD_INTEGER, true, 1, 1096, NULL},
+	{"active", FIELD_BOOL, false, 0, 0, NULL},
+};
+
+static const struct field_rule title_rules[] = {
+	{"ky", FIELD_STRING, true, 1, 100, NULL},
+	{"ru", FIELD_STRING, true, 1, 100, NULL},
+	{"en", FIELD_STRING, true, 1, 100, NULL},
+};
+
+/* [a-z_]{2,30} */
+static bool level_code_valid(const char *code)
+{
+	size_t n = code ? strlen(code) : 0;
+	if (n < 2 || n > 30)
+		return false;
+	for (const char *p = code; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+			return false;
+	return true;
+}
+
+void api_reference_supervision_level_put(struct http_request *req, struct http_response *resp)
+{
+	const char *code = http_request_param(req, "code");
+	struct field_errors fe = {0};
+	if (!level_code_valid(code))
+		field_error(&fe, "code", "must be 2-30 lowercase letters or '_'");
+	if (validate_object(req->json, level_rules, NRULES(level_rules), &fe))
+		validate_object_at(json_object_get(req->json, "title"), "title", title_rules, NRULES(title_rules), &fe);
+	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp))
+		return;
+	const json_t *b = req->json, *title = json_object_get(b, "title");
+	const json_t *active_v = json_object_get(b, "active");
+	int64_t active = !active_v || json_is_null(active_v) || json_is_true(active_v);
+	bool failed = false;
+	json_t *old = api_select_one(req->db, &failed, "SELECT code FROM ref_supervision_level WHERE code = ?", "t",
+	                             code);
+	if (failed) {
+		api_db_failed(req, resp, "reading a supervision level");
+		return;
+	}
+	bool created = old == NULL;
+	json_decref(old);
+	const char *ky = json_str(title, "ky"), *ru = json_str(title, "ru"), *en = json_str(title, "en");
+	int64_t mc = json_integer_value(json_object_get(b, "min_contacts"));
+	int64_t cp = json_integer_value(json_object_get(b, "contacts_period_days"));
+	int64_t mh = json_integer_value(json_object_get(b, "min_home_visits"));
+	int64_t hp = json_integer_value(json_object_get(b, "home_visits_period_days"));
+	int64_t rd = json_integer_value(json_object_get(b, "reassessment_days"));
+	enum db_status rc;
+	if (created) {
+		/* A new level comes after the others (rank 1 is the most intensive). */
+		json_t *last = api_select_one(req->db, &failed,
+			"SELECT COALESCE(MAX(rank), 0) AS n FROM ref_supervision_level", "");
+		int64_t rank = last ? json_integer_value(json_object_get(last, "n")) + 1 : 0;
+		json_decref(last);
+		rc = rank < 1 ? DB_ERROR : db_run(req->db, NULL,
+			"INSERT INTO ref_supervision_level (code, rank, title_ky, title_ru, title_en, min_contacts,"
+			" contacts_period_days, min_home_visits, home_visits_period_days, reassessment_days, is_active)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"titttiiiiii", code, rank, ky, ru, en, mc, cp, mh, hp, rd, active);
+	} else
+		rc = db_run(req->db, NULL,
+			"UPDATE ref_supervision_level SET title_ky = ?, title_ru = ?, title_en = ?, min_contacts = ?,"
+			" contacts_period_days = ?, min_home_visits = ?, home_visits_period_days = ?, reassessment_days = ?,"
+			" is_active = ? WHERE code = ?",
+			"tttiiiiiit", ky, ru, en, mc, cp, mh, hp, rd, active, code);
+	char detail[160];
+	snprintf(detail, sizeof detail,
+	         "%s; contacts %lld/%lld days, home visits %lld/%lld days, reassessment %lld days, %s",
+	         created ? "created" : "changed", (long long)mc, (long long)cp, (long long)mh, (long long)hp,
+	         (long long)rd, active ? "active" : "inactive");
+	if (rc != DB_OK ||
+	    !api_audit(req, AUDIT_ALTER, "ref_supervision_level", code, AUDIT_OUTCOME_SUCCESS, detail)) {
+		api_db_failed(req, resp, "changing a supervision level");
+		return;
+	}
+	json_t *row = level_json(api_select_one(req->db, &failed, LEVEL_COLUMNS " WHERE code = ?", "t", code));
+	if (!row) {
+		api_db_failed(req, resp, "reading a supervision level");
+		return;
+	}
+	if (!api_commit(req, resp)) {
+		json_decref(row);
+		return;
+	}
+	http_response_json(resp, created ? 201 : 200, row);
+}
