@@ -25,11 +25,16 @@ import { MyUnitPage } from './pages/MyUnit';
 import { NotFound } from './pages/NotFound';
 import { PeopleSection } from './pages/people/People';
 import { CasePage } from './pages/cases/CasePage';
+import { CataloguePage } from './pages/conditions/CataloguePage';
+import { VariationPage } from './pages/conditions/VariationPage';
+import { VariationsQueuePage } from './pages/conditions/VariationsQueue';
+import { DiaryPage } from './pages/supervision/Diary';
 import { CasesPage } from './pages/cases/CasesPage';
 import { PretrialEditorPage } from './pages/cases/PretrialEditor';
 import { PretrialListPage } from './pages/cases/PretrialList';
 import { Placeholder } from './pages/Placeholder';
-import { navigate, replace, routeFor, sectionAllowed, usePath, type CasesRoutePage, type PeopleRoutePage, type Route } from './router';
+import { navigate, replace, routeFor, sectionAllowed, usePath, type CasesRoutePage, type PeopleRoutePage, type Route,
+  type SupervisionRoutePage } from './router';
 import { SessionContext, SystemContext, type SessionApi, type SessionState } from './session';
 
 interface AppProps {
@@ -77,6 +82,19 @@ function casesPage(page: CasesRoutePage, id: string | null) {
   return <CasesPage />;
 }
 
+/** The window title of each Supervision page. */
+const SUPERVISION_LABELS: Readonly<Record<SupervisionRoutePage, MessageKey>> = {
+  diary: 'diary.title', variations: 'variations.title', variation: 'variation.title', catalogue: 'catalogue.title',
+};
+
+/** The page of the Supervision section at a route. */
+function supervisionPage(page: SupervisionRoutePage, id: string | null) {
+  if (page === 'variation' && id) return <VariationPage key={id} id={id} />;
+  if (page === 'variations') return <VariationsQueuePage />;
+  if (page === 'catalogue') return <CataloguePage />;
+  return <DiaryPage />;
+}
+
 function pageLabel(route: Route): MessageKey {
   switch (route.kind) {
     case 'login': return 'login.title';
@@ -85,6 +103,7 @@ function pageLabel(route: Route): MessageKey {
     case 'section': return route.section.label;
     case 'people': return PEOPLE_LABELS[route.page];
     case 'cases': return CASES_LABELS[route.page];
+    case 'supervision': return SUPERVISION_LABELS[route.page];
     default: return 'notfound.title';
   }
 }
@@ -269,10 +288,12 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
   else if (route.section.id === 'unit') page = <MyUnitPage />;
   else if (route.kind === 'people') page = <PeopleSection page={route.page} id={route.id} />;
   else if (route.kind === 'cases') page = casesPage(route.page, route.id);
+  else if (route.kind === 'supervision') page = supervisionPage(route.page, route.id);
   else page = <Placeholder section={route.section} />;
 
   const showNav = loggedIn && route.kind !== 'login';
   const current = route.kind === 'section' || route.kind === 'admin' || route.kind === 'people' || route.kind === 'cases'
+    || route.kind === 'supervision'
     ? route.section.id : null;
 
   return (

@@ -75,6 +75,7 @@ export type Route =
   | { kind: 'admin'; section: Section; page: AdminPage | null }
   | { kind: 'people'; section: Section; page: PeopleRoutePage; id: string | null }
   | { kind: 'cases'; section: Section; page: CasesRoutePage; id: string | null }
+  | { kind: 'supervision'; section: Section; page: SupervisionRoutePage; id: string | null }
   | { kind: 'notfound' };
 
 /** The pages of the People section: /people, /people/new, /people/:id, /people/access-requests, /people/import. */
@@ -117,6 +118,26 @@ function casesRoute(p: string): Route {
   return { kind: 'cases', section, page: m[1] === 'cases' ? 'case' : 'report', id };
 }
 
+/** The pages of the Supervision section: /supervision (the diary), /supervision/variations (proposals to review
+ * or decide), /variations/:id (one proposal), /supervision/catalogue (the condition catalogue). */
+export type SupervisionRoutePage = 'diary' | 'variations' | 'variation' | 'catalogue';
+
+function supervisionRoute(p: string): Route {
+  const section = SECTIONS.find((s) => s.id === 'supervision') as Section;
+  if (p === '/supervision') return { kind: 'supervision', section, page: 'diary', id: null };
+  if (p === '/supervision/variations') return { kind: 'supervision', section, page: 'variations', id: null };
+  if (p === '/supervision/catalogue') return { kind: 'supervision', section, page: 'catalogue', id: null };
+  const m = /^\/variations\/([^/]+)$/.exec(p);
+  if (!m || !m[1]) return { kind: 'notfound' };
+  let id: string;
+  try {
+    id = decodeURIComponent(m[1]);
+  } catch {
+    return { kind: 'notfound' };
+  }
+  return { kind: 'supervision', section, page: 'variation', id };
+}
+
 export function routeFor(path: string): Route {
   const p = normalisePath(path);
   if (p === '/login') return { kind: 'login' };
@@ -129,6 +150,7 @@ export function routeFor(path: string): Route {
   }
   if (p === '/people' || p.startsWith('/people/')) return peopleRoute(p);
   if (p === '/cases' || p.startsWith('/cases/') || p.startsWith('/pretrial/')) return casesRoute(p);
+  if (p === '/supervision' || p.startsWith('/supervision/') || p.startsWith('/variations/')) return supervisionRoute(p);
   const section = SECTIONS.find((s) => s.path === p);
   return section ? { kind: 'section', section } : { kind: 'notfound' };
 }

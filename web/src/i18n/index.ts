@@ -15,10 +15,16 @@ import kyPeople from './ky.people.json';
 import enCases from './en.cases.json';
 import ruCases from './ru.cases.json';
 import kyCases from './ky.cases.json';
+import enConditions from './en.conditions.json';
+import ruConditions from './ru.conditions.json';
+import kyConditions from './ky.conditions.json';
+import enSupervision from './en.supervision.json';
+import ruSupervision from './ru.supervision.json';
+import kySupervision from './ky.supervision.json';
 
-const en = { ...enCore, ...enPeople, ...enCases };
-const ru: Record<keyof typeof en, string> = { ...ruCore, ...ruPeople, ...ruCases };
-const ky: Record<keyof typeof en, string> = { ...kyCore, ...kyPeople, ...kyCases };
+const en = { ...enCore, ...enPeople, ...enCases, ...enConditions, ...enSupervision };
+const ru: Record<keyof typeof en, string> = { ...ruCore, ...ruPeople, ...ruCases, ...ruConditions, ...ruSupervision };
+const ky: Record<keyof typeof en, string> = { ...kyCore, ...kyPeople, ...kyCases, ...kyConditions, ...kySupervision };
 
 export type Lang = 'ky' | 'ru' | 'en';
 export type MessageKey = keyof typeof en;

@@ -22,6 +22,8 @@ import {
   type CaseRecord, type Notes, type TimelineEvent, type Versioned,
 } from './model';
 import { NotesPanel } from './Notes';
+import { ConditionsPanel } from '../conditions/ConditionsPanel';
+import { SupervisionPanels } from '../supervision/SupervisionPanels';
 import { TimelineList } from './Timeline';
 
 export function CasePage({ id }: { id: string }) {
@@ -85,6 +87,11 @@ function CaseBody({ record: { data: c }, headers, onChanged }: CaseBodyProps) {
           <li><a href="#keydates">{t('keydate.title')}</a></li>
           {c.kind === 'pre_trial' ? <li><a href="#pretrial">{t('pretrial.request')}</a></li> : null}
           <li><a href="#decisions">{t('cases.decisions')}</a></li>
+          <li><a href="#conditions">{t('cases.toc.conditions')}</a></li>
+          <li><a href="#supervision">{t('cases.toc.supervision')}</a></li>
+          <li><a href="#plan">{t('cases.toc.plan')}</a></li>
+          <li><a href="#appointments">{t('cases.toc.appointments')}</a></li>
+          <li><a href="#contacts">{t('cases.toc.contacts')}</a></li>
           <li><a href="#allocation">{t('cases.allocation')}</a></li>
           <li><a href="#notes">{t('cases.notes')}</a></li>
           <li><a href="#timeline">{t('timeline.title')}</a></li>
@@ -100,6 +107,8 @@ function CaseBody({ record: { data: c }, headers, onChanged }: CaseBodyProps) {
       ) : null}
       <DecisionList decisions={c.decisions ?? []} reference={reference.data ?? null} canWrite={canWrite} caseId={c.id}
         caseKind={c.kind} headers={headers} onChanged={changed} />
+      <ConditionsPanel record={c} headers={headers} onChanged={changed} />
+      <SupervisionPanels record={c} headers={headers} onChanged={changed} />
       <AllocationPanel record={c} headers={headers} onChanged={changed} />
       <NotesPanel caseId={c.id} notes={notes.data} loading={notes.status === 'loading'}
         loadError={notes.status === 'error' ? notes.error : null} canWrite={canWrite} headers={headers}

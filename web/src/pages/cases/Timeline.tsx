@@ -20,12 +20,23 @@ const ICONS: Record<string, JSX.Element> = {
   person: <path d="M10 9.5a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM4 17c.5-3.5 3-5 6-5s5.5 1.5 6 5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />,
   // a clipboard
   pretrial: <path d="M6 4H4.5v13.5h11V4H14M7 3h6v2.5H7zM7 10l2 2 4-4" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round" />,
+  // a checklist (conditions and their explanation)
+  condition: <path d="M4 5l1.5 1.5L8 4M4 10l1.5 1.5L8 9M4 15l1.5 1.5L8 14M10.5 5.5H16M10.5 10.5H16M10.5 15.5H16" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round" />,
+  // two arrows (a variation)
+  variation: <path d="M3 7h12l-3-3M17 13H5l3 3" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round" />,
+  // a gauge (the supervision level)
+  supervision: <path d="M3 14a7 7 0 0 1 14 0M10 14l3.5-4.5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />,
+  // a flag (the plan)
+  plan: <path d="M5 18V3M5 3.5h10l-2 3.5 2 3.5H5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" />,
+  // a clock (appointments and contacts)
+  appointment: <path d="M10 17a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM10 6v4l2.5 2" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />,
   // a dot
   other: <circle cx="10" cy="10" r="4" fill="none" stroke="currentColor" stroke-width="1.6" />,
 };
 
 function Icon({ kind }: { kind: string }) {
-  const group = kind.split('.')[0] ?? '';
+  const first = kind.split('.')[0] ?? '';
+  const group = first === 'conditions' ? 'condition' : first === 'contact' ? 'appointment' : first;
   return (
     <svg class={`timeline-icon timeline-icon-${ICONS[group] ? group : 'other'}`} viewBox="0 0 20 20" width="20" height="20"
       aria-hidden="true" focusable="false">

@@ -1,0 +1,184 @@
+// The supervision level card: the current level with its written reason, who set it and when;
+// the policy minimum for the level (contacts and home visits per period, reassessment interval)
+// and whether the case meets it now; the history; and, for supervision.write holders, the form
+// that changes the level (a written reason is required).
+import { useState } from 'preact/hooks';
+import { get, request } from '../../api';
+import { FormError, SelectField, Success, TextAreaField, countChars } from '../../components/Form';
+import { useAction, useLoad } from '../../hooks';
+import { useI18n } from '../../i18n';
+import { fieldErrors } from '../../problems';
+import { useDates } from '../../session';
+import { localProblem } from '../cases/Decisions';
+import { DateField } from '../cases/Fields';
+import { formatDay, localised } from '../cases/model';
+import { LoadError, caseApi, focusLater, loadLevels } from './common';
+import type { Counted, Supervision, SupervisionLevel } from './model';
+
+interface Props {
+  caseId: string;
+  canWrite: boolean;
+  headers: Record<string, string>;
+  tick: number;
+  onChanged: () => void;
+}
+
+export function LevelCard({ caseId, canWrite, headers, tick, onChanged }: Props) {
+  const { t, lang } = useI18n();
+  const dates = useDates();
+  const sup = useLoad((signal) => get<Supervision>(caseApi(caseId, 'supervision'), { signal, headers }), [caseId, tick]);
+  const levels = useLoad(() => loadLevels(), []);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const s = sup.data;
+  const c = s?.compliance ?? null;
+  return (
+    <section class="card sup-card" aria-labelledby="supervision-heading" id="supervision">
+      <div class="card-head">
+        <h2 id="supervision-heading" tabIndex={-1}>{t('sup.level.title')}</h2>
+        {canWrite && !editing ? (
+          <button type="button" class="button" id="level-change" onClick={() => { setEditing(true); setSaved(false); }}>
+            {s?.level ? t('sup.level.change') : t('sup.level.set')}
+          </button>
+        ) : null}
+      </div>
+      {sup.status === 'error' ? <LoadError onRetry={sup.reload} /> : null}
+      {!s && sup.status === 'loading' ? <p class="muted" role="status">{t('status.loading')}</p> : null}
+      {saved ? <Success><p>{t('sup.level.saved')}</p></Success> : null}
+      {editing ? (
+        <LevelForm caseId={caseId} headers={headers} levels={levels.data ?? []} current={s?.level?.level ?? ''}
+          onCancel={() => { setEditing(false); focusLater('level-change'); }}
+          onSaved={() => { setEditing(false); setSaved(true); sup.reload(); onChanged(); focusLater('supervision-heading'); }} />
+      ) : null}
+      {s && !s.level ? <p>{t('sup.level.none')}</p> : null}
+      {s?.level ? (
+        <>
+          <p class="sup-level">
+            <span class="badge badge-info sup-level-name" id="level-current">{localised(s.level.title, lang) || s.level.level}</span>
+            {c ? (
+              <span class={c.met ? 'badge badge-ok' : 'badge badge-bad'} id="level-compliance">
+                {c.met ? t('sup.compliance.all_met') : t('sup.compliance.all_not_met')}
+              </span>
+            ) : null}
+          </p>
+          <dl class="facts facts-compact">
+            <div class="fact"><dt>{t('sup.level.reason')}</dt><dd class="sup-text">{s.level.reason}</dd></div>
+            <div class="fact"><dt>{t('sup.level.from')}</dt><dd>{formatDay(s.level.effective_from, lang)}</dd></div>
+            <div class="fact"><dt>{t('sup.level.set_by')}</dt>
+              <dd>{t('sup.by_at', { name: s.level.set_by_name ?? '—', time: dates.short(s.level.set_at) })}</dd></div>
+          </dl>
+        </>
+      ) : null}
+      {c && s?.policy ? (
+        <div class="sup-compliance">
+          <h3>{t('sup.policy.title')}</h3>
+          <ul class="plain-list sup-checks" id="level-checks">
+            <CheckLine label={t('sup.policy.contacts')} counted={c.contacts} />
+            <CheckLine label={t('sup.policy.home_visits')} counted={c.home_visits} />
+            <li class="sup-check">
+              <span class={c.reassessment.overdue ? 'badge badge-bad' : 'badge badge-ok'}>
+                {c.reassessment.overdue ? t('sup.reassessment.overdue') : t('sup.reassessment.in_time')}
+              </span>{' '}
+              {t('sup.reassessment.line', { n: c.reassessment.interval_days, date: formatDay(c.reassessment.due_on, lang) })}
+              {c.reassessment.last_on ? ` ${t('sup.reassessment.last', { date: formatDay(c.reassessment.last_on, lang) })}` : ''}
+            </li>
+          </ul>
+        </div>
+      ) : null}
+      {s && s.history.length > 1 ? (
+        <details class="sup-history">
+          <summary>{t('sup.level.history', { n: s.history.length })}</summary>
+          <ol class="plain-list">
+            {s.history.map((h) => (
+              <li key={h.id} class="sup-history-item">
+                <strong>{localised(h.level_title, lang) || h.level}</strong>{' '}
+                {t('sup.level.history.line', { date: formatDay(h.effective_from, lang), name: h.set_by_name ?? '—' })}
+                <p class="sup-text">{h.reason}</p>
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+function CheckLine({ label, counted }: { label: string; counted: Counted }) {
+  const { t } = useI18n();
+  if (counted.required <= 0) {
+    return <li class="sup-check"><span class="badge badge-off">{t('sup.policy.none')}</span> {label}</li>;
+  }
+  return (
+    <li class="sup-check">
+      <span class={counted.met ? 'badge badge-ok' : 'badge badge-bad'}>{counted.met ? t('sup.compliance.met') : t('sup.compliance.not_met')}</span>{' '}
+      {label}: {t('sup.policy.count', { done: counted.done, required: counted.required, days: counted.period_days })}
+    </li>
+  );
+}
+
+interface FormProps {
+  caseId: string;
+  headers: Record<string, string>;
+  levels: SupervisionLevel[];
+  current: string;
+  onCancel: () => void;
+  onSaved: () => void;
+}
+
+const REASON = { min: 10, max: 2000 };
+
+function LevelForm({ caseId, headers, levels, current, onCancel, onSaved }: FormProps) {
+  const { t, lang } = useI18n();
+  const [level, setLevel] = useState(current);
+  const [reason, setReason] = useState('');
+  const [from, setFrom] = useState('');
+  const [attempt, setAttempt] = useState(0);
+  const { busy, error: serverError, run } = useAction();
+  const mistakes: { field: string; message: string }[] = [];
+  if (!level) mistakes.push({ field: 'level', message: t('sup.level.choose') });
+  const n = countChars(reason);
+  if (n < REASON.min || n > REASON.max) mistakes.push({ field: 'reason', message: t('sup.chars', { min: REASON.min, max: REASON.max }) });
+  const local = attempt > 0 && mistakes.length ? localProblem(mistakes) : null;
+  const error = local ?? serverError;
+  const fe = fieldErrors(error, t);
+  const fields = { level: 'level-select', reason: 'level-reason', effective_from: 'level-from' };
+  const labels = { level: t('sup.level.level'), reason: t('sup.level.reason'), effective_from: t('sup.level.from') };
+  const chosen = levels.find((l) => l.code === level);
+  return (
+    <form class="form form-wide" noValidate aria-labelledby="level-form-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (mistakes.length) { setAttempt((a) => a + 1); return; }
+        setAttempt(0);
+        void run(async () => {
+          const body: Record<string, string> = { level, reason: reason.trim() };
+          if (from) body.effective_from = from;
+          await request('PUT', caseApi(caseId, 'supervision-level'), { body, headers });
+          onSaved();
+        });
+      }}>
+      <h3 id="level-form-title">{t('sup.level.change')}</h3>
+      <FormError error={error} focusKey={local ? attempt : serverError} fields={fields} labels={labels} />
+      <div class="form-grid">
+        <SelectField id={fields.level} label={labels.level} value={level} onValue={setLevel} required error={fe.level}
+          autoFocus
+          options={[{ value: '', label: t('sup.pick') },
+            ...levels.filter((l) => l.active || l.code === current).map((l) => ({ value: l.code, label: localised(l.title, lang) || l.code }))]} />
+        <DateField id={fields.effective_from} label={labels.effective_from} value={from} onValue={setFrom} optional
+          error={fe.effective_from} hint={t('sup.level.from.hint')} />
+      </div>
+      {chosen ? (
+        <p class="hint" id="level-policy">
+          {t('sup.level.policy', { contacts: chosen.min_contacts, cdays: chosen.contacts_period_days, visits: chosen.min_home_visits,
+            vdays: chosen.home_visits_period_days, rdays: chosen.reassessment_days })}
+        </p>
+      ) : null}
+      <TextAreaField id={fields.reason} label={labels.reason} value={reason} onValue={setReason} rows={4} min={REASON.min}
+        max={REASON.max} error={fe.reason} hint={t('sup.level.reason.hint')} />
+      <div class="button-row">
+        <button type="submit" class="button" disabled={busy}>{busy ? t('cases.saving') : t('sup.level.submit')}</button>
+        <button type="button" class="button button-secondary" onClick={onCancel} disabled={busy}>{t('action.cancel')}</button>
+      </div>
+    </form>
+  );
+}
