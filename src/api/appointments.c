@@ -184,9 +184,10 @@ static json_t *appointment_read(db *conn, const char *id, bool *failed_r)
 
 /*
  * Opens the transaction, finds the appointment and checks the caller's reach
- * over its case. On false the request has been answered.
+ * over its case (for a change: within the caller's units or a grant, not
+ * through a stated purpose). On false the request has been answered.
  */
-static bool appointment_scope(struct http_request *req, struct http_response *resp, const char *id,
+static bool appointment_scope(struct http_request *req, struct http_response *resp, const char *id, bool change,
                               struct record_scope *s, json_t **ap_r)
 {
 	*ap_r = NULL;
@@ -203,7 +204,8 @@ static bool appointment_scope(struct http_request *req, struct http_response *re
 		}
 		return false;
 	}
-	if (!scope_case(req, resp, json_string_value(json_object_get(ap, "case_id")), s)) {
+	if (!scope_case(req, resp, json_string_value(json_object_get(ap, "case_id")), s) ||
+	    (change && !scope_may_change(req, resp, s, "appointment", id))) {
 		json_decref(ap);
 		return false;
 	}
@@ -384,7 +386,7 @@ void api_appointment_get(struct http_request *req, struct http_response *resp)
 	const char *id = http_request_param(req, "id");
 	struct record_scope s;
 	json_t *ap;
-	if (!appointment_scope(req, resp, id, &s, &ap))
+	if (!appointment_scope(req, resp, id, false, &s, &ap))
 		return;
 	if (!scope_audit(req, &s, AUDIT_CONSULT, "appointment", id, jstr(ap, "case_id"))) {
 		json_decref(ap);
@@ -407,7 +409,8 @@ void api_appointment_create(struct http_request *req, struct http_response *resp
 	struct field_errors fe = {0};
 	appointment_body_validate(req->json, &fe);
 	struct record_scope s;
-	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, case_id, &s))
+	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, case_id, &s) ||
+	    !scope_may_change(req, resp, &s, "case", case_id))
 		return;
 	if (strcmp(s.status, "closed") == 0) {
 		db_rollback(req->db);
@@ -429,13 +432,19 @@ void api_appointment_create(struct http_request *req, struct http_response *resp
 	const char *officer_id = api_str(req, "officer_id");
 	if (officer_id) {
 		bool failed = false;
-		json_t *a = api_select_one(req->db, &failed, "SELECT id FROM account WHERE id = ? AND status = 'active'",
-		                           "t", officer_id);
+		/* The appointment goes into that account's diary and calendar feed: only staff of the case's unit
+		   (or its officer, or the caller) who keep a diary. */
+		json_t *a = api_select_one(req->db, &failed,
+			"SELECT a.id FROM account a WHERE a.id = ? AND a.status = 'active' AND (a.unit_id = ? OR a.id = ?"
+			" OR a.id = ?) AND EXISTS (SELECT 1 FROM account_role r JOIN role_permission p ON p.role = r.role"
+			" WHERE r.account_id = a.id AND p.permission = 'diary.read')",
+			"tttt", officer_id, s.unit_id, s.officer_id, req->principal.account_id);
 		if (!a) {
 			if (failed)
 				api_db_failed(req, resp, "reading an account");
 			else
-				api_field_problem(req, resp, "officer_id", "is not an active account");
+				api_field_problem(req, resp, "officer_id",
+				                  "is not an active member of the case's unit who keeps a diary");
 			return;
 		}
 		json_decref(a);
@@ -500,7 +509,7 @@ void api_appointment_update(struct http_request *req, struct http_response *resp
 	struct record_scope s;
 	json_t *ap;
 	char tz[APPOINTMENT_ZONE_LEN];
-	if (!appointment_scope(req, resp, id, &s, &ap))
+	if (!appointment_scope(req, resp, id, true, &s, &ap))
 		return;
 	const char *case_id = jstr(ap, "case_id");
 	if (!zone(req, resp, tz)) {
@@ -531,6 +540,8 @@ void api_appointment_update(struct http_request *req, struct http_response *resp
 	                          ? json_integer_value(json_object_get(body, "duration_min"))
 	                          : json_integer_value(json_object_get(ap, "duration_min"));
 	const char *rrule = json_object_get(body, "rrule") ? json_str(body, "rrule") : jstr(ap, "rrule");
+	if (rrule && !*rrule)
+		rrule = NULL;
 	bool time_changed = strcmp(starts, jstr(ap, "starts_local")) != 0;
 	bool duration_changed = duration != json_integer_value(json_object_get(ap, "duration_min"));
 	char stored_rule[RECURRENCE_MAX_RULE + 16] = "";
@@ -640,7 +651,7 @@ void api_appointment_reschedule(struct http_request *req, struct http_response *
 	struct record_scope s;
 	json_t *ap;
 	char tz[APPOINTMENT_ZONE_LEN];
-	if (field_errors_respond(&fe, resp, req) || !appointment_scope(req, resp, id, &s, &ap))
+	if (field_errors_respond(&fe, resp, req) || !appointment_scope(req, resp, id, true, &s, &ap))
 		return;
 	const char *case_id = jstr(ap, "case_id");
 	const char *occ = api_str(req, "occurrence_local"), *moved_to = api_str(req, "new_starts_local");
@@ -718,7 +729,7 @@ void api_appointment_cancel(struct http_request *req, struct http_response *resp
 	validate_object(req->json, cancel_rules, NRULES(cancel_rules), &fe);
 	struct record_scope s;
 	json_t *ap;
-	if (field_errors_respond(&fe, resp, req) || !appointment_scope(req, resp, id, &s, &ap))
+	if (field_errors_respond(&fe, resp, req) || !appointment_scope(req, resp, id, true, &s, &ap))
 		return;
 	if (strcmp(jstr(ap, "status"), "active") != 0) {
 		json_decref(ap);
@@ -822,7 +833,7 @@ void api_appointment_outcome(struct http_request *req, struct http_response *res
 	struct record_scope s;
 	json_t *ap;
 	char tz[APPOINTMENT_ZONE_LEN];
-	if (field_errors_respond(&fe, resp, req) || !appointment_scope(req, resp, id, &s, &ap))
+	if (field_errors_respond(&fe, resp, req) || !appointment_scope(req, resp, id, true, &s, &ap))
 		return;
 	char case_id[UUID_STR_LEN], kind[16];
 	snprintf(case_id, sizeof case_id, "%s", jstr(ap, "case_id"));
@@ -858,6 +869,13 @@ void api_appointment_outcome(struct http_request *req, struct http_response *res
 		db_rollback(req->db);
 		http_problem(resp, req, 409, "occurrence-cancelled", "The occurrence is cancelled",
 		             "A cancelled occurrence has no outcome; record an unscheduled contact instead.", NULL);
+		return;
+	}
+	/* What happened is recorded once it could have: only an acceptable absence (a court date, an illness) may be
+	   known beforehand. Counting future attendance would fake the supervision minimum. */
+	if (start_ms > clock_now_ms() && strcmp(api_str(req, "outcome"), "acceptable_absence") != 0) {
+		api_field_problem(req, resp, "outcome", "is for an occurrence that has not started yet; only an acceptable"
+		                  " absence may be recorded in advance");
 		return;
 	}
 	int has = contact_of(req->db, id, occ);
@@ -912,7 +930,7 @@ void api_contact_create(struct http_request *req, struct http_response *resp)
 	struct record_scope s;
 	char tz[APPOINTMENT_ZONE_LEN], now_local[LOCAL_TIME_LEN];
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, id, &s) ||
-	    !zone(req, resp, tz))
+	    !scope_may_change(req, resp, &s, "case", id) || !zone(req, resp, tz))
 		return;
 	const char *happened = api_str(req, "happened_local");
 	if (!utc_ms_to_local(clock_now_ms(), tz, now_local)) {

@@ -137,7 +137,8 @@ static bool condition_start(struct http_request *req, struct http_response *resp
 	struct field_errors fe = {0};
 	memset(t, 0, sizeof *t);
 	condition_input_validate(req->json, NULL, true, &fe);
-	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, case_id, s))
+	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, case_id, s) ||
+	    !scope_may_change(req, resp, s, "case", case_id))
 		return false;
 	if (strcmp(s->status, "closed") == 0) {
 		db_rollback(req->db);
@@ -355,7 +356,8 @@ void api_condition_review(struct http_request *req, struct http_response *resp)
 	char case_id[UUID_STR_LEN], status[16], decision_id[UUID_STR_LEN], today[11];
 	struct record_scope s;
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) ||
-	    !condition_case(req, resp, id, case_id, status, decision_id) || !scope_case(req, resp, case_id, &s))
+	    !condition_case(req, resp, id, case_id, status, decision_id) || !scope_case(req, resp, case_id, &s) ||
+	    !scope_may_change(req, resp, &s, "case_condition", id))
 		return;
 	if (strcmp(status, "active") != 0) {
 		db_rollback(req->db);

@@ -38,6 +38,25 @@
 extern const char appointment_letter_json[];
 extern const size_t appointment_letter_json_len;
 
+/* The distinct cases a list shows, comma-separated (at most ~1,800 characters), for its log entry (S10). */
+static char *cases_shown(const json_t *rows)
+{
+	struct buf ids = {0};
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		const char *c = json_string_value(json_object_get(row, "case_id"));
+		if (!c || (ids.data && strstr(ids.data, c)) || ids.len >= 1800)
+			continue;
+		if (ids.len)
+			buf_putc(&ids, ',');
+		buf_puts(&ids, c);
+	}
+	char *out = xstrdup(ids.data ? ids.data : "");
+	buf_free(&ids);
+	return out;
+}
+
 static json_t *letter_labels;
 static pthread_once_t letter_once = PTHREAD_ONCE_INIT;
 static const char *const languages[] = {"ky", "ru", "en", NULL};
@@ -241,11 +260,14 @@ void api_diary(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "reading the diary");
 		return;
 	}
-	char detail[96];
-	snprintf(detail, sizeof detail, "diary %s..%s, %zu occurrences", from_iso, to_iso, json_array_size(items));
+	char *cases = cases_shown(items);
+	char *detail = xasprintf("diary %s..%s, %zu occurrences; cases: %s", from_iso, to_iso, json_array_size(items),
+	                         cases);
 	bool logged = api_audit_why(req, AUDIT_CONSULT, "diary", officer, AUDIT_OUTCOME_SUCCESS, detail, "supervision",
 	                            own ? "the officer's own diary (permission diary.read)"
 	                                : "a unit head's view of an officer of their units (permission supervision.write)");
+	free(detail);
+	free(cases);
 	if (!logged) {
 		json_decref(who);
 		json_decref(items);
@@ -768,7 +790,7 @@ static bool feed_load(db *conn, const struct feed_owner *o, const char *tz, stru
 	day_start(civil_date_add_days(today_d, -FEED_PAST_DAYS), from_local);
 	day_start(civil_date_add_days(today_d, 366 * 20), horizon);
 	d->rows = api_select(conn,
-		"SELECT a.id, a.kind, a.location, a.starts_local, a.duration_min, a.rrule, a.version,"
+		"SELECT a.id, a.case_id, a.kind, a.location, a.starts_local, a.duration_min, a.rrule, a.version,"
 		" c.number AS case_number, p.surname, p.given_name, p.patronymic FROM appointment a"
 		" JOIN case_file c ON c.id = a.case_id JOIN person p ON p.id = c.person_id"
 		" WHERE a.officer_id = ? AND a.status = 'active' AND (a.rrule IS NOT NULL OR a.starts_local >= ?"
@@ -827,10 +849,9 @@ static bool feed_load(db *conn, const struct feed_owner *o, const char *tz, stru
 }
 
 /* Logs the fetch as a consultation by the feed's owner (the request itself is anonymous). */
-static bool feed_audit(struct http_request *req, const struct feed_owner *o, size_t nevents)
+static bool feed_audit(struct http_request *req, const struct feed_owner *o, size_t nevents, const char *cases)
 {
-	char detail[64];
-	snprintf(detail, sizeof detail, "calendar feed, %zu appointments", nevents);
+	char *detail = xasprintf("calendar feed, %zu appointments; cases: %s", nevents, cases);
 	struct audit_entry e = {
 		.actor_id = o->account_id,
 		.actor_login = o->login,
@@ -845,10 +866,11 @@ static bool feed_audit(struct http_request *req, const struct feed_owner *o, siz
 		.outcome = AUDIT_OUTCOME_SUCCESS,
 		.detail = detail,
 	};
-	if (audit_append(req->db, &e) == DB_OK)
-		return true;
-	log_error("processing log refused a calendar feed entry: %s", audit_errmsg());
-	return false;
+	bool ok = audit_append(req->db, &e) == DB_OK;
+	free(detail);
+	if (!ok)
+		log_error("processing log refused a calendar feed entry: %s", audit_errmsg());
+	return ok;
 }
 
 void api_calendar_feed_ics(struct http_request *req, struct http_response *resp)
@@ -896,6 +918,7 @@ void api_calendar_feed_ics(struct http_request *req, struct http_response *resp)
 	char *text = ics_calendar(calname, tz, at, d.events, d.nevents);
 	free(calname);
 	size_t nevents = d.nevents;
+	char *cases = cases_shown(d.rows);
 	feed_data_free(&d);
 	if (!text) {
 		db_rollback(req->db);
@@ -904,11 +927,13 @@ void api_calendar_feed_ics(struct http_request *req, struct http_response *resp)
 	}
 	if (db_run(req->db, NULL, "UPDATE calendar_feed SET last_used_at = ? WHERE id = ?", "it", at, o.feed_id) !=
 	        DB_OK ||
-	    !feed_audit(req, &o, nevents)) {
+	    !feed_audit(req, &o, nevents, cases)) {
+		free(cases);
 		free(text);
 		api_db_failed(req, resp, "recording a calendar feed's use");
 		return;
 	}
+	free(cases);
 	if (!api_commit(req, resp)) {
 		free(text);
 		return;

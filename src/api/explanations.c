@@ -43,18 +43,6 @@ static const struct field_rule explanation_rules[] = {
 };
 
 /* A change needs the case within the caller's units or a live grant; a stated purpose allows reading only. */
-static bool may_change(struct http_request *req, struct http_response *resp, const struct record_scope *s,
-                       const char *record_type, const char *record_id)
-{
-	if (s->access == UNIT_ACCESS_OWN || s->access == UNIT_ACCESS_GRANTED)
-		return true;
-	db_rollback(req->db);
-	api_audit_denied(req, record_type, record_id, "change to a record outside the caller's units");
-	http_problem(resp, req, 403, "forbidden", "Not permitted",
-	             "This case is outside your units: a stated purpose allows reading it, not changing it.", NULL);
-	return false;
-}
-
 /* The body's checks that need no database; today: YYYY-MM-DD. */
 static bool explanation_validate(const json_t *b, const char *today, struct field_errors *fe)
 {
@@ -120,7 +108,7 @@ void api_explanation_create(struct http_request *req, struct http_response *resp
 		field_errors_respond(&fe, resp, req);
 		return;
 	}
-	if (!scope_case(req, resp, id, &s) || !may_change(req, resp, &s, "case", id))
+	if (!scope_case(req, resp, id, &s) || !scope_may_change(req, resp, &s, "case", id))
 		return;
 	json_t *active = api_select(req->db,
 		"SELECT id FROM case_condition WHERE case_id = ? AND status = 'active'"
@@ -291,7 +279,11 @@ static char *condition_text(const json_t *c, const char *lang)
 		return strdup("");
 	json_t *spec = json_loads(json_string_value(json_object_get(c, "spec")), 0, NULL);
 	json_t *values = json_loads(json_string_value(json_object_get(c, "params")), 0, NULL);
-	char *text = catalogue_render(template_text, spec ? spec : json_array(), values ? values : json_object(), lang);
+	if (!spec)
+		spec = json_array();
+	if (!values)
+		values = json_object();
+	char *text = catalogue_render(template_text, spec, values, lang);
 	json_decref(spec);
 	json_decref(values);
 	return text;

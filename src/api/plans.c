@@ -159,18 +159,6 @@ bool plan_body_validate(const char *kind, const json_t *b, const char *today, st
 /* ---- shared steps ------------------------------------------------------------------ */
 
 /* A change needs the case within the caller's units or a live grant; a stated purpose allows reading only. */
-static bool may_change(struct http_request *req, struct http_response *resp, const struct record_scope *s,
-                       const char *record_type, const char *record_id)
-{
-	if (s->access == UNIT_ACCESS_OWN || s->access == UNIT_ACCESS_GRANTED)
-		return true;
-	db_rollback(req->db);
-	api_audit_denied(req, record_type, record_id, "change to a record outside the caller's units");
-	http_problem(resp, req, 403, "forbidden", "Not permitted",
-	             "This case is outside your units: a stated purpose allows reading it, not changing it.", NULL);
-	return false;
-}
-
 static bool today_iso(struct http_request *req, struct http_response *resp, char out[11])
 {
 	if (api_today(req->db, out))
@@ -375,7 +363,7 @@ void api_plan_put(struct http_request *req, struct http_response *resp)
 	char today[11];
 	json_t *plan = NULL;
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, id, &s) ||
-	    !may_change(req, resp, &s, "case", id) || !today_iso(req, resp, today) || !plan_of_case(req, resp, id, &plan))
+	    !scope_may_change(req, resp, &s, "case", id) || !today_iso(req, resp, today) || !plan_of_case(req, resp, id, &plan))
 		return;
 	int64_t every = json_integer_value(json_object_get(req->json, "review_every_days"));
 	int64_t now = clock_now_ms();
@@ -457,7 +445,7 @@ void api_plan_objective_create(struct http_request *req, struct http_response *r
 	char today[11];
 	json_t *plan = NULL;
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, id, &s) ||
-	    !may_change(req, resp, &s, "case", id) || !today_iso(req, resp, today) || !plan_of_case(req, resp, id, &plan))
+	    !scope_may_change(req, resp, &s, "case", id) || !today_iso(req, resp, today) || !plan_of_case(req, resp, id, &plan))
 		return;
 	if (!plan) {
 		no_plan(req, resp);
@@ -513,7 +501,7 @@ static json_t *item_scope(struct http_request *req, struct http_response *resp, 
 		return NULL;
 	}
 	snprintf(case_id, UUID_STR_LEN, "%s", json_string_value(json_object_get(row, "case_id")));
-	if (!scope_case(req, resp, case_id, s) || !may_change(req, resp, s, what, id)) {
+	if (!scope_case(req, resp, case_id, s) || !scope_may_change(req, resp, s, what, id)) {
 		json_decref(row);
 		return NULL;
 	}
@@ -731,7 +719,7 @@ void api_plan_review_create(struct http_request *req, struct http_response *resp
 		field_errors_respond(&fe, resp, req);
 		return;
 	}
-	if (!scope_case(req, resp, id, &s) || !may_change(req, resp, &s, "case", id) || !plan_of_case(req, resp, id, &plan))
+	if (!scope_case(req, resp, id, &s) || !scope_may_change(req, resp, &s, "case", id) || !plan_of_case(req, resp, id, &plan))
 		return;
 	if (!plan) {
 		no_plan(req, resp);

@@ -41,18 +41,6 @@ static bool blank(const char *s)
 }
 
 /* A change needs the case within the caller's units or a live grant; a stated purpose allows reading only. */
-static bool may_change(struct http_request *req, struct http_response *resp, const struct record_scope *s,
-                       const char *record_type, const char *record_id)
-{
-	if (s->access == UNIT_ACCESS_OWN || s->access == UNIT_ACCESS_GRANTED)
-		return true;
-	db_rollback(req->db);
-	api_audit_denied(req, record_type, record_id, "change to a record outside the caller's units");
-	http_problem(resp, req, 403, "forbidden", "Not permitted",
-	             "This case is outside your units: a stated purpose allows reading it, not changing it.", NULL);
-	return false;
-}
-
 /* Finds the case of a request and checks the caller's reach over it. False after answering. */
 static bool request_scope(struct http_request *req, struct http_response *resp, const char *id,
                           struct record_scope *s)
@@ -299,7 +287,7 @@ void api_pretrial_create(struct http_request *req, struct http_response *resp)
 	date_value(api_str(req, "received_on"), &received);
 	struct record_scope s;
 	struct civil_date now;
-	if (!scope_case(req, resp, case_id, &s) || !may_change(req, resp, &s, "case", case_id) ||
+	if (!scope_case(req, resp, case_id, &s) || !scope_may_change(req, resp, &s, "case", case_id) ||
 	    !today(req, resp, &now))
 		return;
 	if (strcmp(s.kind, "pre_trial") != 0 || strcmp(s.status, "closed") == 0) {
@@ -429,7 +417,7 @@ void api_pretrial_update(struct http_request *req, struct http_response *resp)
 	if (field_errors_respond(&fe, resp, req) || !api_if_match(req, resp, &version) || !api_begin(req, resp))
 		return;
 	struct record_scope s;
-	if (!request_scope(req, resp, id, &s) || !may_change(req, resp, &s, "pretrial_request", id))
+	if (!request_scope(req, resp, id, &s) || !scope_may_change(req, resp, &s, "pretrial_request", id))
 		return;
 	bool failed = false;
 	json_t *row = api_select_one(req->db, &failed,
@@ -528,7 +516,7 @@ void api_pretrial_task_update(struct http_request *req, struct http_response *re
 	if (field_errors_respond(&fe, resp, req) || !api_if_match(req, resp, &version) || !api_begin(req, resp))
 		return;
 	struct record_scope s;
-	if (!request_scope(req, resp, id, &s) || !may_change(req, resp, &s, "pretrial_request", id))
+	if (!request_scope(req, resp, id, &s) || !scope_may_change(req, resp, &s, "pretrial_request", id))
 		return;
 	bool failed = false;
 	json_t *row = uuid_valid(task) ? api_select_one(req->db, &failed,
@@ -609,7 +597,7 @@ void api_pretrial_submit(struct http_request *req, struct http_response *resp)
 		return;
 	struct record_scope s;
 	if (!api_begin(req, resp) || !request_scope(req, resp, id, &s) ||
-	    !may_change(req, resp, &s, "pretrial_request", id))
+	    !scope_may_change(req, resp, &s, "pretrial_request", id))
 		return;
 	bool failed = false;
 	json_t *row = api_select_one(req->db, &failed,

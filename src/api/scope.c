@@ -179,3 +179,15 @@ bool scope_audit(struct http_request *req, const struct record_scope *s, const c
 	}
 	return api_audit(req, action, record_type, record_id, AUDIT_OUTCOME_SUCCESS, detail);
 }
+
+bool scope_may_change(struct http_request *req, struct http_response *resp, const struct record_scope *s,
+                      const char *record_type, const char *record_id)
+{
+	if (s->access == UNIT_ACCESS_OWN || s->access == UNIT_ACCESS_GRANTED)
+		return true;
+	db_rollback(req->db);
+	api_audit_denied(req, record_type, record_id, "change to a record outside the caller's units");
+	http_problem(resp, req, 403, "forbidden", "Not permitted",
+	             "This case is outside your units: a stated purpose allows reading it, not changing it.", NULL);
+	return false;
+}

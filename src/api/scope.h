@@ -39,6 +39,11 @@ bool scope_case(struct http_request *req, struct http_response *resp, const char
 enum unit_access scope_unit(struct http_request *req, const char *unit_id, bool purpose_given,
                             struct unit_grant *grant_r);
 
+/* Writes need the record within the caller's own units or a grant: a stated purpose lets one read another
+ * unit's case, not change it. False after rolling back, logging the refusal and answering 403. */
+bool scope_may_change(struct http_request *req, struct http_response *resp, const struct record_scope *s,
+                      const char *record_type, const char *record_id);
+
 /* Logs an action on a record with the basis scope found (the grant, or the stated purpose). */
 bool scope_audit(struct http_request *req, const struct record_scope *scope, const char *action,
                  const char *record_type, const char *record_id, const char *detail);

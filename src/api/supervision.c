@@ -47,18 +47,6 @@ static json_t *level_json(json_t *row)
 }
 
 /* A change needs the case within the caller's units or a live grant; a stated purpose allows reading only. */
-static bool may_change(struct http_request *req, struct http_response *resp, const struct record_scope *s,
-                       const char *record_type, const char *record_id)
-{
-	if (s->access == UNIT_ACCESS_OWN || s->access == UNIT_ACCESS_GRANTED)
-		return true;
-	db_rollback(req->db);
-	api_audit_denied(req, record_type, record_id, "change to a record outside the caller's units");
-	http_problem(resp, req, 403, "forbidden", "Not permitted",
-	             "This case is outside your units: a stated purpose allows reading it, not changing it.", NULL);
-	return false;
-}
-
 /* The number of contacts of a case (of one kind, or any when kind is NULL) held from..to, both inclusive. */
 static bool contacts_held(db *conn, const char *case_id, const char *kind, struct civil_date from,
                           struct civil_date to, int64_t *n_r)
@@ -210,11 +198,16 @@ void api_supervision_level_put(struct http_request *req, struct http_response *r
 	struct civil_date today;
 	char today_s[11];
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, id, &s) ||
-	    !may_change(req, resp, &s, "case", id) || !today_date(req, resp, &today, today_s))
+	    !scope_may_change(req, resp, &s, "case", id) || !today_date(req, resp, &today, today_s))
 		return;
 	const char *level = api_str(req, "level"), *from = api_str(req, "effective_from");
 	if (!from)
 		from = today_s;
+	/* The latest level is the one in force: a level is set when it takes effect, not in advance. */
+	if (strcmp(from, today_s) > 0) {
+		api_field_problem(req, resp, "effective_from", "must not be in the future");
+		return;
+	}
 	bool failed = false;
 	json_t *ref = api_select_one(req->db, &failed, "SELECT is_active FROM ref_supervision_level WHERE code = ?",
 	                             "t", level);

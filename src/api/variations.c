@@ -199,6 +199,7 @@ struct variation_row {
 	char case_id[UUID_STR_LEN];
 	char condition_id[UUID_STR_LEN]; /* "" for add */
 	char proposed_by[UUID_STR_LEN];
+	char decided_by[UUID_STR_LEN];   /* "" until decided */
 	char action[8];
 	char status[16];
 	int64_t version;
@@ -219,8 +220,8 @@ static bool variation_load(struct http_request *req, struct http_response *resp,
 	memset(v, 0, sizeof *v);
 	bool failed = false;
 	json_t *row = api_select_one(req->db, &failed,
-		"SELECT id, case_id, condition_id, proposed_by, action, status, version, reason, person_view, proposal"
-		" FROM condition_variation WHERE id = ?", "t", uuid_valid(id) ? id : "");
+		"SELECT id, case_id, condition_id, proposed_by, decided_by, action, status, version, reason, person_view,"
+		" proposal FROM condition_variation WHERE id = ?", "t", uuid_valid(id) ? id : "");
 	if (!row) {
 		if (failed) {
 			api_db_failed(req, resp, "reading a variation");
@@ -235,6 +236,7 @@ static bool variation_load(struct http_request *req, struct http_response *resp,
 	COPY(case_id);
 	COPY(condition_id);
 	COPY(proposed_by);
+	COPY(decided_by);
 	COPY(action);
 	COPY(status);
 #undef COPY
@@ -400,7 +402,7 @@ void api_variation_create(struct http_request *req, struct http_response *resp)
 	struct record_scope s;
 	const char *lang = NULL;
 	if (field_errors_respond(&fe, resp, req) || !lang_query(req, resp, &lang) || !api_begin(req, resp) ||
-	    !scope_case(req, resp, case_id, &s))
+	    !scope_case(req, resp, case_id, &s) || !scope_may_change(req, resp, &s, "case", case_id))
 		return;
 	if (strcmp(s.status, "closed") == 0) {
 		conflict(req, resp, "closed", "The case is closed", "Conditions are varied on open cases.");
@@ -533,12 +535,15 @@ void api_variations_list(struct http_request *req, struct http_response *resp)
 	http_response_json(resp, 200, json_pack("{s:o}", "items", rows));
 }
 
-/* The authority reaches endorsed and decided variations without the unit rule. */
+/* The authority reaches, without the unit rule, what is referred to it and what it decided itself (as the list). */
 static bool authority_reaches(const struct http_request *req, const struct variation_row *v)
 {
-	return policy_has(&req->principal, "variations.decide") &&
-	       (strcmp(v->status, "endorsed") == 0 || strcmp(v->status, "approved") == 0 ||
-	        strcmp(v->status, "refused") == 0);
+	if (!policy_has(&req->principal, "variations.decide"))
+		return false;
+	if (strcmp(v->status, "endorsed") == 0)
+		return true;
+	return (strcmp(v->status, "approved") == 0 || strcmp(v->status, "refused") == 0) &&
+	       strcmp(v->decided_by, req->principal.account_id) == 0;
 }
 
 void api_variation_get(struct http_request *req, struct http_response *resp)
@@ -591,7 +596,7 @@ void api_variation_update(struct http_request *req, struct http_response *resp)
 	bool proposal_given = json_object_get(req->json, "proposal") && !json_is_null(json_object_get(req->json, "proposal"));
 	bool endorsed = strcmp(v.status, "endorsed") == 0;
 	bool open = strcmp(v.status, "proposed") == 0 || strcmp(v.status, "returned") == 0;
-	if (!scope_case(req, resp, v.case_id, &s)) {
+	if (!scope_case(req, resp, v.case_id, &s) || !scope_may_change(req, resp, &s, "condition_variation", id)) {
 		json_decref(stored);
 		return;
 	}
@@ -636,7 +641,8 @@ void api_variation_update(struct http_request *req, struct http_response *resp)
 	bool resubmitted = strcmp(v.status, "returned") == 0;
 	int64_t now = clock_now_ms();
 	const json_t *pv = json_object_get(req->json, "person_view");
-	bool ok = db_run(req->db, NULL,
+	int64_t changed = 0;
+	bool ok = db_run(req->db, &changed,
 	                 "UPDATE condition_variation SET reason = COALESCE(?, reason),"
 	                 " person_view = CASE WHEN ? = 1 THEN ? ELSE person_view END,"
 	                 " proposal = COALESCE(?, proposal),"
@@ -644,7 +650,17 @@ void api_variation_update(struct http_request *req, struct http_response *resp)
 	                 " updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
 	                 "titti" "ti", json_str(req->json, "reason"), (int64_t)(pv != NULL),
 	                 json_is_string(pv) && *json_string_value(pv) ? json_string_value(pv) : NULL, proposal, now,
-	                 v.id, version) == DB_OK &&
+	                 v.id, version) == DB_OK;
+	if (ok && changed != 1) {
+		/* Changed by someone else since it was read (the version moved on). */
+		free(proposal);
+		json_decref(v.proposal);
+		db_rollback(req->db);
+		http_problem(resp, req, 412, "precondition-failed", "The variation has changed",
+		             "Someone changed this proposal since you read it: reload it and try again.", NULL);
+		return;
+	}
+	ok = ok &&
 	          variation_event(req->db, &v, resubmitted ? "variation.proposed" : "variation.changed",
 	                          req->principal.account_id, now,
 	                          resubmitted ? "\"resubmitted\":true" : "\"resubmitted\":false") &&
@@ -665,7 +681,7 @@ void api_variation_withdraw(struct http_request *req, struct http_response *resp
 	struct record_scope s;
 	if (!api_begin(req, resp) || !variation_load(req, resp, id, &v))
 		return;
-	if (!scope_case(req, resp, v.case_id, &s)) {
+	if (!scope_case(req, resp, v.case_id, &s) || !scope_may_change(req, resp, &s, "condition_variation", id)) {
 		json_decref(v.proposal);
 		return;
 	}
@@ -676,10 +692,17 @@ void api_variation_withdraw(struct http_request *req, struct http_response *resp
 		return;
 	}
 	int64_t now = clock_now_ms();
-	bool ok = db_run(req->db, NULL,
+	int64_t changed = 0;
+	bool ok = db_run(req->db, &changed,
 	                 "UPDATE condition_variation SET status = 'withdrawn', updated_at = ?, version = version + 1"
-	                 " WHERE id = ?", "it", now, v.id) == DB_OK &&
-	          variation_event(req->db, &v, "variation.withdrawn", req->principal.account_id, now, NULL) &&
+	                 " WHERE id = ? AND status IN ('proposed', 'returned')", "it", now, v.id) == DB_OK;
+	if (ok && changed != 1) {
+		json_decref(v.proposal);
+		conflict(req, resp, "wrong-state", "The variation has moved on",
+		         "It was reviewed or withdrawn meanwhile: reload it.");
+		return;
+	}
+	ok = ok && variation_event(req->db, &v, "variation.withdrawn", req->principal.account_id, now, NULL) &&
 	          scope_audit(req, &s, AUDIT_ALTER, "condition_variation", v.id, v.case_id);
 	json_decref(v.proposal);
 	if (!ok) {
@@ -707,7 +730,7 @@ void api_variation_review(struct http_request *req, struct http_response *resp)
 	struct record_scope s;
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !variation_load(req, resp, id, &v))
 		return;
-	if (!scope_case(req, resp, v.case_id, &s)) {
+	if (!scope_case(req, resp, v.case_id, &s) || !scope_may_change(req, resp, &s, "condition_variation", id)) {
 		json_decref(v.proposal);
 		return;
 	}
@@ -726,12 +749,19 @@ void api_variation_review(struct http_request *req, struct http_response *resp)
 	}
 	bool endorse = json_is_true(json_object_get(req->json, "endorse"));
 	int64_t now = clock_now_ms();
-	bool ok = db_run(req->db, NULL,
+	int64_t changed = 0;
+	bool ok = db_run(req->db, &changed,
 	                 "UPDATE condition_variation SET status = ?, reviewed_by = ?, reviewed_at = ?, review_comment = ?,"
-	                 " updated_at = ?, version = version + 1 WHERE id = ?",
+	                 " updated_at = ?, version = version + 1 WHERE id = ? AND status = 'proposed'",
 	                 "ttitit", endorse ? "endorsed" : "returned", req->principal.account_id, now,
-	                 json_str(req->json, "comment"), now, v.id) == DB_OK &&
-	          variation_event(req->db, &v, endorse ? "variation.endorsed" : "variation.returned",
+	                 json_str(req->json, "comment"), now, v.id) == DB_OK;
+	if (ok && changed != 1) {
+		json_decref(v.proposal);
+		conflict(req, resp, "wrong-state", "The variation has moved on",
+		         "It was reviewed or withdrawn meanwhile: reload it.");
+		return;
+	}
+	ok = ok && variation_event(req->db, &v, endorse ? "variation.endorsed" : "variation.returned",
 	                          req->principal.account_id, now, NULL) &&
 	          scope_audit(req, &s, AUDIT_ALTER, "condition_variation", v.id, v.case_id);
 	json_decref(v.proposal);
@@ -854,13 +884,21 @@ void api_variation_decide(struct http_request *req, struct http_response *resp)
 		json_decref(v.proposal);
 		return;
 	}
-	bool ok = db_run(req->db, NULL,
+	/* Only an endorsed variation is decided: a concurrent decision finds it decided and is rolled back whole
+	   (with the conditions it applied). */
+	int64_t changed = 0;
+	bool ok = db_run(req->db, &changed,
 	                 "UPDATE condition_variation SET status = ?, decided_by = ?, decided_at = ?,"
 	                 " authority_reference = ?, decision_reasons = ?, effective_from = ?, result_condition_id = ?,"
-	                 " updated_at = ?, version = version + 1 WHERE id = ?",
+	                 " updated_at = ?, version = version + 1 WHERE id = ? AND status = 'endorsed'",
 	                 "ttitttt" "it", approved ? "approved" : "refused", req->principal.account_id, now,
 	                 api_str(req, "authority_reference"), api_str(req, "reasons"), effective_from,
 	                 result[0] ? result : NULL, now, v.id) == DB_OK;
+	if (ok && changed != 1) {
+		json_decref(v.proposal);
+		conflict(req, resp, "wrong-state", "The variation has been decided", "It was decided meanwhile: reload it.");
+		return;
+	}
 	char extra[160];
 	snprintf(extra, sizeof extra, "\"effective_from\":%s%s%s,\"result_condition_id\":%s%s%s",
 	         effective_from ? "\"" : "", effective_from ? effective_from : "null", effective_from ? "\"" : "",

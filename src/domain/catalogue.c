@@ -1042,9 +1042,10 @@ static enum db_status active_move(db *conn, const struct active_condition *a, in
 	char *params = json_dumps(a->params, JSON_COMPACT);
 	if (!params)
 		return DB_ERROR;
-	/* A new code, or values the new type no longer declares (they would silently vanish from the text). */
-	*recoded_r = strcmp(code, a->code) != 0 || json_array_size(a->dropped) > 0;
-	int64_t bump = *recoded_r || strcmp(duty, a->duty) != 0;
+	/* A new code, a new duty (the legal basis it is checked against, S1), or values the new type no longer
+	   declares (they would silently vanish from the text). */
+	*recoded_r = strcmp(code, a->code) != 0 || strcmp(duty, a->duty) != 0 || json_array_size(a->dropped) > 0;
+	int64_t bump = *recoded_r;
 	enum db_status rc = db_run(conn, NULL,
 		"UPDATE case_condition SET catalogue_version = ?, code = ?, duty = ?, params = ?, updated_at = ?,"
 		" version = version + ? WHERE id = ?",
@@ -1052,15 +1053,18 @@ static enum db_status active_move(db *conn, const struct active_condition *a, in
 	free(params);
 	if (rc != DB_OK || !*recoded_r)
 		return rc;
-	json_t *detail = json_pack("{s:s, s:s, s:s, s:I, s:I, s:O}", "condition_id", a->id, "from_code", a->code,
-	                           "to_code", code, "from_version", (json_int_t)a->from_version, "to_version",
-	                           (json_int_t)version, "dropped", a->dropped);
+	json_t *detail = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:O}", "condition_id", a->id, "from_code",
+	                           a->code, "to_code", code, "from_duty", a->duty, "to_duty", duty, "from_version",
+	                           (json_int_t)a->from_version, "to_version", (json_int_t)version, "dropped", a->dropped);
 	char *detail_text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
 	json_decref(detail);
 	char summary[160];
 	if (strcmp(code, a->code) != 0)
 		snprintf(summary, sizeof summary, "Condition recoded from %s to %s by condition catalogue version %lld",
 		         a->code, code, (long long)version);
+	else if (strcmp(duty, a->duty) != 0)
+		snprintf(summary, sizeof summary, "Condition %s now answers to the duty %s (was %s) in condition catalogue"
+		         " version %lld", code, duty, a->duty, (long long)version);
 	else
 		snprintf(summary, sizeof summary, "Condition %s lost values its type no longer has in condition catalogue"
 		         " version %lld", code, (long long)version);

@@ -296,5 +296,15 @@ test('S16: an officer of another unit reaches neither the list nor a condition',
   assert.equal(r.status, 403);
   r = await officer.get('/api/v1/conditions/00000000-0000-7000-8000-000000000000');
   assert.equal(r.status, 404);
+  // A unit head of another unit may read the case by stating a purpose, but not impose or review conditions.
+  const headB = await user('cond.head.b', 'unit_head', ids.b);
+  const why = { 'x-kadam-purpose': 'supervision', 'x-kadam-justification': 'Covering for a colleague on leave' };
+  r = await headB.get(`/api/v1/cases/${ids.case}/conditions`, why);
+  assert.equal(r.status, 200, r.text);
+  r = await headB.request('POST', `/api/v1/cases/${ids.case}/conditions`, residence(), why);
+  assert.equal(r.status, 403, r.text);
+  r = await headB.request('POST', `/api/v1/conditions/${ids.residence}/reviews`,
+    { outcome: 'keep', note: 'Still needed', next_review_on: addDays(today(), 60) }, why);
+  assert.equal(r.status, 403, r.text);
   assert.equal(count('case_condition', `case_id = '${ids.case}'`), 2);
 });
