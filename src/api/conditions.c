@@ -172,13 +172,28 @@ void api_condition_preview(struct http_request *req, struct http_response *resp)
 	char today[11], reason[CONDITION_REASON_MAX];
 	if (!condition_start(req, resp, &s, &f, &t, today))
 		return;
-	enum db_status rc = condition_authorised(req->db, f.case_id, f.decision_id, f.duty, reason, sizeof reason, NULL);
+	const char *field = NULL;
+	enum db_status rc = condition_authorised(req->db, f.case_id, f.decision_id, f.duty, reason, sizeof reason, &field);
+	/* Why, as codes the UI words in its language: the duty is not among the decision's, the decision is not in
+	   force, or it is not this case's. */
+	json_t *refusal = json_null();
+	if (rc == DB_CONSTRAINT) {
+		bool failed = false;
+		json_t *d = field && strcmp(field, "duty") == 0 ? NULL :
+			api_select_one(req->db, &failed, "SELECT status FROM decision WHERE id = ? AND case_id = ?", "tt",
+			               f.decision_id, f.case_id);
+		const char *why = field && strcmp(field, "duty") == 0 ? "duty_not_authorised" :
+		                  d ? "decision_not_in_force" : "decision_of_another_case";
+		json_decref(d);
+		refusal = json_pack("{s:s, s:s?, s:s?}", "why", why, "duty", f.duty, "decision_id", f.decision_id);
+	}
 	int64_t active = 0;
 	long warn = 0;
 	if ((rc != DB_OK && rc != DB_CONSTRAINT) || condition_active_count(req->db, f.case_id, &active) != DB_OK ||
 	    condition_warn_above(req->db, &warn) != DB_OK ||
 	    !scope_audit(req, &s, AUDIT_CONSULT, "case_conditions", f.case_id, "preview")) {
 		condition_type_free(&t);
+		json_decref(refusal);
 		api_db_failed(req, resp, "previewing a condition");
 		return;
 	}
@@ -186,11 +201,12 @@ void api_condition_preview(struct http_request *req, struct http_response *resp)
 	condition_type_free(&t);
 	if (!api_commit(req, resp)) {
 		json_decref(texts);
+		json_decref(refusal);
 		return;
 	}
 	http_response_json(resp, 200,
-		json_pack("{s:b, s:o, s:o, s:o}", "authorised", rc == DB_OK, "reason",
-		          rc == DB_OK ? json_null() : json_string(reason), "text", texts, "warnings",
+		json_pack("{s:b, s:o, s:o, s:o, s:o}", "authorised", rc == DB_OK, "reason",
+		          rc == DB_OK ? json_null() : json_string(reason), "refusal", refusal, "text", texts, "warnings",
 		          limit_warnings(active + 1, warn)));
 }
 

@@ -21,6 +21,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "domain/appointments.h"
+#include "domain/conditions.h"
 #include "domain/ics.h"
 #include "domain/keydates.h"
 #include "domain/pretrial.h"
@@ -89,6 +90,16 @@ static const char *label(const char *key, const char *lang)
 	pthread_once(&letter_once, letter_load);
 	const char *s = json_string_value(json_object_get(json_object_get(letter_labels, key), lang));
 	return s ? s : key;
+}
+
+/* The wording for an appointment's kind ("key.home_visit") where the letter has one, else the general one. */
+static const char *label_for(const char *key, const char *kind, const char *lang)
+{
+	char specific[64];
+	snprintf(specific, sizeof specific, "%s.%s", key, kind ? kind : "");
+	pthread_once(&letter_once, letter_load);
+	const char *s = json_string_value(json_object_get(json_object_get(letter_labels, specific), lang));
+	return s ? s : label(key, lang);
 }
 
 static bool language_valid(const char *lang)
@@ -288,7 +299,7 @@ void api_diary(struct http_request *req, struct http_response *resp)
 
 /* ---- the appointment letter ------------------------------------------------------------------------------ */
 
-/* A date as people read it in the language: 31.12.2026 in ky and ru, 2026-12-31 in en. */
+/* A date as people read it in the language, with the day of the week (civil_date_human). */
 static void put_date(struct buf *b, const char *lang, const char *local)
 {
 	struct civil_date d;
@@ -298,10 +309,9 @@ static void put_date(struct buf *b, const char *lang, const char *local)
 		html_escape(b, local);
 		return;
 	}
-	if (strcmp(lang, "en") == 0)
-		buf_printf(b, "%04d-%02d-%02d", d.year, d.month, d.day);
-	else
-		buf_printf(b, "%02d.%02d.%04d", d.day, d.month, d.year);
+	char text[48];
+	civil_date_human(d, lang, true, text);
+	html_escape(b, text);
 }
 
 /* "HH:MM" of a local time. */
@@ -411,13 +421,13 @@ static void render_letter(struct buf *b, const struct letter *l, const char *lan
 	buf_puts(b, "<h2>");
 	html_escape(b, label("bring_title", lang));
 	buf_puts(b, "</h2>\n");
-	paragraph(b, "text", label("bring", lang));
+	paragraph(b, "text", label_for("bring", kind, lang));
 	buf_puts(b, "<h2>");
-	html_escape(b, label("cannot_come_title", lang));
+	html_escape(b, label_for("cannot_come_title", kind, lang));
 	buf_puts(b, "</h2>\n");
-	paragraph(b, "text", label("cannot_come", lang));
+	paragraph(b, "text", label_for("cannot_come", kind, lang));
 	paragraph(b, "text", label("reasons", lang));
-	paragraph(b, "notice", label("consequence", lang));
+	paragraph(b, "notice", label_for("consequence", kind, lang));
 	buf_puts(b, "<footer>\n<table>\n");
 	row_text(b, "signature_officer", lang, "________________________");
 	row_text(b, "signature_person", lang, "________________________");
@@ -436,31 +446,6 @@ static void render_letter(struct buf *b, const struct letter *l, const char *lan
 	" FROM appointment a JOIN case_file c ON c.id = a.case_id JOIN person p ON p.id = c.person_id" \
 	" JOIN account o ON o.id = a.officer_id LEFT JOIN unit u ON u.id = o.unit_id WHERE a.id = ?"
 
-/* The letter's language: the first of the person's languages that Kadam writes, else the deployment's. */
-static bool letter_language(struct http_request *req, const json_t *a, char lang[3])
-{
-	const char *list = col(a, "languages");
-	while (list && *list) {
-		const char *comma = strchr(list, ',');
-		size_t n = comma ? (size_t)(comma - list) : strlen(list);
-		while (n && *list == ' ')
-			list++, n--;
-		if (n == 2) {
-			char code[3] = {list[0], list[1], '\0'};
-			if (language_valid(code)) {
-				memcpy(lang, code, 3);
-				return true;
-			}
-		}
-		list = comma ? comma + 1 : NULL;
-	}
-	bool failed = false;
-	json_t *row = api_select_one(req->db, &failed, "SELECT value FROM setting WHERE key = 'default_language'", "");
-	const char *def = col(row, "value");
-	snprintf(lang, 3, "%s", language_valid(def) ? def : "ky");
-	json_decref(row);
-	return !failed;
-}
 
 /*
  * The occurrence a letter is for: the one asked for (it must be one the
@@ -565,7 +550,7 @@ void api_appointment_letter(struct http_request *req, struct http_response *resp
 	}
 	if (lang_q)
 		snprintf(lang, sizeof lang, "%s", lang_q);
-	else if (!letter_language(req, a, lang)) {
+	else if (condition_person_language(req->db, s.person_id, lang) != DB_OK) {
 		json_decref(a);
 		api_db_failed(req, resp, "reading the default language");
 		return;

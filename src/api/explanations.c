@@ -20,6 +20,7 @@
 #include "base/log.h"
 #include "domain/casefile.h"
 #include "domain/catalogue.h"
+#include "domain/conditions.h"
 #include "domain/keydates.h"
 #include "domain/pretrial.h"
 
@@ -240,10 +241,9 @@ static void put_date(struct buf *b, const char *lang, const char *iso)
 		html_escape(b, iso && *iso ? iso : "—");
 		return;
 	}
-	if (strcmp(lang, "en") == 0)
-		buf_printf(b, "%04d-%02d-%02d", d.year, d.month, d.day);
-	else
-		buf_printf(b, "%02d.%02d.%04d", d.day, d.month, d.year);
+	char text[48];
+	civil_date_human(d, lang, false, text);
+	buf_puts(b, text);
 }
 
 /* The non-empty name parts joined by spaces into b (nothing when all are empty). */
@@ -409,30 +409,6 @@ static void render_sheet(struct buf *b, db *conn, const json_t *k, const json_t 
 	html_document_end(b);
 }
 
-/* The person's language: the first of their languages that is ky, ru or en, else the deployment's default. */
-static bool person_language(db *conn, const char *languages_csv, char lang_r[3])
-{
-	const char *p = languages_csv ? languages_csv : "";
-	while (*p) {
-		size_t n = strcspn(p, ",");
-		for (const char *const *l = languages; *l; l++)
-			if (n == 2 && strncmp(p, *l, 2) == 0) {
-				snprintf(lang_r, 3, "%s", *l);
-				return true;
-			}
-		p += n;
-		if (*p == ',')
-			p++;
-		while (*p == ' ')
-			p++;
-	}
-	bool failed = false;
-	json_t *row = api_select_one(conn, &failed, "SELECT value FROM setting WHERE key = 'default_language'", "");
-	const char *v = json_string_value(json_object_get(row, "value"));
-	snprintf(lang_r, 3, "%s", v && (strcmp(v, "ru") == 0 || strcmp(v, "en") == 0) ? v : "ky");
-	json_decref(row);
-	return !failed;
-}
 
 void api_conditions_sheet(struct http_request *req, struct http_response *resp)
 {
@@ -463,7 +439,7 @@ void api_conditions_sheet(struct http_request *req, struct http_response *resp)
 	if (query_lang)
 		snprintf(lang, sizeof lang, "%s", query_lang);
 	bool ok = k && conditions && sheet_wording() &&
-	          (query_lang || person_language(req->db, json_string_value(json_object_get(k, "languages")), lang));
+	          (query_lang || condition_person_language(req->db, s.person_id, lang) == DB_OK);
 	char detail[64];
 	snprintf(detail, sizeof detail, "conditions sheet lang=%s", ok ? lang : "-");
 	if (!ok || !scope_audit(req, &s, AUDIT_CONSULT, "case_conditions", id, detail)) {

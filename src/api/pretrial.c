@@ -694,7 +694,7 @@ void api_pretrial_submit(struct http_request *req, struct http_response *resp)
 
 /* ---- the document ------------------------------------------------------------------------------ */
 
-/* A date as people read it in the language: 31.12.2026 in ky and ru, 2026-12-31 in en. */
+/* A date as people read it in the language (civil_date_human). */
 static void put_date(struct buf *b, const char *lang, const char *iso)
 {
 	struct civil_date d;
@@ -702,10 +702,9 @@ static void put_date(struct buf *b, const char *lang, const char *iso)
 		html_escape(b, iso);
 		return;
 	}
-	if (strcmp(lang, "en") == 0)
-		buf_printf(b, "%04d-%02d-%02d", d.year, d.month, d.day);
-	else
-		buf_printf(b, "%02d.%02d.%04d", d.day, d.month, d.year);
+	char text[48];
+	civil_date_human(d, lang, false, text);
+	html_escape(b, text);
 }
 
 static void row_text(struct buf *b, const char *lang, const char *label, const char *value)

@@ -174,8 +174,8 @@ static json_t *param_value(uint64_t *s, const char *type, const json_t *spec, co
 		return zone_value(s, c->unit, strstr(code, "exclusion") != NULL);
 	if (strcmp(type, "time_window") == 0)
 		return json_pack("{s:s, s:s}", "from", chance(s, 500) ? "22:00" : "23:00", "to", "06:00");
-	if (strcmp(type, "weekly") == 0)
-		return json_pack("{s:[s], s:s, s:s}", "days", days[pick(s, COUNT(days))], "from", "09:00", "to", "17:00");
+	if (strcmp(type, "weekly") == 0) /* the day of the reporting series (add_appointments) */
+		return json_pack("{s:[s], s:s, s:s}", "days", days[c->seed % COUNT(days)], "from", "09:00", "to", "17:00");
 	if (strcmp(type, "person") == 0)
 		return json_string(persons[pick(s, COUNT(persons))]);
 	if (strcmp(type, "organisation") == 0)
@@ -489,7 +489,7 @@ static enum db_status add_appointments(db *conn, uint64_t *s, const struct demo_
 	if (date_diff(c->opened_on, first) < 0)
 		date_add(c->opened_on, 7, first);
 	/* The series starts on the first weekday it names. */
-	unsigned wd = pick(s, COUNT(byday));
+	unsigned wd = (unsigned)(c->seed % COUNT(byday)); /* the day the reporting condition names */
 	struct civil_date d;
 	civil_date_parse(first, &d);
 	/* 1900-01-01 was a Monday. */
@@ -576,7 +576,13 @@ static enum db_status add_variation(db *conn, uint64_t *s, const struct demo_cas
 	bool heard = endorsed || chance(s, 500);
 	char id[UUID_STR_LEN];
 	uuid_v7(id);
-	int64_t at = c->latest_ms;
+	/* Proposed some days ago; reviewed hours to days later, and never after now. */
+	int64_t at = c->latest_ms - (int64_t)(3 + pick(s, 18)) * 86400000LL - (int64_t)pick(s, 8 * 3600) * 1000;
+	if (at < c->at_ms)
+		at = c->at_ms;
+	int64_t reviewed = at + (int64_t)(1 + pick(s, 47)) * 3600000LL;
+	if (reviewed > c->latest_ms)
+		reviewed = c->latest_ms;
 	static const char reason[] = "Полгода без нарушений, постоянная работа, положительные отзывы наставника;"
 	                             " условие больше не нужно для снижения риска";
 	const char *view = heard ? "Согласен с предложением; просит учесть график работы в ночную смену" : NULL;
@@ -585,8 +591,8 @@ static enum db_status add_variation(db *conn, uint64_t *s, const struct demo_cas
 			"INSERT INTO condition_variation (id, case_id, action, condition_id, reason, person_view, status,"
 			" proposed_by, proposed_at, reviewed_by, reviewed_at, review_comment, created_at, updated_at)"
 			" VALUES (?, ?, 'remove', ?, ?, ?, 'endorsed', ?, ?, ?, ?, 'Обосновано; направить в суд', ?, ?)",
-			"ttttttitiii", id, c->case_id, condition, reason, view, c->officer_id, at, c->head_id, at + 3600000,
-			at, at + 3600000) :
+			"ttttttitiii", id, c->case_id, condition, reason, view, c->officer_id, at, c->head_id, reviewed,
+			at, reviewed) :
 		db_run(conn, NULL,
 			"INSERT INTO condition_variation (id, case_id, action, condition_id, reason, person_view, status,"
 			" proposed_by, proposed_at, created_at, updated_at)"
@@ -597,7 +603,7 @@ static enum db_status add_variation(db *conn, uint64_t *s, const struct demo_cas
 		                    "Variation proposed (remove a condition)", "{\"action\":\"remove\"}",
 		                    "condition_variation", id);
 	if (rc == DB_OK && endorsed)
-		rc = case_event_add(conn, c->case_id, at + 3600000, "variation.endorsed", c->head_id,
+		rc = case_event_add(conn, c->case_id, reviewed, "variation.endorsed", c->head_id,
 		                    "Variation endorsed and referred to the competent authority", NULL,
 		                    "condition_variation", id);
 	n->variations++;

@@ -19,6 +19,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "domain/casefile.h"
+#include "domain/keydates.h"
 
 #define TITLE_MAX 200        /* characters of a title or a parameter label */
 #define TEXT_MAX 2000        /* characters of a text template */
@@ -682,8 +683,6 @@ static const char *const weekday_names[3][7] = {
 	{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"},
 };
 static const char *const and_word[3] = {" жана ", " и ", " and "};
-static const char *const month_names_en[12] = {"January", "February", "March", "April", "May", "June",
-                                               "July", "August", "September", "October", "November", "December"};
 static const char dash[] = "\xE2\x80\x94";   /* — : a missing value */
 static const char en_dash[] = "\xE2\x80\x93"; /* – : between two times */
 
@@ -755,10 +754,9 @@ static bool put_value(struct buf *b, const json_t *p, const json_t *v, int lang)
 		int y, m, d;
 		if (!date_parse(json_string_value(v), &y, &m, &d))
 			return false;
-		if (lang == 2)
-			buf_printf(b, "%d %s %04d", d, month_names_en[m - 1], y);
-		else
-			buf_printf(b, "%02d.%02d.%04d", d, m, y);
+		char text[48];
+		civil_date_human((struct civil_date){y, m, d}, lang == 0 ? "ky" : lang == 1 ? "ru" : "en", false, text);
+		buf_puts(b, text);
 		return true;
 	}
 	case 7:

@@ -545,15 +545,17 @@ static json_t *row_json(db *conn, db_stmt *st, const char *lang, const char *tod
 		json_decref(params);
 		params = json_object();
 	}
+	/* "authority № number"; the date goes apart (decision_decided_on) for the reader's own format. */
 	char label[400];
 	const char *number = db_column_text(st, 4, NULL);
-	snprintf(label, sizeof label, "%s%s%s, %s", db_column_text(st, 3, NULL), number && *number ? " № " : "",
-	         number && *number ? number : "", db_column_text(st, 5, NULL));
+	snprintf(label, sizeof label, "%s%s%s", db_column_text(st, 3, NULL), number && *number ? " № " : "",
+	         number && *number ? number : "");
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_string(db_column_text(st, 0, NULL)));
 	json_object_set_new(o, "case_id", json_string(db_column_text(st, 1, NULL)));
 	json_object_set_new(o, "decision_id", json_string(db_column_text(st, 2, NULL)));
 	json_object_set_new(o, "decision_label", json_string(label));
+	json_object_set_new(o, "decision_decided_on", text_or_null(st, 5));
 	json_object_set_new(o, "variation_id", text_or_null(st, 6));
 	json_object_set_new(o, "catalogue_version",
 	                    code ? json_integer(db_column_int64(st, 7)) : json_null());

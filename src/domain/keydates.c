@@ -63,6 +63,32 @@ void civil_date_format(struct civil_date date, char out[11])
 	snprintf(out, 11, "%04d-%02d-%02d", date.year, date.month, date.day);
 }
 
+void civil_date_human(struct civil_date date, const char *lang, bool weekday, char out[48])
+{
+	static const char *const months_en[12] = {"January", "February", "March", "April", "May", "June", "July",
+	                                          "August", "September", "October", "November", "December"};
+	static const char *const weekdays[3][7] = {
+		{"дүйшөмбү", "шейшемби", "шаршемби", "бейшемби", "жума", "ишемби", "жекшемби"},
+		{"понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"},
+		{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"},
+	};
+	int l = lang && strcmp(lang, "ky") == 0 ? 0 : lang && strcmp(lang, "ru") == 0 ? 1 :
+	        lang && strcmp(lang, "en") == 0 ? 2 : -1;
+	char day[32];
+	if (l == 2)
+		snprintf(day, sizeof day, "%d %s %04d", date.day, months_en[date.month - 1], date.year);
+	else if (l >= 0)
+		snprintf(day, sizeof day, "%02d.%02d.%04d", date.day, date.month, date.year);
+	else
+		snprintf(day, sizeof day, "%04d-%02d-%02d", date.year, date.month, date.day);
+	/* 1900-01-01 was a Monday. */
+	int dow = ((civil_date_diff_days((struct civil_date){1900, 1, 1}, date) % 7) + 7) % 7;
+	if (weekday && l >= 0)
+		snprintf(out, 48, "%s, %s", weekdays[l][dow], day);
+	else
+		snprintf(out, 48, "%s", day);
+}
+
 int civil_date_compare(struct civil_date a, struct civil_date b)
 {
 	/* Plain field order: icaltime_compare() would look up the UTC zone, global state a date does not need. */

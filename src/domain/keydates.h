@@ -64,6 +64,9 @@ bool civil_date_is_valid(struct civil_date date);
 bool civil_date_parse(const char *text, struct civil_date *date_r);
 /* YYYY-MM-DD. */
 void civil_date_format(struct civil_date date, char out[11]);
+/* A date as people read it in a language: "31.12.2026" in ky and ru, "31 December 2026" in en (any other
+ * language: YYYY-MM-DD). With `weekday`, the day's name first ("четверг, 31.12.2026"). */
+void civil_date_human(struct civil_date date, const char *lang, bool weekday, char out[48]);
 /* -1, 0 or 1 as a is before, the same as or after b. */
 int civil_date_compare(struct civil_date a, struct civil_date b);
 /* days may be negative. */

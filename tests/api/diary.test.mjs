@@ -210,7 +210,8 @@ test('the letter in each language carries its fixed wording, the details, and es
     assert.ok(r.text.includes('Room 5'));
     assert.ok(r.text.includes('14:00–14:45'));
     const [y, m, d] = addDays(now, 1).split('-');
-    assert.ok(r.text.includes(lang === 'en' ? `${y}-${m}-${d}` : `${d}.${m}.${y}`));
+    const month = new Date(Date.UTC(2000, Number(m) - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+    assert.ok(r.text.includes(lang === 'en' ? `${Number(d)} ${month} ${y}` : `${d}.${m}.${y}`));
   }
   assert.equal(logged('consult', 'appointment', ids.single, 'diary.officer'), 3);
 });
@@ -228,12 +229,16 @@ test('the letter is in the person\'s language by default, else the deployment\'s
 test('the letter names a real occurrence: moved shows the new time, cancelled and invented ones are refused', async () => {
   let r = await officer.get(`/api/v1/appointments/${ids.weekly}/letter?lang=en&occurrence=${ids.moved}`);
   assert.equal(r.status, 200, r.text);
-  assert.ok(r.text.includes(ids.movedTo.slice(0, 10)));
+  const [my, mm, md] = ids.movedTo.slice(0, 10).split('-');
+  const movedMonth = new Date(Date.UTC(2000, Number(mm) - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+  assert.ok(r.text.includes(`${Number(md)} ${movedMonth} ${my}`));
   assert.ok(r.text.includes('16:00–16:30'));
   assert.ok(r.text.includes('This appointment was moved from'));
   r = await officer.get(`/api/v1/appointments/${ids.weekly}/letter?lang=en`);
   assert.equal(r.status, 200, 'no occurrence named: the next one');
-  assert.ok(r.text.includes(ids.weeklyStart.slice(0, 10)));
+  const [wy, wm, wd] = ids.weeklyStart.slice(0, 10).split('-');
+  const weeklyMonth = new Date(Date.UTC(2000, Number(wm) - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+  assert.ok(r.text.includes(`${Number(wd)} ${weeklyMonth} ${wy}`), 'moved from: the rule\'s date');
   r = await officer.get(`/api/v1/appointments/${ids.weekly}/letter?occurrence=${ids.cancelled}`);
   assert.equal(r.status, 422);
   assert.equal(r.body.errors[0].field, 'occurrence');

@@ -208,7 +208,9 @@ test('the printable sheet: the person, the case, each condition with its legal b
   assert.match(html, /Notice of the conditions of probation supervision/);
   assert.match(html, /explained to me orally and in writing in English/);
   assert.ok(html.includes(esc(conditions.curfew.texts.en)));
-  assert.ok(html.includes(addDays(t, 90)), 'dates in ISO form in English');
+  const [ry, rm, rd] = addDays(t, 90).split('-');
+  const month = new Date(Date.UTC(2000, Number(rm) - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+  assert.ok(html.includes(`${Number(rd)} ${month} ${ry}`), 'dates written out in English ("5 March 2027"), as the condition texts');
   assert.ok(html.includes('Special condition'));
   assert.ok(!html.includes('Подпись') && !html.includes('колу'));
 

@@ -187,7 +187,9 @@ describe('routing', () => {
 
     for (let i = 0; i < SECTION_PATHS.length; i++) {
       await page.locator(`#primary-nav a[href="${SECTION_PATHS[i]}"]`).click();
-      const heading = i === 0 ? en['dashboard.welcome'] : en[`section.${SECTION_KEYS[i]}`];
+      // The Supervision section opens on the diary.
+      const heading = i === 0 ? en['dashboard.welcome']
+        : SECTION_KEYS[i] === 'supervision' ? en['diary.title'] : en[`section.${SECTION_KEYS[i]}`];
       await page.locator('#main h1', { hasText: heading }).waitFor();
       assert.equal(new URL(page.url()).pathname, SECTION_PATHS[i]);
     }

@@ -15,7 +15,7 @@ import { DateField, RadioGroup } from '../cases/Fields';
 import { formatDay, loadReference, titleOf, today, type Decision } from '../cases/model';
 import { draftOf, emptyDraft, ParamInput, paramFields, paramValues, type Draft } from './ParamInputs';
 import {
-  CATEGORIES, codeLabel, inLang, isProblem, matchErrors,
+  CATEGORIES, basisLabel, codeLabel, inLang, isProblem, matchErrors,
   type Catalogue, type Condition, type ConditionInput, type Preview, type T,
 } from './types';
 
@@ -185,8 +185,11 @@ export function ConditionForm({ caseId, headers, decisions, personLang, mode, on
   const paramErrors: Record<string, string> = {};
   for (const [k, v] of Object.entries(matched.at)) if (k.startsWith('params.') || k.startsWith('proposal.params.')) paramErrors[k.replace(/^proposal\./, '')] = v;
 
-  const reasonsFor = (r: Preview | null) => (r && !r.authorised ? r.reason || t('conditions.preview.not_authorised') : '');
-  const refused = reasonsFor(preview.data);
+  const refused = refusalText(preview.data, t, lang, {
+    decisions, chosen: decisionId || base?.decision_id || '',
+    fallbackDecision: base ? basisLabel(base, lang) : '',
+    dutyTitle: (code) => titleOf(reference.data?.duties.find((d) => d.code === code), lang, code),
+  });
   const decisionOptions = inForce.map((d) => ({
     value: d.id,
     label: decisionLabel(d, lang, titleOf(reference.data?.measures.find((m) => m.code === d.measure), lang, d.measure)),
@@ -237,10 +240,10 @@ export function ConditionForm({ caseId, headers, decisions, personLang, mode, on
           <button type="button" class="button" onClick={catalogue.reload}>{t('status.retry')}</button>
         </div>
       ) : null}
-      <div class="form-grid">
+      <div class="condition-decision">
         <SelectField id={ids.decision_id as string} label={labels.decision_id as string} value={decisionId} onValue={setDecisionId}
           required={!base} optional={Boolean(base)} error={fe('decision_id')}
-          hint={base ? t('variations.decision.same', { decision: base.decision_label ?? '' }) : t('conditions.form.decision.hint')}
+          hint={base ? t('variations.decision.same', { decision: basisLabel(base, lang) }) : t('conditions.form.decision.hint')}
           options={[{ value: '', label: base ? t('variations.decision.keep') : inForce.length ? t('conditions.form.decision.pick') : t('conditions.form.decision.none') }, ...decisionOptions]} />
       </div>
       <div class="checkbox exceptional-switch">
@@ -271,7 +274,6 @@ export function ConditionForm({ caseId, headers, decisions, personLang, mode, on
                 {type.em ? <span class="badge badge-warn">{t('conditions.em')}</span> : null}
                 <span class="badge badge-off">{type.standard ? t('conditions.standard') : t('conditions.additional')}</span>
               </p>
-              <p class="muted">{t('conditions.form.template')}: {inLang(type.text, lang)}</p>
               <p class="muted">{t('conditions.form.duty_needed', { duty: titleOf(reference.data?.duties.find((d) => d.code === type.duty), lang, type.duty) })}</p>
             </div>
           ) : null}
@@ -343,6 +345,40 @@ export function ConditionForm({ caseId, headers, decisions, personLang, mode, on
       {refused ? <p class="hint">{t('conditions.form.submit.blocked')}</p> : null}
     </form>
   );
+}
+
+/** "Court of X № 1-234/2026, 05.01.2026": a decision as the refusal names it. */
+function decisionName(d: Decision, lang: Lang): string {
+  return `${[d.authority, d.number].filter(Boolean).join(' № ')}, ${formatDay(d.decided_on, lang)}`;
+}
+
+/**
+ * Why the decision does not authorise the condition, in the UI language: from the preview's refusal
+ * codes, the duty's title and the decision the form has chosen; the server's English sentence only
+ * when there are no codes to word. Empty when the decision authorises it.
+ */
+function refusalText(r: Preview | null, t: T, lang: Lang, ctx: {
+  decisions: readonly Decision[]; chosen: string; fallbackDecision: string; dutyTitle: (code: string) => string;
+}): string {
+  if (!r || r.authorised) return '';
+  const f = r.refusal;
+  if (f) {
+    const id = f.decision_id || ctx.chosen;
+    const d = ctx.decisions.find((x) => x.id === id);
+    const decision = d ? decisionName(d, lang) : ctx.fallbackDecision;
+    if (decision) {
+      if (f.why === 'duty_not_authorised' && f.duty) return t('conditions.refusal.duty_not_authorised', { decision, duty: ctx.dutyTitle(f.duty) });
+      if (f.why === 'decision_not_in_force') return t('conditions.refusal.decision_not_in_force', { decision });
+      if (f.why === 'decision_of_another_case') return t('conditions.refusal.decision_of_another_case', { decision });
+    } else if (f.why === 'duty_not_authorised' && f.duty) {
+      return t('conditions.refusal.duty_not_authorised.chosen', { duty: ctx.dutyTitle(f.duty) });
+    } else if (f.why === 'decision_of_another_case') {
+      return t('conditions.refusal.decision_of_another_case.chosen');
+    } else if (f.why === 'decision_not_in_force') {
+      return t('conditions.refusal.decision_not_in_force.chosen');
+    }
+  }
+  return r.reason || t('conditions.preview.not_authorised');
 }
 
 function PreviewError({ error, t }: { error: unknown; t: T }) {

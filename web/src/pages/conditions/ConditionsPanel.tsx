@@ -17,7 +17,7 @@ import { DateField, RadioGroup } from '../cases/Fields';
 import { formatDay, today } from '../cases/model';
 import { ConditionForm, ConditionPicker, conditionTitle, type FormMode } from './ConditionForm';
 import { CaseVariations, RemoveProposalForm } from './Variations';
-import { codeLabel, focusLater, inLang, matchErrors, type Condition, type ConditionList, type Explanation, type Variation } from './types';
+import { basisLabel, codeLabel, focusLater, inLang, matchErrors, type Condition, type ConditionList, type Explanation, type Variation } from './types';
 import './conditions.css';
 
 export interface CasePanelProps {
@@ -223,7 +223,7 @@ function ConditionItem({ condition: x, viewLang, canWrite, acting, onAct }: Cond
       </div>
       <p class="condition-text" lang={viewLang}>{text}</p>
       <dl class="facts facts-compact">
-        <div class="fact"><dt>{t('conditions.basis')}</dt><dd>{x.decision_label ?? '—'}</dd></div>
+        <div class="fact"><dt>{t('conditions.basis')}</dt><dd>{basisLabel(x, lang) || '—'}</dd></div>
         <div class="fact">
           <dt>{t('conditions.answers')}</dt>
           <dd>{codeLabel(t, 'conditions.answers', x.answers)}: {x.answers_detail}</dd>

@@ -251,17 +251,26 @@ function ZoneInput({ id, label, optional, value, onValue, nameError, geometryErr
   const set = (next: Point[]) => onValue({ ...value, geojson: polygonText(next) });
   const step = niceStep(view.span);
   const lonStep = niceStep(view.span / k);
-  const lines: { x1: number; y1: number; x2: number; y2: number; label: string; lx: number; ly: number }[] = [];
+  // The grid lines, and their labels outside the plot (latitudes to the left, longitudes below),
+  // in the page's own small type: none too close to a corner, and at most six along the bottom.
+  const lines: { x1: number; y1: number; x2: number; y2: number }[] = [];
+  const yLabels: { at: number; label: string }[] = [];
+  const xLabels: { at: number; label: string }[] = [];
   const fmt = (n: number, s: number) => n.toFixed(Math.max(0, -Math.floor(Math.log10(s))));
   for (let lat = Math.ceil((view.lat - view.span / 2) / step) * step; lat <= view.lat + view.span / 2; lat += step) {
     const [, y] = toXY([view.lon, lat]);
-    lines.push({ x1: 0, y1: y, x2: W, y2: y, label: fmt(lat, step), lx: 2, ly: y - 2 });
+    lines.push({ x1: 0, y1: y, x2: W, y2: y });
+    if (y > H * 0.04 && y < H * 0.96) yLabels.push({ at: (y / H) * 100, label: fmt(lat, step) });
   }
   const lonHalf = (W / 2) * lonPerPx;
+  const xs: { at: number; label: string }[] = [];
   for (let lon = Math.ceil((view.lon - lonHalf) / lonStep) * lonStep; lon <= view.lon + lonHalf; lon += lonStep) {
     const [x] = toXY([lon, view.lat]);
-    lines.push({ x1: x, y1: 0, x2: x, y2: H, label: fmt(lon, lonStep), lx: x + 2, ly: H - 3 });
+    lines.push({ x1: x, y1: 0, x2: x, y2: H });
+    if (x > W * 0.03 && x < W * 0.97) xs.push({ at: (x / W) * 100, label: fmt(lon, lonStep) });
   }
+  const every = Math.ceil(xs.length / 6);
+  xs.forEach((l, i) => { if (i % every === 0) xLabels.push(l); });
   const xy = points.map(toXY);
   const pan = (dx: number, dy: number) => setView((v) => ({ ...v, lon: v.lon + (dx * v.span) / Math.cos((v.lat * Math.PI) / 180), lat: v.lat + dy * v.span }));
   return (
@@ -271,6 +280,7 @@ function ZoneInput({ id, label, optional, value, onValue, nameError, geometryErr
         onValue={(v) => onValue({ ...value, name: v })} error={nameError} />
       <p class="hint" id={`${id}-map-hint`}>{t('conditions.zone.hint')}</p>
       <div class="zone-map">
+        <div class="zone-plot">
         <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-map-label`} aria-describedby={`${id}-map-hint`}
           onClick={(e) => {
             const svg = e.currentTarget as SVGSVGElement;
@@ -281,16 +291,14 @@ function ZoneInput({ id, label, optional, value, onValue, nameError, geometryErr
           }}>
           <title id={`${id}-map-label`}>{t('conditions.zone.map', { n: points.length })}</title>
           <rect x="0" y="0" width={W} height={H} class="zone-bg" />
-          {lines.map((l, i) => (
-            <g key={i}>
-              <line x1={l.x1} y1={l.y1} x2={l.x2} y2={l.y2} class="zone-grid" />
-              <text x={l.lx} y={l.ly} class="zone-label">{l.label}</text>
-            </g>
-          ))}
+          {lines.map((l, i) => <line key={i} x1={l.x1} y1={l.y1} x2={l.x2} y2={l.y2} class="zone-grid" />)}
           {xy.length >= 3 ? <polygon points={xy.map(([x, y]) => `${x},${y}`).join(' ')} class="zone-shape" />
             : xy.length === 2 ? <polyline points={xy.map(([x, y]) => `${x},${y}`).join(' ')} class="zone-shape" /> : null}
           {xy.map(([x, y], i) => <circle key={i} cx={x} cy={y} r="4" class="zone-point" />)}
         </svg>
+        {yLabels.map((l) => <span key={`y${l.label}`} class="zone-label zone-label-y" style={{ top: `${l.at}%` }} aria-hidden="true">{l.label}</span>)}
+        {xLabels.map((l) => <span key={`x${l.label}`} class="zone-label zone-label-x" style={{ left: `${l.at}%` }} aria-hidden="true">{l.label}</span>)}
+        </div>
       </div>
       <div class="button-row zone-buttons">
         <button type="button" class="button button-secondary button-small" onClick={() => set(points.slice(0, -1))} disabled={!points.length}>

@@ -9,26 +9,42 @@ import { FormError, Success, TextAreaField, TextField } from '../../components/F
 import { Link } from '../../components/Link';
 import { LoadState } from '../../components/LoadState';
 import { useAction, useLoad } from '../../hooks';
-import { useI18n } from '../../i18n';
+import { useI18n, type Lang } from '../../i18n';
 import { useDates, useSession, useTimeZone } from '../../session';
 import { localProblem } from '../cases/Decisions';
 import { DateField, RadioGroup } from '../cases/Fields';
 import { formatDay, getVersioned, today } from '../cases/model';
-import { conditionTitle } from './ConditionForm';
+import { conditionTitle, loadCatalogue } from './ConditionForm';
 import { StatusBadge, missingText } from './Variations';
-import { codeLabel, inLang, isProblem, matchErrors, type Variation } from './types';
+import { basisLabel, codeLabel, inLang, isProblem, matchErrors, type Catalogue, type T, type Variation } from './types';
 import './conditions.css';
 
+/** What the variation is about: the proposed condition's title, else the current one's. */
+function variationSubject(v: Variation, catalogue: Catalogue | null, lang: Lang, t: T): string {
+  const p = v.proposal;
+  if (p?.code) {
+    const type = catalogue?.conditions.find((c) => c.code === p.code);
+    if (type) return inLang(type.title, lang) || p.code;
+    if (v.condition?.code === p.code) return conditionTitle(v.condition, lang, t);
+    return p.code;
+  }
+  if (p?.free_text) return `${t('conditions.exceptional')}: ${p.free_text.split(/\s+/).slice(0, 8).join(' ')}`;
+  return v.condition ? conditionTitle(v.condition, lang, t) : '';
+}
+
 export function VariationPage({ id }: { id: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const load = useLoad((signal) => getVersioned<Variation>(`/api/v1/variations/${encodeURIComponent(id)}`, { signal }), [id]);
+  const catalogue = useLoad(() => loadCatalogue(), []);
+  const v = load.data?.data;
+  const subject = v ? variationSubject(v, catalogue.data ?? null, lang, t) : '';
   const [done, setDone] = useState('');
   return (
     <>
       <p class="breadcrumbs"><Link href="/supervision/variations">{t('variations.title')}</Link></p>
       <div class="page-head">
         <h1 tabIndex={-1} id="variation-heading">
-          {load.data ? `${t('variation.title')}: ${codeLabel(t, 'variations.action', load.data.data.action)}` : t('variation.title')}
+          {v ? `${codeLabel(t, 'variations.action', v.action)}${subject ? `: ${subject}` : ''}` : t('variation.title')}
         </h1>
       </div>
       {done ? <Success><p class="alert-title" id="variation-done">{done}</p></Success> : null}
@@ -52,7 +68,8 @@ function VariationBody({ variation: v, version, onChanged }: { variation: Variat
         <h2 id="variation-facts-heading" class="visually-hidden">{t('variation.facts')}</h2>
         <dl class="facts facts-compact">
           <div class="fact"><dt>{t('variations.col.person')}</dt><dd>{v.person_name}</dd></div>
-          <div class="fact"><dt>{t('variation.case')}</dt><dd><Link href={`/cases/${encodeURIComponent(v.case_id)}#conditions`}>{v.case_number}</Link></dd></div>
+          <div class="fact"><dt>{t('variation.case')}</dt><dd>{can('people.read')
+            ? <Link href={`/cases/${encodeURIComponent(v.case_id)}#conditions`}>{v.case_number}</Link> : v.case_number}</dd></div>
           <div class="fact"><dt>{t('variation.unit')}</dt><dd>{v.unit_name}</dd></div>
           <div class="fact"><dt>{t('variations.col.status')}</dt><dd><StatusBadge status={v.status} /></dd></div>
           <div class="fact"><dt>{t('variations.col.proposed')}</dt><dd>{dates.short(v.proposed_at)} · {v.proposed_by_name ?? ''}</dd></div>
@@ -73,7 +90,7 @@ function VariationBody({ variation: v, version, onChanged }: { variation: Variat
               <>
                 <p class="condition-name">{conditionTitle(now, lang, t)}</p>
                 <p class="condition-text" id="variation-now-text">{inLang(now.texts, lang) || now.text}</p>
-                <p class="muted">{t('conditions.basis')}: {now.decision_label ?? '—'}</p>
+                <p class="muted">{t('conditions.basis')}: {basisLabel(now, lang) || '—'}</p>
               </>
             ) : <p class="muted">{t('variation.now.none')}</p>}
           </div>

@@ -3,6 +3,7 @@
 import { ApiError } from '../../api';
 import type { Lang, MessageKey, Params } from '../../i18n';
 import { fieldErrors } from '../../problems';
+import { formatDay } from '../cases/model';
 
 export type T = (key: MessageKey, params?: Params) => string;
 
@@ -66,7 +67,10 @@ export interface Condition {
   id: string;
   case_id: string;
   decision_id: string;
+  /** "<authority> № <number>", without the date (see decision_decided_on). */
   decision_label: string | null;
+  /** The decision's date, YYYY-MM-DD. */
+  decision_decided_on?: string | null;
   variation_id: string | null;
   catalogue_version: number | null;
   code: string | null;
@@ -134,9 +138,18 @@ export interface Warning {
   message: string;
 }
 
+/** Why the decision does not authorise a condition, as codes the UI words in its language. */
+export interface Refusal {
+  why: 'duty_not_authorised' | 'decision_not_in_force' | 'decision_of_another_case' | string;
+  duty: string | null;
+  decision_id: string | null;
+}
+
 export interface Preview {
   authorised: boolean;
+  /** The server's English sentence: shown only when there is no refusal to word. */
   reason: string | null;
+  refusal?: Refusal | null;
   text: Texts;
   warnings: Warning[];
 }
@@ -176,6 +189,12 @@ export function inLang(texts: Texts | null | undefined, lang: Lang | string): st
   if (!texts) return '';
   const l = lang as keyof Texts;
   return texts[l] || texts.en || texts.ru || texts.ky || '';
+}
+
+/** "<authority> № <number>, 05.01.2026": a condition's decision as people read it. */
+export function basisLabel(c: Pick<Condition, 'decision_label' | 'decision_decided_on'>, lang: Lang): string {
+  if (!c.decision_label) return '';
+  return c.decision_decided_on ? `${c.decision_label}, ${formatDay(c.decision_decided_on, lang)}` : c.decision_label;
 }
 
 /** A translated code ("conditions.category.residence"), or the code itself when the UI does not know it. */

@@ -2,8 +2,8 @@
 // appointments and contacts, diary and calendar feed), and the small helpers the supervision
 // pages share: civil-date arithmetic, local times ("YYYY-MM-DDTHH:MM" in the deployment zone),
 // the RRULE the schedule form builds, and translated names for the server's codes.
-import type { MessageKey, Params } from '../../i18n';
-import type { Localised } from '../cases/model';
+import { LOCALES, type Lang, type MessageKey, type Params } from '../../i18n';
+import { formatDay, type Localised } from '../cases/model';
 
 export type T = (key: MessageKey, params?: Params) => string;
 
@@ -288,4 +288,110 @@ export function buildRrule(s: RepeatSpec): string | null {
   if (s.end === 'count') parts.push(`COUNT=${s.count.trim()}`);
   else if (s.until) parts.push(`UNTIL=${s.until.replace(/-/g, '')}T235959`);
   return parts.join(';');
+}
+
+// ---- a recurrence rule in words ----
+
+const PLURAL_FORMS = ['one', 'few', 'many', 'other'] as const;
+
+/** A counted phrase ("{n} weeks") in the language's plural form for n: the key `${base}.one|few|many|other`. */
+export function plural(t: T, lang: Lang, base: string, n: number, params: Params = {}): string {
+  let form = 'other';
+  try {
+    form = new Intl.PluralRules(LOCALES[lang]).select(n);
+  } catch {
+    form = n === 1 ? 'one' : 'other';
+  }
+  const f = (PLURAL_FORMS as readonly string[]).includes(form) ? form : 'other';
+  return t(`${base}.${f}` as MessageKey, { n, ...params });
+}
+
+/** "a, b and c" in the language. */
+function listOf(lang: Lang, items: string[]): string {
+  try {
+    return new Intl.ListFormat(LOCALES[lang], { style: 'long', type: 'conjunction' }).format(items);
+  } catch {
+    return items.join(', ');
+  }
+}
+
+/** The civil date (YYYY-MM-DD) of an RRULE UNTIL value in the deployment zone: a UTC time ("…Z") is converted. */
+export function untilDay(value: string, zone: string): string | null {
+  const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(value);
+  if (!m) return null;
+  const day = `${m[1]}-${m[2]}-${m[3]}`;
+  if (!m[7]) return day;
+  const at = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: zone || undefined, year: 'numeric', month: '2-digit', day: '2-digit' })
+      .format(new Date(at));
+  } catch {
+    return day;
+  }
+}
+
+const FREQS = { DAILY: 'days', WEEKLY: 'weeks', MONTHLY: 'months', YEARLY: 'years' } as const;
+type Freq = keyof typeof FREQS;
+
+/**
+ * A recurrence rule in words in the UI language, for the rules the schedule form builds and the common
+ * ones: FREQ DAILY / WEEKLY / MONTHLY / YEARLY, INTERVAL, BYDAY (weekdays, with WEEKLY), BYMONTHDAY
+ * (with MONTHLY; -1 is the last day), COUNT, UNTIL (a date in the deployment zone) — "every 2 weeks
+ * on Tuesday, 12 times", "monthly on day 15, until 30.06.2027". Null for anything else (the caller
+ * shows the rule itself).
+ */
+export function describeRrule(rule: string, t: T, lang: Lang, zone: string): string | null {
+  const parts = new Map<string, string>();
+  for (const part of rule.trim().replace(/^RRULE:/i, '').split(';')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) return null;
+    const key = part.slice(0, eq).toUpperCase();
+    if (parts.has(key)) return null;
+    parts.set(key, part.slice(eq + 1).toUpperCase());
+  }
+  const known = new Set(['FREQ', 'INTERVAL', 'BYDAY', 'BYMONTHDAY', 'COUNT', 'UNTIL', 'WKST']);
+  for (const key of parts.keys()) if (!known.has(key)) return null;
+  const freq = parts.get('FREQ') as Freq | undefined;
+  if (!freq || !(freq in FREQS)) return null;
+  const intervalText = parts.get('INTERVAL') ?? '1';
+  if (!/^[1-9]\d{0,2}$/.test(intervalText)) return null;
+  const interval = Number(intervalText);
+  const words: string[] = [];
+  let head = interval === 1 ? t(`sup.rrule.freq.${freq.toLowerCase()}` as MessageKey) : plural(t, lang, `sup.rrule.every.${FREQS[freq]}`, interval);
+
+  const byDay = parts.get('BYDAY');
+  if (byDay !== undefined) {
+    if (freq !== 'WEEKLY') return null;
+    const days = byDay.split(',').map((d) => d.toLowerCase());
+    if (!days.length || days.some((d) => !(WEEKDAYS as readonly string[]).includes(d))) return null;
+    const ordered = WEEKDAYS.filter((d) => days.includes(d));
+    head += ` ${t('sup.rrule.on_days', { days: listOf(lang, ordered.map((d) => t(`sup.rrule.day.${d}` as MessageKey))) })}`;
+  }
+  const byMonthDay = parts.get('BYMONTHDAY');
+  if (byMonthDay !== undefined) {
+    if (freq !== 'MONTHLY') return null;
+    const days = byMonthDay.split(',');
+    if (days.length === 1 && days[0] === '-1') head += ` ${t('sup.rrule.last_day')}`;
+    else {
+      if (days.some((d) => !/^(?:[1-9]|[12]\d|3[01])$/.test(d))) return null;
+      const sorted = [...new Set(days.map(Number))].sort((a, b) => a - b);
+      head += ` ${sorted.length === 1 ? t('sup.rrule.month_day', { n: sorted[0] ?? 1 })
+        : t('sup.rrule.month_days', { days: listOf(lang, sorted.map(String)) })}`;
+    }
+  }
+  words.push(head);
+  const count = parts.get('COUNT');
+  const until = parts.get('UNTIL');
+  if (count !== undefined && until !== undefined) return null;
+  if (count !== undefined) {
+    if (!/^[1-9]\d{0,3}$/.test(count)) return null;
+    words.push(plural(t, lang, 'sup.rrule.times', Number(count)));
+  }
+  if (until !== undefined) {
+    const day = untilDay(until, zone);
+    if (!day) return null;
+    words.push(t('sup.rrule.until', { date: formatDay(day, lang) }));
+  }
+  return words.join(', ');
 }
