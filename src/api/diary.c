@@ -575,20 +575,7 @@ void api_appointment_letter(struct http_request *req, struct http_response *resp
 	json_decref(a);
 	char detail[96];
 	snprintf(detail, sizeof detail, "letter lang=%s occurrence=%s", lang, moved[0] ? moved : start);
-	if (!scope_audit(req, &s, AUDIT_CONSULT, "appointment", id, detail)) {
-		buf_free(&doc);
-		api_db_failed(req, resp, "logging a reading");
-		return;
-	}
-	if (!api_commit(req, resp)) {
-		buf_free(&doc);
-		return;
-	}
-	http_response_text(resp, 200, "text/html; charset=utf-8", doc.data, doc.len);
-	buf_free(&doc);
-	/* The letter carries its own inline style: its policy allows that style by hash and nothing else. */
-	http_response_header(resp, "Content-Security-Policy", html_style_csp());
-	http_response_header(resp, "Content-Disposition", "inline");
+	scope_send_document(req, resp, &s, "appointment", id, detail, &doc);
 }
 
 /* ---- the calendar feed: its token ------------------------------------------------------------------------ */

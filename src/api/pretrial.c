@@ -887,18 +887,5 @@ void api_pretrial_document(struct http_request *req, struct http_response *resp)
 	snprintf(detail, sizeof detail, "document lang=%s", lang);
 	render_document(&doc, req->db, r, lang, submitted_ms);
 	json_decref(r);
-	if (!scope_audit(req, &s, AUDIT_CONSULT, "pretrial_request", id, detail)) {
-		buf_free(&doc);
-		api_db_failed(req, resp, "logging a reading");
-		return;
-	}
-	if (!api_commit(req, resp)) {
-		buf_free(&doc);
-		return;
-	}
-	http_response_text(resp, 200, "text/html; charset=utf-8", doc.data, doc.len);
-	buf_free(&doc);
-	/* The document carries its own inline style: its policy allows that style by hash and nothing else. */
-	http_response_header(resp, "Content-Security-Policy", html_style_csp());
-	http_response_header(resp, "Content-Disposition", "inline");
+	scope_send_document(req, resp, &s, "pretrial_request", id, detail, &doc);
 }

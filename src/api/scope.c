@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "base/buf.h"
+#include "domain/pretrial.h"
 #include "base/clock.h"
 
 json_t *api_select(db *conn, const char *sql, const char *types, ...)
@@ -190,4 +192,23 @@ bool scope_may_change(struct http_request *req, struct http_response *resp, cons
 	http_problem(resp, req, 403, "forbidden", "Not permitted",
 	             "This case is outside your units: a stated purpose allows reading it, not changing it.", NULL);
 	return false;
+}
+
+void scope_send_document(struct http_request *req, struct http_response *resp, const struct record_scope *s,
+                         const char *record_type, const char *record_id, const char *detail, struct buf *doc)
+{
+	if (!scope_audit(req, s, AUDIT_CONSULT, record_type, record_id, detail)) {
+		buf_free(doc);
+		api_db_failed(req, resp, "logging a reading");
+		return;
+	}
+	if (!api_commit(req, resp)) {
+		buf_free(doc);
+		return;
+	}
+	http_response_text(resp, 200, "text/html; charset=utf-8", doc->data, doc->len);
+	buf_free(doc);
+	/* The document carries its own inline style: its policy allows that style by hash and nothing else. */
+	http_response_header(resp, "Content-Security-Policy", html_style_csp());
+	http_response_header(resp, "Content-Disposition", "inline");
 }

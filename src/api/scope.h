@@ -44,6 +44,11 @@ enum unit_access scope_unit(struct http_request *req, const char *unit_id, bool 
 bool scope_may_change(struct http_request *req, struct http_response *resp, const struct record_scope *s,
                       const char *record_type, const char *record_id);
 
+/* Logs the reading of a printable document (the record and detail as scope_audit), commits, and sends doc as a
+ * whole HTML page with its own style policy (html_style_csp). Frees doc; answers 500 itself on failure. */
+void scope_send_document(struct http_request *req, struct http_response *resp, const struct record_scope *s,
+                         const char *record_type, const char *record_id, const char *detail, struct buf *doc);
+
 /* Logs an action on a record with the basis scope found (the grant, or the stated purpose). */
 bool scope_audit(struct http_request *req, const struct record_scope *scope, const char *action,
                  const char *record_type, const char *record_id, const char *detail);
