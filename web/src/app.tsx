@@ -12,6 +12,7 @@ import { Nav } from './components/Nav';
 import { I18nContext, initialLang, isLang, storeLang, storedLang, translate, type I18n, type Lang, type MessageKey } from './i18n';
 import { Account } from './pages/Account';
 import { AdminHome } from './pages/admin/AdminHome';
+import { SupervisionLevelsPage } from './pages/admin/SupervisionLevels';
 import { AgenciesPage } from './pages/admin/Agencies';
 import { RolesPage } from './pages/admin/Roles';
 import { TokensPage } from './pages/admin/Tokens';
@@ -282,6 +283,7 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
     else if (route.page.id === 'agencies') page = <AgenciesPage />;
     else if (route.page.id === 'units') page = <UnitsPage />;
     else if (route.page.id === 'tokens') page = <TokensPage />;
+    else if (route.page.id === 'supervision-levels') page = <SupervisionLevelsPage />;
     else page = <RolesPage />;
   } else if (route.section.id === 'dashboard') page = <Dashboard system={system} onRetry={retry} />;
   else if (route.section.id === 'audit') page = <AuditPage />;

@@ -22,7 +22,7 @@ export interface Section {
  * and units alone does not: most roles may, for the names on their screens.
  */
 export const ADMIN_PERMISSIONS: readonly string[] = ['users.read', 'users.manage', 'tokens.manage', 'roles.read',
-  'agencies.manage', 'units.manage'];
+  'agencies.manage', 'units.manage', 'reference.manage'];
 
 /** The permissions that open My unit (its staff; shares and emergency access on it). */
 export const UNIT_PERMISSIONS: readonly string[] = ['units.members.read', 'grants.manage'];
@@ -42,7 +42,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'audit', path: '/audit', label: 'section.audit', about: 'about.audit', anyOf: ['audit.read'] },
 ];
 
-export type AdminPageId = 'users' | 'agencies' | 'units' | 'tokens' | 'roles';
+export type AdminPageId = 'users' | 'agencies' | 'units' | 'tokens' | 'roles' | 'supervision-levels';
 
 export interface AdminPage {
   id: AdminPageId;
@@ -60,6 +60,8 @@ export const ADMIN_PAGES: readonly AdminPage[] = [
   { id: 'units', path: '/admin/units', label: 'admin.units', about: 'admin.units.about', permission: 'units.read' },
   { id: 'tokens', path: '/admin/tokens', label: 'admin.tokens', about: 'admin.tokens.about', permission: 'tokens.manage' },
   { id: 'roles', path: '/admin/roles', label: 'admin.roles', about: 'admin.roles.about', permission: 'roles.read' },
+  { id: 'supervision-levels', path: '/admin/supervision-levels', label: 'admin.levels', about: 'admin.levels.about',
+    permission: 'reference.manage' },
 ];
 
 /** Whether a user with these permissions may see the section. */
