@@ -289,6 +289,52 @@ static char *condition_text(const json_t *c, const char *lang)
 	return text;
 }
 
+/*
+ * The corners of each zone a condition names, so the person can tell where it runs (a name alone is not
+ * precise, S2): "Boundary of the area “Central market” (latitude, longitude): 42.87000, 74.59000; ...".
+ */
+static void put_zones(struct buf *b, const json_t *c, const char *lang)
+{
+	json_t *spec = json_loads(json_string_value(json_object_get(c, "spec")), 0, NULL);
+	json_t *values = json_loads(json_string_value(json_object_get(c, "params")), 0, NULL);
+	size_t i;
+	const json_t *p;
+	json_array_foreach(spec, i, p) {
+		const char *type = json_string_value(json_object_get(p, "type"));
+		const char *name = json_string_value(json_object_get(p, "name"));
+		const json_t *zone = name ? json_object_get(values, name) : NULL;
+		const json_t *ring = json_array_get(json_object_get(json_object_get(zone, "geometry"), "coordinates"), 0);
+		if (!type || strcmp(type, "zone") != 0 || !json_is_array(ring))
+			continue;
+		const char *zone_name = json_string_value(json_object_get(zone, "name"));
+		buf_puts(b, "<p class=\"label\">");
+		const char *l = label("zone_points", lang);
+		const char *at = strstr(l, "{name}");
+		if (at) {
+			struct buf head = {0};
+			buf_append(&head, l, (size_t)(at - l));
+			html_escape(b, head.data ? head.data : "");
+			buf_free(&head);
+			html_escape(b, zone_name ? zone_name : "");
+			html_escape(b, at + 6);
+		} else {
+			html_escape(b, l);
+		}
+		buf_puts(b, ": ");
+		size_t n = json_array_size(ring), k;
+		const json_t *point;
+		json_array_foreach(ring, k, point) {
+			if (k + 1 == n && n > 1)
+				break; /* the ring closes on its first point */
+			buf_printf(b, "%s%.5f, %.5f", k ? "; " : "", json_number_value(json_array_get(point, 1)),
+			           json_number_value(json_array_get(point, 0)));
+		}
+		buf_puts(b, "</p>");
+	}
+	json_decref(spec);
+	json_decref(values);
+}
+
 /* An empty row to write in by hand; a signature gets room for one (the shared style has no class for it). */
 static void signature_line(struct buf *b, const char *key, const char *lang, bool tall)
 {
@@ -359,7 +405,9 @@ static void render_sheet(struct buf *b, db *conn, const json_t *k, const json_t 
 			buf_puts(b, "</strong><div class=\"text\">");
 			html_escape(b, text);
 			free(text);
-			buf_puts(b, "</div><p class=\"label\">");
+			buf_puts(b, "</div>");
+			put_zones(b, c, lang);
+			buf_puts(b, "<p class=\"label\">");
 			put_label(b, "effective_from", lang);
 			buf_puts(b, ": ");
 			put_date(b, lang, json_string_value(json_object_get(c, "effective_from")));

@@ -43,7 +43,7 @@ async function openCase(person) {
   r = await officer.post(`/api/v1/cases/${caseId}/decisions`, {
     authority: 'Бишкек шаарынын Биринчи май райондук соту', number: '1-77/26', decided_on: addDays(t, -25),
     measure: 'probation_supervision', articles: ['CC-166'], start_on: addDays(t, -20), term: '2y',
-    duties: ['report', 'residence', 'curfew'],
+    duties: ['report', 'residence', 'curfew', 'exclusion'],
   });
   assert.equal(r.status, 201, r.text);
   return { caseId, decisionId: r.body.id };
@@ -100,6 +100,8 @@ test('bad input is refused naming each field, and nothing is recorded', async ()
   conditions.address = await impose(ids.case, ids.decision, { code: 'live_at_address', params: { address: 'ул. Токтогула 1, <кв. 5> & "двор"' } });
   conditions.curfew = await impose(ids.case, ids.decision, { code: 'curfew', params: { address: 'ул. Токтогула 1', hours: { from: '22:00', to: '06:00' } } });
   conditions.free = await impose(ids.case, ids.decision, { free_text: 'Звонить сотруднику <каждую> пятницу', duty: 'report', params: {} });
+  conditions.zone = await impose(ids.case, ids.decision, { code: 'exclusion_zone', params: { zone: { name: 'Рынок <Дордой>',
+    geometry: { type: 'Polygon', coordinates: [[[74.59, 42.87], [74.6, 42.87], [74.6, 42.88], [74.59, 42.87]]] } } } });
   conditions.other = await impose(ids.case2, ids.decision2, { code: 'live_at_address', params: { address: 'Ош, ул. Ленина 5' } });
   const post = (body) => officer.post(`/api/v1/cases/${ids.case}/explanations`, body);
   let r = await post({ explained_on: addDays(t, 1), language: 'de', interpreter: '', acknowledged: 'yes', colour: 1 });
@@ -134,9 +136,9 @@ test('an explanation covers every condition in force by default; the timeline an
   assert.equal(e.remarks, null);
   assert.equal(e.explained_by, ids['ex.officer']);
   assert.equal(e.explained_by_name, 'Test ex.officer');
-  assert.deepEqual([...e.condition_ids].sort(), [conditions.address.id, conditions.curfew.id, conditions.free.id].sort());
+  assert.deepEqual([...e.condition_ids].sort(), [conditions.address.id, conditions.curfew.id, conditions.free.id, conditions.zone.id].sort());
   const ev = JSON.parse(sql(srv.db, `SELECT detail FROM case_event WHERE case_id = '${ids.case}' AND kind = 'conditions.explained'`));
-  assert.deepEqual(ev, { explained_on: addDays(t, -1), language: 'ru', acknowledged: true, interpreter: true, conditions: 3 });
+  assert.deepEqual(ev, { explained_on: addDays(t, -1), language: 'ru', acknowledged: true, interpreter: true, conditions: 4 });
   assert.doesNotMatch(sql(srv.db, `SELECT summary FROM case_event WHERE case_id = '${ids.case}' AND kind = 'conditions.explained'`), /Айгуль/);
   assert.equal(count('audit_log', `action = 'collect' AND record_type = 'condition_explanation' AND record_id = '${e.id}' AND actor_login = 'ex.officer'`), 1);
   // The conditions list shows them explained.
@@ -183,6 +185,9 @@ test('the printable sheet: the person, the case, each condition with its legal b
   assert.ok(html.includes('&lt;кв. 5&gt; &amp; &quot;двор&quot;'), 'values are escaped');
   assert.ok(!html.includes('<кв. 5>') && !html.includes('<каждую>'), 'nothing unescaped');
   assert.ok(html.includes('Особое условие'), 'a free-text condition has no catalogue title');
+  // A zone is printed with its corners, so the person can tell where it runs (S2: precise).
+  assert.ok(html.includes('Границы территории «Рынок &lt;Дордой&gt;» (широта, долгота): 42.87000, 74.59000; 42.87000, 74.60000; 42.88000, 74.60000'),
+    'the zone\'s boundary on the sheet');
   assert.ok(html.includes('Бишкек шаарынын Биринчи май райондук соту, № 1-77/26, ' + dmy(addDays(t, -25))), 'the legal basis');
   assert.ok(html.includes(dmy(addDays(t, 90))), 'the review date');
   assert.ok(!html.includes('Ош, ул. Ленина'), 'only this case\'s conditions');
