@@ -8,7 +8,7 @@
 #include "demo/demo.h"
 
 static const char usage[] =
-	"usage: kadam demo [--people N] [--db URL] [--config FILE]\n"
+	"usage: kadam demo [--people N [--record-only]] [--db URL] [--config FILE]\n"
 	"\n"
 	"Applies migrations and loads synthetic demo data (no real person's data):\n"
 	"agencies, units and accounts, and synthetic people with Kyrgyz and Russian\n"
@@ -24,7 +24,10 @@ static const char usage[] =
 	"\n"
 	"  --people N   add N more synthetic people (1 to 2000000) with their cases,\n"
 	"               numbered on from the people already there (for benchmarks;\n"
-	"               commits every 10000 people, progress on stderr)\n";
+	"               commits every 10000 people, progress on stderr)\n"
+	"  --record-only with --people: the case record only, without conditions,\n"
+	"               plans and the appointment history (a twentieth of the\n"
+	"               rows: for benchmarks of search and the case page)\n";
 
 /* A whole number 1..DEMO_PEOPLE_MAX, digits only. */
 static bool parse_people(const char *s, long *n_r)
@@ -59,10 +62,12 @@ int cmd_demo(int argc, char **argv)
 	static const struct option options[] = {
 		{"db", required_argument, NULL, 'd'},     {"config", required_argument, NULL, 'c'},
 		{"people", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
+		{"record-only", no_argument, NULL, 'r'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *db_url = NULL, *config_file = NULL;
 	long people = 0;
+	bool record_only = false;
 	optind = 1;
 	opterr = 0;
 	int c;
@@ -74,12 +79,15 @@ int cmd_demo(int argc, char **argv)
 			if (!parse_people(optarg, &people))
 				return cli_usage_error("demo", usage, "--people needs a whole number from 1 to 2000000");
 			break;
+		case 'r': record_only = true; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return cli_usage_error("demo", usage, "unknown option or missing value");
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("demo", usage, "unexpected argument");
+	if (record_only && !people)
+		return cli_usage_error("demo", usage, "--record-only goes with --people N");
 	struct config cfg;
 	if (!cli_config(&cfg, config_file) || (db_url && !cli_flag(&cfg, "db", db_url, "--db"))) {
 		config_free(&cfg);
@@ -98,7 +106,8 @@ int cmd_demo(int argc, char **argv)
 			rc = 0;
 		} else {
 			int64_t started = clock_mono_ns();
-			enum db_status st = demo_people(conn, people ? people : DEMO_PEOPLE_DEFAULT, people > 0, &counts, &error);
+			enum db_status st = demo_people(conn, people ? people : DEMO_PEOPLE_DEFAULT, people > 0, !record_only, &counts,
+			                                       &error);
 			if (st == DB_OK) {
 				print_counts(&counts, (double)(clock_mono_ns() - started) / 1e9);
 				rc = 0;

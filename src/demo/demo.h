@@ -44,9 +44,11 @@ enum db_status demo_people_count(db *conn, long *n_r);
  * units and accounts. Commits every DEMO_PEOPLE_BATCH people; with `progress`
  * prints a line to stderr every 100,000. Writes one processing-log entry for
  * the run (with the counts, also when it fails part-way: the batches before
- * the failure stay). *error_r is malloc'd on failure.
+ * the failure stay). With `supervision`, each case also gets its supervision
+ * (demo_case_supervision). *error_r is malloc'd on failure.
  */
-enum db_status demo_people(db *conn, long n, bool progress, struct demo_people_counts *counts_r, char **error_r);
+enum db_status demo_people(db *conn, long n, bool progress, bool supervision, struct demo_people_counts *counts_r,
+                           char **error_r);
 
 /* One demo case as demo_case_supervision() needs it. Dates are YYYY-MM-DD. */
 struct demo_case {

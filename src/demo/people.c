@@ -301,6 +301,7 @@ struct seeder {
 	char officer[UNIT_COUNT][UUID_STR_LEN];
 	char head[UNIT_COUNT][UUID_STR_LEN];  /* who reviews the unit's variation proposals ("" none) */
 	char partner[UUID_STR_LEN];           /* the demo NGO ("" none) */
+	bool supervision; /* each case gets conditions, a level, a plan and appointments */
 	int today;       /* day number */
 	int64_t now_ms;  /* the real time: nothing is dated after it */
 	struct demo_people_counts *counts;
@@ -946,7 +947,7 @@ static enum db_status open_case(struct seeder *s, struct rng *r, const char *per
 		rc = add_note(s, r, id, officer, written, kyrgyz, radical);
 	}
 	/* Conditions, level, plan, appointments: seeded from the case number, so the person's own data stays as it was. */
-	if (rc == DB_OK) {
+	if (rc == DB_OK && s->supervision) {
 		char start[11], closed_on[11], today[11];
 		day_text(c->kind == EXECUTIVE || c->kind == PENITENTIARY ? c->start : c->opened, start);
 		day_text(c->closed, closed_on);
@@ -1128,9 +1129,10 @@ static enum db_status log_run(db *conn, const struct demo_people_counts *c, long
 	return audit_append(conn, &e);
 }
 
-enum db_status demo_people(db *conn, long n, bool progress, struct demo_people_counts *counts_r, char **error_r)
+enum db_status demo_people(db *conn, long n, bool progress, bool supervision, struct demo_people_counts *counts_r,
+                           char **error_r)
 {
-	struct seeder s = {.conn = conn, .counts = counts_r};
+	struct seeder s = {.conn = conn, .counts = counts_r, .supervision = supervision};
 	demo_supervision_reset();
 	memset(counts_r, 0, sizeof *counts_r);
 	*error_r = NULL;

@@ -173,6 +173,20 @@ test('--people N adds N more people, numbered on: no passport repeats', () => {
   assert.equal(count("SELECT COUNT(DISTINCT number) FROM person_document WHERE type = 'passport'"), 350);
   assert.match(sql(db.url, "SELECT detail FROM audit_log WHERE action = 'collect' AND record_type = 'person' ORDER BY seq DESC LIMIT 1"),
     /^demo seeding: 50 synthetic people, nos\. 301 to 350/);
+  // With the supervision of each case, like the first 300.
+  assert.ok(count('SELECT COUNT(*) FROM appointment') > 0);
+});
+
+test('--record-only adds people and cases without the supervision history (for benchmarks)', () => {
+  const before = ['person', 'case_file', 'case_condition', 'appointment', 'contact', 'supervision_plan'].map((t) => count(`SELECT COUNT(*) FROM ${t}`));
+  const r = runKadam(['demo', '--db', db.url, '--people', '20', '--record-only']);
+  assert.equal(r.status, 0, r.stderr);
+  const after = ['person', 'case_file', 'case_condition', 'appointment', 'contact', 'supervision_plan'].map((t) => count(`SELECT COUNT(*) FROM ${t}`));
+  assert.equal(after[0], before[0] + 20);
+  assert.ok(after[1] >= before[1] + 20);
+  assert.deepEqual(after.slice(2), before.slice(2));
+  const bad = runKadam(['demo', '--db', db.url, '--record-only']);
+  assert.equal(bad.status, 2, 'without --people');
 });
 
 test('a bad --people is a usage error', () => {
@@ -183,7 +197,7 @@ test('a bad --people is a usage error', () => {
   }
   assert.equal(runKadam(['demo', '--db', db.url, '--people']).status, 2);
   assert.match(runKadam(['demo', '--help']).stdout, /--people N/);
-  assert.equal(count('SELECT COUNT(*) FROM person'), 350);
+  assert.equal(count('SELECT COUNT(*) FROM person'), 370);
 });
 
 test('the seeded people are found and their cases read through the API', async () => {
