@@ -119,6 +119,12 @@ describe('conditions', () => {
     const refused = form.locator('.preview-refused');
     await refused.waitFor();
     assert.match(await refused.textContent(), new RegExp(esc(en['conditions.preview.not_authorised'])));
+    // Worded in the UI language from the refusal's codes: the chosen decision and the duty it lacks.
+    const decisionName = 'Pervomaisky District Court of Bishkek № 1-777/2026, 05/01/2026';
+    const lacks = fill(en['conditions.refusal.duty_not_authorised'], { decision: decisionName, duty: '\u0000' }).split('\u0000')[0];
+    await refused.filter({ hasText: lacks }).waitFor();
+    // No raw template with {placeholders} on the form: the preview shows the filled-in text.
+    assert.doesNotMatch(await form.textContent(), /\{\w+\}/);
     assert.equal(await form.getByRole('button', { name: en['conditions.form.submit'] }).isDisabled(), true);
 
     // A curfew: an address and hours that cross midnight.
@@ -145,7 +151,7 @@ describe('conditions', () => {
     await item.waitFor();
     // In the UI language by default, with its legal basis, what it answers and its S4 status.
     assert.match(await item.locator('.condition-text').textContent(), /22:00/);
-    assert.match(await item.textContent(), /1-777\/2026/);
+    assert.match(await item.textContent(), /1-777\/2026, 05\/01\/2026/);
     assert.match(await item.textContent(), new RegExp(esc(en['conditions.explained.never'])));
     assert.match(await card(page).locator('#conditions-count').textContent(), new RegExp(esc(fill(en['conditions.count'], { n: 1, max: 6 }))));
     // The printable sheet in each language.
@@ -238,6 +244,14 @@ describe('conditions', () => {
     assert.equal(await court.page.locator('#variations-status').inputValue(), 'endorsed');
     await court.page.locator(`a[href="/variations/${variationId}"]`).click();
     await court.page.locator('#variation-now-text').filter({ hasText: '22:00' }).waitFor();
+    // The heading names the action and the condition; the case number is plain text for the court,
+    // which may not open the case (no people.read), and the basis shows the decision's date.
+    const curfewTitle = JSON.parse(readFileSync(join(root, 'data/conditions/catalogue-v1.json'), 'utf8'))
+      .conditions.find((c) => c.code === 'curfew').title.en;
+    await court.page.locator('#variation-heading').filter({ hasText: `${en['variations.action.change']}: ${curfewTitle}` }).waitFor();
+    await court.page.locator('.fact dd').filter({ hasText: data.case.number }).first().waitFor();
+    assert.equal(await court.page.locator(`#main a[href^="/cases/"]`).count(), 0);
+    await court.page.locator('.variation-side').getByText(/1-777\/2026, 05\/01\/2026/).waitFor();
     await court.page.getByLabel(en['variation.decide.approve'], { exact: true }).check();
     await court.page.locator('#variation-decide-ref').fill('3-45/2026');
     await court.page.locator('#variation-decide-reasons').fill('Compliance for six months; the shift ends at 22:30. Keeping the curfew unchanged was considered.');
@@ -296,7 +310,8 @@ describe('conditions', () => {
     const svg = page.locator('.zone-map svg');
     await svg.waitFor();
     // Three clicks on the grid draw a closed GeoJSON polygon.
-    for (const [x, y] of [[60, 60], [200, 60], [120, 160]]) await svg.click({ position: { x, y } });
+    const box = await svg.boundingBox();
+    for (const [x, y] of [[0.2, 0.2], [0.7, 0.2], [0.4, 0.6]]) await svg.click({ position: { x: x * box.width, y: y * box.height } });
     const geometry = JSON.parse(await page.locator('#cond-new-param-zone-geojson').inputValue());
     assert.equal(geometry.type, 'Polygon');
     assert.equal(geometry.coordinates[0].length, 4);

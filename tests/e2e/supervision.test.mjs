@@ -129,7 +129,9 @@ describe('supervision', () => {
     await card.getByText(en['sup.level.saved']).waitFor();
     await page.locator('#level-current').filter({ hasText: 'Intensive' }).waitFor();
     await page.locator('#level-compliance').filter({ hasText: en['sup.compliance.all_not_met'] }).waitFor();
-    await page.locator('#level-checks').getByText(fill(en['sup.policy.count'], { done: 0, required: 8, days: 28 })).waitFor();
+    // "0 contacts in the last 28 days (minimum 8)": the count, the period and the minimum, in words.
+    await page.locator('#level-checks').getByText(fill(en['sup.policy.line'], {
+      count: fill(en['sup.n.contacts.other'], { n: 0 }), days: fill(en['sup.n.days.other'], { n: 28 }), required: 8 })).waitFor();
     await card.getByText('Assessed as high risk').waitFor();
     await shoot(page, 'supervision-level', '#supervision');
     assert.deepEqual(problems, []);
@@ -191,9 +193,13 @@ describe('supervision', () => {
     await page.locator('#appt-repeat').selectOption('weekly');
     await page.locator(`#appt-days-${other}`).check();
     await page.locator('#appt-count').fill('8');
-    const rule = `FREQ=WEEKLY;BYDAY=${[DAYS[weekday(start)], other].sort((a, b) => DAYS.indexOf(a) - DAYS.indexOf(b))
-      .map((d) => d.toUpperCase()).join(',')};COUNT=8`;
-    await page.locator('#appt-rule-preview').filter({ hasText: rule }).waitFor();
+    const both = [DAYS[weekday(start)], other].sort((a, b) => DAYS.indexOf(a) - DAYS.indexOf(b));
+    const rule = `FREQ=WEEKLY;BYDAY=${both.map((d) => d.toUpperCase()).join(',')};COUNT=8`;
+    // The rule in words, not as written: "weekly on Monday and Thursday, 8 times".
+    const words = `${en['sup.rrule.freq.weekly']} ${fill(en['sup.rrule.on_days'], {
+      days: both.map((d) => en[`sup.rrule.day.${d}`]).join(' and ') })}, ${fill(en['sup.rrule.times.other'], { n: 8 })}`;
+    await page.locator('#appt-rule-preview').filter({ hasText: words }).waitFor();
+    assert.equal(await page.locator('#appt-rule-preview code').count(), 0);
     await card.getByRole('button', { name: en['sup.appointment.submit'] }).click();
     await card.getByText(en['sup.appointment.saved']).waitFor();
     const upcoming = page.locator('#occurrences-upcoming > li');
@@ -205,6 +211,10 @@ describe('supervision', () => {
     await recent.first().locator('.badge', { hasText: en['sup.occ.outcome_due'] }).waitFor();
     const schedule = await officer.client.expect(200, 'GET', `/api/v1/cases/${data.case.id}/appointments`);
     assert.equal(schedule.appointments[0].rrule, rule);
+    // The series in words too, with its own cancel button; no raw rule on the page.
+    await card.locator('.sup-series li').filter({ hasText: words })
+      .getByRole('button', { name: new RegExp(en['sup.series.cancel']) }).waitFor();
+    assert.equal(await card.locator('.sup-series code').count(), 0);
     await shoot(page, 'supervision-appointments', '#appointments');
     assert.deepEqual(problems, []);
   });

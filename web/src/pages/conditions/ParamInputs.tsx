@@ -3,7 +3,7 @@
 // number input with the parameter's limits; time_window -> two times (saying when the window
 // crosses midnight); weekly -> weekday boxes and two times; zone -> a name and a polygon, drawn
 // on a plain coordinate grid (no map tiles are reachable offline) or pasted as GeoJSON.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { TextField } from '../../components/Form';
 import { useI18n } from '../../i18n';
 import { DateField } from '../cases/Fields';
@@ -243,6 +243,16 @@ function ZoneInput({ id, label, optional, value, onValue, nameError, geometryErr
   const ring = ringOf(value.geojson);
   const points = ring ?? [];
   const [view, setView] = useState<View>(() => fitView(points) ?? { lon: HOME[0], lat: HOME[1], span: 0.06 });
+  // The plot's width on the page, so that the labels below it do not run into each other.
+  const plotRef = useRef<HTMLDivElement>(null);
+  const [plotPx, setPlotPx] = useState(W);
+  useEffect(() => {
+    const el = plotRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return undefined;
+    const ro = new ResizeObserver((entries) => { const w = entries[0]?.contentRect.width; if (w) setPlotPx(w); });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   const k = Math.cos((view.lat * Math.PI) / 180);
   const latPerPx = view.span / H;
   const lonPerPx = latPerPx / k;
@@ -269,7 +279,9 @@ function ZoneInput({ id, label, optional, value, onValue, nameError, geometryErr
     lines.push({ x1: x, y1: 0, x2: x, y2: H });
     if (x > W * 0.03 && x < W * 0.97) xs.push({ at: (x / W) * 100, label: fmt(lon, lonStep) });
   }
-  const every = Math.ceil(xs.length / 6);
+  // As many longitude labels as fit side by side at the plot's drawn width (about 7 px a character).
+  const fit = Math.max(2, Math.floor(plotPx / (7 * Math.max(4, ...xs.map((l) => l.label.length)) + 14)));
+  const every = Math.ceil(xs.length / Math.min(6, fit));
   xs.forEach((l, i) => { if (i % every === 0) xLabels.push(l); });
   const xy = points.map(toXY);
   const pan = (dx: number, dy: number) => setView((v) => ({ ...v, lon: v.lon + (dx * v.span) / Math.cos((v.lat * Math.PI) / 180), lat: v.lat + dy * v.span }));
@@ -280,7 +292,7 @@ function ZoneInput({ id, label, optional, value, onValue, nameError, geometryErr
         onValue={(v) => onValue({ ...value, name: v })} error={nameError} />
       <p class="hint" id={`${id}-map-hint`}>{t('conditions.zone.hint')}</p>
       <div class="zone-map">
-        <div class="zone-plot">
+        <div class="zone-plot" ref={plotRef} style={{ marginLeft: `${0.6 + 0.4 * Math.max(4, ...yLabels.map((l) => l.label.length))}rem` }}>
         <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-map-label`} aria-describedby={`${id}-map-hint`}
           onClick={(e) => {
             const svg = e.currentTarget as SVGSVGElement;

@@ -14,7 +14,7 @@ import { localProblem } from '../cases/Decisions';
 import { DateField, RadioGroup } from '../cases/Fields';
 import { REPORT_LANGS, formatDay, today } from '../cases/model';
 import { SeriesList } from './Series';
-import { LoadError, TimeField, ZoneNote, caseApi, conditionName, focusLater, nowLocal, wholeIn } from './common';
+import { LoadError, RepeatRule, TimeField, ZoneNote, caseApi, conditionName, focusLater, nowLocal, wholeIn } from './common';
 import { EMPTY_OUTCOME, OutcomeFields, outcomeBody, outcomeFieldIds, outcomeFieldLabels, outcomeMistakes, type OutcomeValues } from './Contacts';
 import {
   APPOINTMENT_KINDS, WEEKDAYS, absenceLabel, apptKindLabel, buildRrule, localClock, localDay, outcomeClass, outcomeLabel,
@@ -59,7 +59,7 @@ export function AppointmentsCard({ caseId, canWrite, headers, tick, conditions, 
           </button>
         ) : null}
       </div>
-      <ZoneNote zone={schedule.data?.timezone || zone} />
+      {!adding ? <ZoneNote zone={schedule.data?.timezone || zone} /> : null}
       {done ? <Success><p>{done}</p></Success> : null}
       {adding ? (
         <ScheduleForm caseId={caseId} headers={headers} conditions={conditions}
@@ -88,7 +88,7 @@ export function AppointmentsCard({ caseId, canWrite, headers, tick, conditions, 
               ))}
             </ol>
           ) : <p class="muted">{t('sup.appointments.none_recent')}</p>}
-          <SeriesList appointments={schedule.data.appointments ?? []} canWrite={canWrite} headers={headers}
+          <SeriesList appointments={schedule.data.appointments ?? []} occurrences={items} now={now} canWrite={canWrite} headers={headers}
             onChanged={(m) => changed(m, 'appointments-heading')} />
         </>
       ) : null}
@@ -105,7 +105,6 @@ export function OccurrenceBadges({ occ, past }: { occ: Occurrence; past: boolean
       {occ.moved && !occ.cancelled ? <span class="badge badge-warn">{t('sup.occ.moved')}</span> : null}
       {occ.outcome ? <span class={outcomeClass(occ.outcome.outcome)}>{outcomeLabel(t, occ.outcome.outcome)}</span> : null}
       {!occ.outcome && !occ.cancelled && past ? <span class="badge badge-warn">{t('sup.occ.outcome_due')}</span> : null}
-      {occ.recurring ? <span class="badge badge-info">{t('sup.occ.recurring')}</span> : null}
     </span>
   );
 }
@@ -394,7 +393,7 @@ function ScheduleForm({ caseId, headers, conditions, onCancel, onSaved }: { case
         <TextAreaField id="appt-rrule" label={t('sup.repeat.raw')} value={raw} onValue={setRaw} rows={2} max={300}
           error={fe.rrule} hint={t('sup.repeat.raw.hint')} />
       ) : null}
-      {rrule ? <p class="hint" id="appt-rule-preview">{t('sup.repeat.rule', { rule: rrule })}</p> : null}
+      {rrule ? <div class="hint" id="appt-rule-preview">{t('sup.repeat.rule')}: <RepeatRule rule={rrule} zone={zone} /></div> : null}
       <div class="button-row">
         <button type="submit" class="button" disabled={busy}>{busy ? t('cases.saving') : t('sup.appointment.submit')}</button>
         <button type="button" class="button button-secondary" onClick={onCancel} disabled={busy}>{t('action.cancel')}</button>

@@ -99,8 +99,8 @@ export function DiaryPage(_props: { id?: string }) {
                     <ol class="plain-list">
                       {list.map((o) => (
                         <li key={`${o.appointment_id}|${o.original_local}`} class={o.cancelled ? 'sup-occ is-cancelled' : 'sup-occ'}>
-                          <p class="sup-occ-when"><strong>{localClock(o.start_local)}–{localClock(o.end_local)}</strong>{' '}
-                            {o.person_name}{' '}
+                          <p class="sup-diary-occ-time">{localClock(o.start_local)}–{localClock(o.end_local)}</p>
+                          <p class="sup-occ-when">{o.person_name}{' '}
                             <Link href={`/cases/${encodeURIComponent(o.case_id)}#appointments`}>{o.case_number}</Link></p>
                           <p class="sup-occ-what">{apptKindLabel(t, o.kind)}{o.location ? ` · ${o.location}` : ''} · {o.purpose}</p>
                           <OccurrenceBadges occ={o} past={o.start_local < now} />

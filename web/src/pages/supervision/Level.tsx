@@ -13,7 +13,7 @@ import { localProblem } from '../cases/Decisions';
 import { DateField } from '../cases/Fields';
 import { formatDay, localised } from '../cases/model';
 import { LoadError, caseApi, focusLater, loadLevels } from './common';
-import type { Counted, Supervision, SupervisionLevel } from './model';
+import { plural, type Counted, type Supervision, type SupervisionLevel } from './model';
 
 interface Props {
   caseId: string;
@@ -73,8 +73,8 @@ export function LevelCard({ caseId, canWrite, headers, tick, onChanged }: Props)
         <div class="sup-compliance">
           <h3>{t('sup.policy.title')}</h3>
           <ul class="plain-list sup-checks" id="level-checks">
-            <CheckLine label={t('sup.policy.contacts')} counted={c.contacts} />
-            <CheckLine label={t('sup.policy.home_visits')} counted={c.home_visits} />
+            <CheckLine label={t('sup.policy.contacts')} noun="sup.n.contacts" counted={c.contacts} />
+            <CheckLine label={t('sup.policy.home_visits')} noun="sup.n.home_visits" counted={c.home_visits} />
             <li class="sup-check">
               <span class={c.reassessment.overdue ? 'badge badge-bad' : 'badge badge-ok'}>
                 {c.reassessment.overdue ? t('sup.reassessment.overdue') : t('sup.reassessment.in_time')}
@@ -103,15 +103,17 @@ export function LevelCard({ caseId, canWrite, headers, tick, onChanged }: Props)
   );
 }
 
-function CheckLine({ label, counted }: { label: string; counted: Counted }) {
-  const { t } = useI18n();
+/** "2 contacts in the last 28 days (minimum 1)", with a met / not met badge. */
+function CheckLine({ label, noun, counted }: { label: string; noun: string; counted: Counted }) {
+  const { t, lang } = useI18n();
   if (counted.required <= 0) {
     return <li class="sup-check"><span class="badge badge-off">{t('sup.policy.none')}</span> {label}</li>;
   }
   return (
     <li class="sup-check">
       <span class={counted.met ? 'badge badge-ok' : 'badge badge-bad'}>{counted.met ? t('sup.compliance.met') : t('sup.compliance.not_met')}</span>{' '}
-      {label}: {t('sup.policy.count', { done: counted.done, required: counted.required, days: counted.period_days })}
+      {t('sup.policy.line', { count: plural(t, lang, noun, counted.done), days: plural(t, lang, 'sup.n.days', counted.period_days),
+        required: counted.required })}
     </li>
   );
 }

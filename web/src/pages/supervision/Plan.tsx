@@ -78,7 +78,7 @@ export function PlanCard({ caseId, unitId, canWrite, headers, onChanged }: Props
             </div>
           ) : null}
           <dl class="facts facts-compact">
-            <div class="fact"><dt>{t('sup.plan.every')}</dt><dd>{t('sup.days', { n: plan.review_every_days })}
+            <div class="fact"><dt>{t('sup.plan.review_interval')}</dt><dd>{t('sup.days', { n: plan.review_every_days })}
               {canWrite && !form ? (
                 <> <button type="button" class="link-button" id="plan-interval-edit" onClick={() => { setForm('interval'); setDone(''); }}>
                   {t('action.edit')}</button></>

@@ -1,29 +1,53 @@
-// The appointments behind the schedule, one line per series (or single appointment): what, when it
-// starts, how it repeats; and, for supervision.write holders, cancelling a whole series with a reason
-// (what remains of it disappears from the schedule, the diary and the calendar feed; outcomes
-// already recorded stay).
+// The appointments behind the schedule that still lie ahead, one line per series (or single
+// appointment): what, when it starts, how it repeats in words; and, for supervision.write holders,
+// cancelling a whole series, or a single appointment, with a reason (what remains of it disappears
+// from the schedule, the diary and the calendar feed; outcomes already recorded stay).
 import { useState } from 'preact/hooks';
 import { request } from '../../api';
 import { FormError, TextField, countChars } from '../../components/Form';
 import { useAction } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { fieldErrors } from '../../problems';
+import { useTimeZone } from '../../session';
 import { localProblem } from '../cases/Decisions';
 import { formatDay } from '../cases/model';
-import { focusLater } from './common';
-import { apptKindLabel, localClock, localDay, type Appointment } from './model';
+import { RepeatRule, focusLater } from './common';
+import { apptKindLabel, localClock, localDay, untilDay, type Appointment, type Occurrence } from './model';
 
 interface Props {
   appointments: Appointment[];
+  /** The schedule's occurrences (a window around today). */
+  occurrences: Occurrence[];
+  /** Now, as a local time in the deployment zone. */
+  now: string;
   canWrite: boolean;
   headers: Record<string, string>;
   onChanged: (message: string) => void;
 }
 
-export function SeriesList({ appointments, canWrite, headers, onChanged }: Props) {
+/**
+ * Whether an appointment still has an occurrence to come: one in the schedule's window; or, when the
+ * window shows none of it at all, a start still ahead, or a rule whose end (UNTIL) is not past.
+ */
+function ahead(a: Appointment, occurrences: readonly Occurrence[], now: string, zone: string): boolean {
+  const own = occurrences.filter((o) => o.appointment_id === a.id);
+  if (own.some((o) => !o.cancelled && o.start_local >= now)) return true;
+  if (own.length) return false;
+  if (a.starts_local >= now) return true;
+  if (!a.rrule) return false;
+  const until = /(?:^|;)UNTIL=([^;]+)/i.exec(a.rrule)?.[1];
+  if (until) {
+    const day = untilDay(until.toUpperCase(), zone);
+    return day === null || day >= now.slice(0, 10);
+  }
+  return !/(?:^|;)COUNT=/i.test(a.rrule);
+}
+
+export function SeriesList({ appointments, occurrences, now, canWrite, headers, onChanged }: Props) {
   const { t, lang } = useI18n();
+  const zone = useTimeZone();
   const [cancelling, setCancelling] = useState('');
-  const active = appointments.filter((a) => a.status === 'active');
+  const active = appointments.filter((a) => a.status === 'active' && ahead(a, occurrences, now, zone));
   if (!active.length) return null;
   return (
     <>
@@ -36,18 +60,18 @@ export function SeriesList({ appointments, canWrite, headers, onChanged }: Props
             </p>
             <p class="cell-sub">
               {t('sup.series.from', { date: formatDay(localDay(a.starts_local), lang), time: localClock(a.starts_local) })}
-              {a.rrule ? <> · <code>{a.rrule}</code></> : <> · {t('sup.series.once')}</>}
+              {a.rrule ? <> · <RepeatRule rule={a.rrule} /></> : <> · {t('sup.series.once')}</>}
             </p>
             {canWrite && cancelling !== a.id ? (
               <button type="button" class="button button-secondary button-small" id={`series-cancel-${a.id}`}
                 onClick={() => setCancelling(a.id)}>
-                {t('sup.series.cancel')}<span class="visually-hidden">: {a.purpose}</span>
+                {a.rrule ? t('sup.series.cancel') : t('sup.series.cancel_one')}<span class="visually-hidden">: {a.purpose}</span>
               </button>
             ) : null}
             {cancelling === a.id ? (
               <CancelSeriesForm appointment={a} headers={headers}
                 onCancel={() => { setCancelling(''); focusLater(`series-cancel-${a.id}`); }}
-                onSaved={() => { setCancelling(''); onChanged(t('sup.series.cancelled')); }} />
+                onSaved={() => { setCancelling(''); onChanged(a.rrule ? t('sup.series.cancelled') : t('sup.series.cancelled_one')); }} />
             ) : null}
           </li>
         ))}
@@ -82,13 +106,13 @@ function CancelSeriesForm({ appointment: a, headers, onCancel, onSaved }: { appo
           onSaved();
         });
       }}>
-      <h4 id={`${p}-title`}>{t('sup.series.cancel_title')}</h4>
+      <h4 id={`${p}-title`}>{a.rrule ? t('sup.series.cancel_title') : t('sup.series.cancel_one_title')}</h4>
       <FormError error={error} focusKey={local ? attempt : serverError} fields={fields} labels={labels} />
       <TextField id={fields.reason} label={labels.reason} value={reason} onValue={setReason} required maxLength={500}
-        error={fe.reason} hint={t('sup.series.cancel_hint')} />
+        error={fe.reason} hint={a.rrule ? t('sup.series.cancel_hint') : t('sup.series.cancel_one_hint')} />
       <div class="button-row">
         <button type="submit" class="button button-danger" disabled={busy}>
-          {busy ? t('cases.saving') : t('sup.series.cancel_submit')}
+          {busy ? t('cases.saving') : a.rrule ? t('sup.series.cancel_submit') : t('sup.series.cancel_one')}
         </button>
         <button type="button" class="button button-secondary" onClick={onCancel} disabled={busy}>{t('action.cancel')}</button>
       </div>

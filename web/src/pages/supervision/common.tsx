@@ -3,8 +3,9 @@
 import { get } from '../../api';
 import { zoneOffset } from '../../format';
 import { useI18n } from '../../i18n';
+import { useTimeZone } from '../../session';
 import { loadReference } from '../cases/model';
-import type { ConditionItem, SupervisionLevel } from './model';
+import { describeRrule, type ConditionItem, type SupervisionLevel } from './model';
 
 export function caseApi(caseId: string, rest: string): string {
   return `/api/v1/cases/${encodeURIComponent(caseId)}/${rest}`;
@@ -102,4 +103,22 @@ export function ZoneNote({ zone, id }: { zone: string; id?: string }) {
   const name = zone || Intl.DateTimeFormat().resolvedOptions().timeZone;
   const offset = zoneOffset(name, new Date().toISOString());
   return <p class="hint sup-zone" id={id}>{t('sup.zone', { zone: offset ? `${name} (${offset})` : name })}</p>;
+}
+
+/**
+ * How an appointment repeats, in words in the UI language; a rule that cannot be put in words is
+ * shown as written, folded away, and wraps rather than widening the page.
+ */
+export function RepeatRule({ rule, zone, id }: { rule: string; zone?: string; id?: string }) {
+  const { t, lang } = useI18n();
+  const deployment = useTimeZone();
+  const words = describeRrule(rule, t, lang, zone || deployment);
+  if (words) return <span class="sup-rule" id={id}>{words}</span>;
+  return (
+    <details class="sup-rule-raw" id={id}>
+      <summary>{t('sup.rrule.raw')}</summary>
+      <span class="hint">{t('sup.rrule.raw.about')}</span>{' '}
+      <code class="sup-rrule">{rule}</code>
+    </details>
+  );
 }
