@@ -451,9 +451,10 @@ static enum db_status add_contact(db *conn, uint64_t *s, const struct demo_case 
                                   const char *occurrence, const char *happened, const char *kind, int duration,
                                   const char *condition, int64_t at, struct demo_supervision_counts *n)
 {
-	static const char *const notes[] = {"Явился вовремя, жалоб нет", "Обсудили поиск работы",
-	                                    "Сообщил о смене номера телефона", "Дома, условия проживания удовлетворительные",
-	                                    "Беседа о семье и планах на обучение"};
+	static const char *const office_notes[] = {"Явился вовремя, жалоб нет", "Обсудили поиск работы",
+	                                           "Сообщил о смене номера телефона", "Беседа о семье и планах на обучение"};
+	static const char *const home_notes[] = {"Дома, условия проживания удовлетворительные",
+	                                         "Дома с семьёй; жалоб от соседей нет", "Показал комнату; живёт с матерью"};
 	static const char *const details[] = {"справка из поликлиники", "письмо работодателя", "повестка в суд",
 	                                      "похороны родственника", "религиозный праздник"};
 	const char *reason;
@@ -466,7 +467,8 @@ static enum db_status add_contact(db *conn, uint64_t *s, const struct demo_case 
 		" outcome, absence_reason, absence_detail, notes, condition_id, recorded_by, recorded_at)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "tttttti" "tttttti", id, c->case_id, appointment,
 		occurrence, kind, happened, (int64_t)(present ? duration : 0), outcome, reason,
-		reason ? details[pick(s, COUNT(details))] : NULL, present ? notes[pick(s, COUNT(notes))] : NULL,
+		reason ? details[pick(s, COUNT(details))] : NULL, !present ? NULL : strcmp(kind, "home_visit") == 0 ? home_notes[pick(s, COUNT(home_notes))]
+		                                              : office_notes[pick(s, COUNT(office_notes))],
 		strcmp(outcome, "attended_failed_to_comply") == 0 ? condition : NULL, c->officer_id, at);
 	if (rc == DB_OK) {
 		char summary[96], detail[96];
