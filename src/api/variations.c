@@ -45,7 +45,7 @@ static const char *const actions[] = {"add", "change", "remove", NULL};
 	" v.action, v.condition_id, v.proposal, v.reason, v.person_view, v.status, pa.display_name AS proposed_by_name," \
 	" v.proposed_at, ra.display_name AS reviewed_by_name, v.reviewed_at, v.review_comment," \
 	" da.display_name AS decided_by_name, v.decided_at, v.authority_reference, v.decision_reasons," \
-	" v.effective_from, v.result_condition_id, v.version, c.person_id AS person_id_"
+	" v.effective_from, v.result_condition_id, v.version, v.proposed_by, c.person_id AS person_id_"
 #define VARIATION_FROM \
 	" FROM condition_variation v JOIN case_file c ON c.id = v.case_id JOIN person p ON p.id = c.person_id" \
 	" JOIN unit u ON u.id = c.unit_id JOIN account pa ON pa.id = v.proposed_by" \
@@ -158,7 +158,120 @@ static bool variations_fill(db *conn, json_t *rows, const char *asked_lang, cons
 	return true;
 }
 
-/* One variation as JSON (committed and answered by the caller); NULL on a database error. */
+/* ---- how the person has complied (for the decision, S8) ---------------------------------- */
+
+#define COMPLIANCE_DAYS 180
+
+static const char *const contact_outcomes[] = {"attended_complied", "attended_failed_to_comply", "sent_home",
+                                               "acceptable_absence", "unacceptable_absence", "failed_to_attend",
+                                               NULL};
+
+/* The case's current supervision level as {code, title {ky, ru, en}}, or JSON null; NULL on a database error. */
+static json_t *compliance_level(db *conn, const char *case_id)
+{
+	db_stmt *st = NULL;
+	json_t *out = NULL;
+	enum db_status rc = db_query(conn, &st,
+		"SELECT l.level, r.title_ky, r.title_ru, r.title_en FROM case_supervision_level l"
+		" JOIN ref_supervision_level r ON r.code = l.level WHERE l.case_id = ?"
+		" ORDER BY l.set_at DESC, l.id DESC LIMIT 1", "t", case_id);
+	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		const char *ky = db_column_text(st, 1, NULL), *ru = db_column_text(st, 2, NULL),
+		           *en = db_column_text(st, 3, NULL);
+		out = json_pack("{s:s, s:{s:o, s:o, s:o}}", "code", db_column_text(st, 0, NULL), "title",
+		                "ky", ky ? json_string(ky) : json_null(), "ru", ru ? json_string(ru) : json_null(),
+		                "en", en ? json_string(en) : json_null());
+	} else if (rc == DB_DONE) {
+		out = json_null();
+	}
+	db_finalize(&st);
+	return out;
+}
+
+/* {outcome: count} of the case's contacts from `since` (YYYY-MM-DD) on, every outcome present; NULL on error. */
+static json_t *compliance_outcomes(db *conn, const char *case_id, const char *since)
+{
+	json_t *out = json_object();
+	for (const char *const *o = contact_outcomes; *o; o++)
+		json_object_set_new(out, *o, json_integer(0));
+	/* happened_local is "YYYY-MM-DDTHH:MM": compared as text with the first minute of `since`. */
+	char from[17];
+	snprintf(from, sizeof from, "%.10sT00:00", since);
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(conn, &st,
+		"SELECT outcome, COUNT(*) FROM contact WHERE case_id = ? AND happened_local >= ? GROUP BY outcome", "tt",
+		case_id, from);
+	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		const char *outcome = db_column_text(st, 0, NULL);
+		if (outcome && json_object_get(out, outcome))
+			json_object_set_new(out, outcome, json_integer(db_column_int64(st, 1)));
+		rc = DB_OK;
+	}
+	db_finalize(&st);
+	if (rc != DB_DONE) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The case's active conditions and how many of them no explanation covered (S4); false on a database error. */
+static bool compliance_conditions(db *conn, const char *case_id, int64_t *active_r, int64_t *unexplained_r)
+{
+	*active_r = *unexplained_r = 0;
+	json_t *covered = json_object(); /* a set of the condition ids some explanation named */
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(conn, &st, "SELECT condition_ids FROM condition_explanation WHERE case_id = ?",
+	                             "t", case_id);
+	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		json_t *ids = json_loads(db_column_text(st, 0, NULL) ? db_column_text(st, 0, NULL) : "[]", 0, NULL);
+		size_t i;
+		json_t *id;
+		json_array_foreach(ids, i, id) {
+			if (json_is_string(id))
+				json_object_set_new(covered, json_string_value(id), json_true());
+		}
+		json_decref(ids);
+		rc = DB_OK;
+	}
+	db_finalize(&st);
+	if (rc == DB_DONE)
+		rc = db_query(conn, &st, "SELECT id FROM case_condition WHERE case_id = ? AND status = 'active'", "t",
+		              case_id);
+	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		const char *id = db_column_text(st, 0, NULL);
+		(*active_r)++;
+		if (!id || !json_object_get(covered, id))
+			(*unexplained_r)++;
+		rc = DB_OK;
+	}
+	db_finalize(&st);
+	json_decref(covered);
+	return rc == DB_DONE;
+}
+
+/* The compliance member of a variation: the level, contact outcomes over the last 180 days, the conditions
+   in force and those never explained; NULL on a database error. */
+static json_t *compliance_json(db *conn, const char *case_id, const char *today)
+{
+	struct civil_date d;
+	if (!civil_date_parse(today, &d))
+		return NULL;
+	char since[11];
+	civil_date_format(civil_date_add_days(d, -COMPLIANCE_DAYS), since);
+	int64_t active = 0, unexplained = 0;
+	json_t *level = compliance_level(conn, case_id);
+	json_t *outcomes = level ? compliance_outcomes(conn, case_id, since) : NULL;
+	if (!level || !outcomes || !compliance_conditions(conn, case_id, &active, &unexplained)) {
+		json_decref(level);
+		json_decref(outcomes);
+		return NULL;
+	}
+	return json_pack("{s:o, s:s, s:o, s:I, s:I}", "level", level, "since", since, "outcomes", outcomes,
+	                 "conditions_active", (json_int_t)active, "unexplained", (json_int_t)unexplained);
+}
+
+/* One variation as JSON with its compliance (committed and answered by the caller); NULL on a database error. */
 static json_t *variation_json(db *conn, const char *id, const char *lang)
 {
 	char today[11];
@@ -171,6 +284,12 @@ static json_t *variation_json(db *conn, const char *id, const char *lang)
 	}
 	json_t *v = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
+	json_t *compliance = compliance_json(conn, json_string_value(json_object_get(v, "case_id")), today);
+	if (!compliance) {
+		json_decref(v);
+		return NULL;
+	}
+	json_object_set_new(v, "compliance", compliance);
 	return v;
 }
 

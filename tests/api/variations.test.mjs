@@ -227,6 +227,53 @@ test('endorsed, it reaches the authority, whose reads are logged with the referr
   assert.equal(r.status, 403, r.text);
 });
 
+test('the decision shows how the person has complied: level, outcomes of 180 days of contacts, unexplained conditions', async () => {
+  const zeros = {
+    attended_complied: 0, attended_failed_to_comply: 0, sent_home: 0, acceptable_absence: 0, unacceptable_absence: 0,
+    failed_to_attend: 0,
+  };
+  const since = addDays(today(), -180);
+  const consults = () => count('audit_log', `action = 'consult' AND actor_login = 'var.judge'`);
+  let before = consults();
+  let r = await authority.get(`/api/v1/variations/${v.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(consults(), before + 1, 'covered by the variation read\'s one entry');
+  const officerId = (await officer.get('/api/v1/auth/session')).body.user.id;
+  assert.equal(r.body.proposed_by, officerId);
+  assert.deepEqual(r.body.compliance, { level: null, since, outcomes: zeros, conditions_active: 1, unexplained: 1 });
+  // Contacts recorded through the API, one on the first day counted and one the day before it.
+  const contacts = [
+    { kind: 'office', happened_local: `${addDays(today(), -1)}T10:00`, outcome: 'attended_complied' },
+    { kind: 'home_visit', happened_local: `${addDays(today(), -2)}T16:30`, outcome: 'attended_complied' },
+    { kind: 'office', happened_local: `${addDays(today(), -3)}T10:00`, outcome: 'failed_to_attend' },
+    { kind: 'office', happened_local: `${since}T00:00`, outcome: 'acceptable_absence', absence_reason: 'medical' },
+    { kind: 'phone', happened_local: `${addDays(since, -1)}T23:59`, outcome: 'unacceptable_absence' },
+  ];
+  for (const c of contacts) {
+    r = await officer.post(`/api/v1/cases/${ids.case}/contacts`, c);
+    assert.equal(r.status, 201, r.text);
+  }
+  r = await officer.put(`/api/v1/cases/${ids.case}/supervision-level`, { level: 'high', reason: 'Missed an appointment this month' });
+  assert.equal(r.status, 200, r.text);
+  r = await officer.post(`/api/v1/cases/${ids.case}/explanations`, { explained_on: today(), language: 'ky', acknowledged: true, condition_ids: [ids.original] });
+  assert.equal(r.status, 201, r.text);
+  before = consults();
+  r = await authority.get(`/api/v1/variations/${v.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(consults(), before + 1);
+  assert.equal(count('audit_log', `actor_login = 'var.judge' AND record_type IN ('contact', 'case_contacts', 'case_supervision', 'case_conditions')`), 0);
+  const c = r.body.compliance;
+  assert.deepEqual(c.level, { code: 'high', title: { ky: 'Жогорку', ru: 'Высокий', en: 'High' } });
+  assert.equal(c.since, since);
+  assert.deepEqual(c.outcomes, { ...zeros, attended_complied: 2, failed_to_attend: 1, acceptable_absence: 1 });
+  assert.equal(c.conditions_active, 1);
+  assert.equal(c.unexplained, 0, 'the explanation named the condition');
+  // The list items do without it.
+  r = await authority.get('/api/v1/variations');
+  assert.equal(r.body.items[0].compliance, undefined);
+  assert.equal(r.body.items[0].proposed_by, officerId);
+});
+
 test('S8: no decision until the person\'s account is on file; then the approval replaces the condition', async () => {
   const decision = { approved: true, authority_reference: 'Ruling 4-101/26', reasons: 'The new address is suitable', effective_from: today() };
   let r = await authority.post(`/api/v1/variations/${v.id}/decision`, decision);

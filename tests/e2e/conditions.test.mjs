@@ -223,7 +223,16 @@ describe('conditions', () => {
     await row.waitFor();
     const href = await row.locator('a').getAttribute('href');
     const variationId = href.split('/').pop();
+    // The proposer may complete or withdraw it.
+    await page.goto(`${server.url}/variations/${variationId}`);
+    await page.locator('#variation-edit-reason').waitFor();
+    await page.getByRole('button', { name: en['variation.withdraw'], exact: true }).waitFor();
     assert.deepEqual(problems, []);
+    // What the person has done meanwhile: a supervision level and a kept appointment.
+    const officer = who.officer.client;
+    await officer.expect(200, 'PUT', `/api/v1/cases/${data.case.id}/supervision-level`, { level: 'medium', reason: 'Stable address and work; reports on time' });
+    const twoDaysAgo = new Date(Date.now() - 2 * 86400000).toISOString().slice(0, 10);
+    await officer.expect(201, 'POST', `/api/v1/cases/${data.case.id}/contacts`, { kind: 'office', happened_local: `${twoDaysAgo}T10:00`, outcome: 'attended_complied' });
 
     // The unit head finds it in the queue and endorses it.
     const head = await open(t, 'head');
@@ -233,6 +242,10 @@ describe('conditions', () => {
     await head.page.locator(`a[href="/variations/${variationId}"]`).click();
     await head.page.locator('#variation-proposed-text').filter({ hasText: '23:00' }).waitFor();
     assert.match(await head.page.locator('#variation-person-view').textContent(), /Agrees/);
+    // Reviewing someone else's proposal: no officer's form, no withdrawal.
+    await head.page.locator('#variation-compliance').waitFor();
+    assert.equal(await head.page.locator('#variation-edit-heading').count(), 0);
+    assert.equal(await head.page.getByRole('button', { name: en['variation.withdraw'], exact: true }).count(), 0);
     await head.page.locator('#variation-endorse').click();
     await head.page.locator('#variation-done').filter({ hasText: en['variation.endorsed'] }).waitFor();
     assert.deepEqual(head.problems, []);
@@ -252,6 +265,15 @@ describe('conditions', () => {
     await court.page.locator('.fact dd').filter({ hasText: data.case.number }).first().waitFor();
     assert.equal(await court.page.locator(`#main a[href^="/cases/"]`).count(), 0);
     await court.page.locator('.variation-side').getByText(/1-777\/2026, 05\/01\/2026/).waitFor();
+    // How the person has complied, beside the officer's reasons.
+    const compliance = court.page.locator('#variation-compliance');
+    await compliance.getByRole('heading', { name: en['variation.compliance.title'] }).waitFor();
+    assert.equal((await court.page.locator('#variation-compliance-level').textContent()).trim(), 'Medium');
+    assert.equal((await compliance.locator('[data-outcome="attended_complied"] dd').textContent()).trim(), '1');
+    assert.equal((await compliance.locator('[data-outcome="failed_to_attend"] dd').textContent()).trim(), '0');
+    assert.match(await compliance.locator('[data-outcome="attended_complied"] dt').textContent(), /Attended and complied/);
+    assert.equal((await court.page.locator('#variation-compliance-active').textContent()).trim(), '1');
+    assert.equal(await court.page.locator('#variation-edit-heading').count(), 0, 'the court does not write conditions');
     await court.page.getByLabel(en['variation.decide.approve'], { exact: true }).check();
     await court.page.locator('#variation-decide-ref').fill('3-45/2026');
     await court.page.locator('#variation-decide-reasons').fill('Compliance for six months; the shift ends at 22:30. Keeping the curfew unchanged was considered.');
@@ -290,6 +312,20 @@ describe('conditions', () => {
     assert.equal(await page.locator('#variation-decide').isDisabled(), true);
     assert.match(await page.locator('#variation-decide-blocked').textContent(), new RegExp(esc(en['variations.missing.person_view'])));
     assert.deepEqual(problems, []);
+
+    // Endorsed, the person's account may still be added by the unit head — and nothing else.
+    const head = await open(t, 'head');
+    await head.page.goto(`${server.url}/variations/${v.id}`);
+    await head.page.locator('#variation-edit-person-view').waitFor();
+    assert.equal(await head.page.locator('#variation-edit-reason').count(), 0);
+    assert.equal(await head.page.getByRole('button', { name: en['variation.withdraw'], exact: true }).count(), 0);
+    await head.page.locator('#variation-edit-person-view').fill('Agrees; lives with his parents now');
+    await head.page.locator('#variation-edit-person-view').locator('xpath=ancestor::form').getByRole('button', { name: en['variation.edit.save'] }).click();
+    await head.page.locator('#variation-done').filter({ hasText: en['variation.edit.saved'] }).waitFor();
+    assert.deepEqual(head.problems, []);
+    await page.reload();
+    await page.locator('#variation-person-view').filter({ hasText: 'lives with his parents' }).waitFor();
+    assert.equal(await page.locator('#variation-decide').isDisabled(), false);
   });
 
   test('the catalogue page shows each condition in three languages and the versions; works at 360 px', async (t) => {

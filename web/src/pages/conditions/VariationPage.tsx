@@ -1,7 +1,9 @@
 // /variations/:id — one proposal to vary a condition, with everything the decision needs (S8):
 // whose case, the condition now and as proposed, the officer's reasons, the person's account
-// (shown as missing when it is not on file), the unit head's review. Actions by permission: the
-// officer completes or withdraws it, the unit head endorses or returns it, the competent
+// (shown as missing when it is not on file), the unit head's review, and how the person has
+// complied (level, contact outcomes of the last 180 days, conditions not yet explained). Actions
+// by permission: the proposer completes or withdraws it (anyone who writes conditions may still add
+// the person's account once it is endorsed), the unit head endorses or returns it, the competent
 // authority approves or refuses it — not before the person's account is on file.
 import { useState } from 'preact/hooks';
 import { request } from '../../api';
@@ -14,9 +16,11 @@ import { useDates, useSession, useTimeZone } from '../../session';
 import { localProblem } from '../cases/Decisions';
 import { DateField, RadioGroup } from '../cases/Fields';
 import { formatDay, getVersioned, today } from '../cases/model';
+import { OUTCOMES, outcomeLabel } from '../supervision/model';
 import { conditionTitle, loadCatalogue } from './ConditionForm';
 import { StatusBadge, missingText } from './Variations';
-import { basisLabel, codeLabel, inLang, isProblem, matchErrors, type Catalogue, type T, type Variation } from './types';
+import { basisLabel, codeLabel, inLang, isProblem, matchErrors, type Catalogue, type T, type Variation,
+  type VariationCompliance } from './types';
 import './conditions.css';
 
 /** What the variation is about: the proposed condition's title, else the current one's. */
@@ -58,8 +62,12 @@ export function VariationPage({ id }: { id: string }) {
 function VariationBody({ variation: v, version, onChanged }: { variation: Variation; version: string; onChanged: (text: string) => void }) {
   const { t, lang } = useI18n();
   const dates = useDates();
-  const { can } = useSession();
+  const { can, user } = useSession();
   const open = v.status === 'proposed' || v.status === 'returned';
+  // The proposer completes or withdraws an open proposal; once endorsed, anyone who writes
+  // conditions may still add the person's account (S8), and nothing else.
+  const mine = !!user && user.id === v.proposed_by;
+  const editing = !can('conditions.write') ? null : open && mine ? 'full' : v.status === 'endorsed' ? 'person_view' : null;
   const missing = ['proposed', 'returned', 'endorsed'].includes(v.status) ? missingText(t, v) : '';
   const now = v.condition;
   return (
@@ -136,19 +144,56 @@ function VariationBody({ variation: v, version, onChanged }: { variation: Variat
           </>
         ) : null}
       </section>
-      {open && can('conditions.write') ? <EditForm v={v} version={version} onSaved={onChanged} /> : null}
+      {v.compliance ? <ComplianceCard c={v.compliance} /> : null}
+      {editing ? <EditForm v={v} version={version} onSaved={onChanged} personViewOnly={editing === 'person_view'} /> : null}
       {v.status === 'proposed' && can('variations.review') ? <ReviewForm v={v} onSaved={onChanged} /> : null}
       {v.status === 'endorsed' && can('variations.decide') ? <DecideForm v={v} onSaved={onChanged} /> : null}
     </>
   );
 }
 
-function EditForm({ v, version, onSaved }: { v: Variation; version: string; onSaved: (text: string) => void }) {
+/** How the person has complied: what the authority weighs beside the officer's reasons (S8). */
+function ComplianceCard({ c }: { c: VariationCompliance }) {
+  const { t, lang } = useI18n();
+  const since = formatDay(c.since, lang);
+  return (
+    <section class="card" aria-labelledby="variation-compliance-heading" id="variation-compliance">
+      <h2 id="variation-compliance-heading">{t('variation.compliance.title')}</h2>
+      <p class="hint">{t('variation.compliance.about', { date: since })}</p>
+      <dl class="facts facts-compact">
+        <div class="fact">
+          <dt>{t('variation.compliance.level')}</dt>
+          <dd id="variation-compliance-level">{c.level ? inLang(c.level.title, lang) || c.level.code : t('variation.compliance.level.none')}</dd>
+        </div>
+        <div class="fact"><dt>{t('variation.compliance.active')}</dt><dd id="variation-compliance-active">{c.conditions_active}</dd></div>
+        <div class="fact">
+          <dt>{t('variation.compliance.unexplained')}</dt>
+          <dd id="variation-compliance-unexplained">{c.unexplained > 0 ? <span class="badge badge-warn">{c.unexplained}</span> : c.unexplained}</dd>
+        </div>
+      </dl>
+      <h3 id="variation-compliance-outcomes-heading">{t('variation.compliance.outcomes', { date: since })}</h3>
+      <dl class="facts facts-compact" aria-labelledby="variation-compliance-outcomes-heading" id="variation-compliance-outcomes">
+        {OUTCOMES.map((o) => (
+          <div class="fact" key={o} data-outcome={o}><dt>{outcomeLabel(t, o)}</dt><dd>{c.outcomes[o] ?? 0}</dd></div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function EditForm({ v, version, onSaved, personViewOnly }: {
+  v: Variation; version: string; onSaved: (text: string) => void; personViewOnly: boolean;
+}) {
   const { t } = useI18n();
   const [reason, setReason] = useState(v.reason ?? '');
   const [personView, setPersonView] = useState(v.person_view ?? '');
   const [confirmWithdraw, setConfirmWithdraw] = useState(false);
-  const { busy, error, run } = useAction();
+  const [attempt, setAttempt] = useState(0);
+  const { busy, error: serverError, run } = useAction();
+  // Adding the person's account to an endorsed proposal: there is nothing else to save.
+  const local = attempt > 0 && personViewOnly && !personView.trim()
+    ? localProblem([{ field: 'person_view', message: t('conditions.required') }]) : null;
+  const error = local ?? serverError;
   const known = {
     reason: { id: 'variation-edit-reason', label: t('variations.reason') },
     person_view: { id: 'variation-edit-person-view', label: t('variations.person_view') },
@@ -156,28 +201,37 @@ function EditForm({ v, version, onSaved }: { v: Variation; version: string; onSa
   const m = matchErrors(error, t, known);
   return (
     <section class="card" aria-labelledby="variation-edit-heading">
-      <h2 id="variation-edit-heading">{t('variation.edit')}</h2>
+      <h2 id="variation-edit-heading">{personViewOnly ? t('variation.edit.person_view') : t('variation.edit')}</h2>
       <form class="form form-wide" noValidate
         onSubmit={(e) => {
           e.preventDefault();
+          if (personViewOnly && !personView.trim()) {
+            setAttempt((a) => a + 1);
+            return;
+          }
+          setAttempt(0);
           void run(async () => {
-            const body: Record<string, unknown> = { reason: reason.trim() };
+            // Once endorsed the reasons are fixed: only the person's account is sent.
+            const body: Record<string, unknown> = personViewOnly ? {} : { reason: reason.trim() };
             if (personView.trim()) body.person_view = personView.trim();
             await request('PUT', `/api/v1/variations/${encodeURIComponent(v.id)}`, { body, ifMatch: version });
             onSaved(v.status === 'returned' ? t('variation.edit.resubmitted') : t('variation.edit.saved'));
           });
         }}>
         {v.status === 'returned' ? <p class="notice">{t('variation.edit.returned')}</p> : null}
-        <FormError error={error} fields={m.ids} labels={m.labels} />
-        <TextAreaField id={known.reason.id} label={known.reason.label} value={reason} onValue={setReason} max={4000} error={m.at.reason}
-          hint={t('variations.reason.hint')} />
+        {personViewOnly ? <p class="hint">{t('variation.edit.endorsed')}</p> : null}
+        <FormError error={error} focusKey={local ? attempt : serverError} fields={m.ids} labels={m.labels} />
+        {personViewOnly ? null : (
+          <TextAreaField id={known.reason.id} label={known.reason.label} value={reason} onValue={setReason} max={4000} error={m.at.reason}
+            hint={t('variations.reason.hint')} />
+        )}
         <TextAreaField id={known.person_view.id} label={known.person_view.label} value={personView} onValue={setPersonView} max={4000}
           error={m.at.person_view} hint={t('variations.person_view.hint')} />
         <div class="button-row">
           <button type="submit" class="button" disabled={busy}>
             {v.status === 'returned' ? t('variation.edit.resubmit') : t('variation.edit.save')}
           </button>
-          {confirmWithdraw ? (
+          {personViewOnly ? null : confirmWithdraw ? (
             <>
               <button type="button" class="button button-danger" disabled={busy} id="variation-withdraw-confirm"
                 onClick={() => void run(async () => {

@@ -154,6 +154,19 @@ export interface Preview {
   warnings: Warning[];
 }
 
+/** How the person has complied, for the decision on a variation (single reads only). */
+export interface VariationCompliance {
+  /** The case's current supervision level, null when none was set. */
+  level: { code: string; title: Texts } | null;
+  /** The first day counted (180 days before today). */
+  since: string;
+  /** Contacts recorded since `since`, by outcome (every outcome present). */
+  outcomes: Record<string, number>;
+  conditions_active: number;
+  /** Active conditions no explanation covered (S4). */
+  unexplained: number;
+}
+
 export interface Variation {
   id: string;
   case_id: string;
@@ -168,6 +181,8 @@ export interface Variation {
   reason: string | null;
   person_view: string | null;
   status: string;
+  /** The proposer's account id. */
+  proposed_by: string;
   proposed_by_name: string | null;
   proposed_at: string;
   reviewed_by_name: string | null;
@@ -182,6 +197,8 @@ export interface Variation {
   ready_for_decision: boolean;
   missing: string[];
   version: number;
+  /** In GET /variations/{id} and the answers to changes; list items have none. */
+  compliance?: VariationCompliance;
 }
 
 /** A text of a {ky, ru, en} object in a language, else English, else any. */
