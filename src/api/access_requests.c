@@ -817,7 +817,7 @@ void api_person_export(struct http_request *req, struct http_response *resp)
 	struct field_errors fe = {0};
 	if (format && strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
 		field_error(&fe, "format", "must be one of: json, html");
-	if (lang && strcmp(lang, "ky") != 0 && strcmp(lang, "ru") != 0 && strcmp(lang, "en") != 0)
+	if (lang && !api_language_valid(lang))
 		field_error(&fe, "lang", "must be one of: ky, ru, en");
 	if (!request_id || !uuid_valid(request_id))
 		field_error(&fe, "access_request_id", "is required: the open subject-access request this export answers");

@@ -232,6 +232,13 @@ json_t *api_rows_json(db_stmt *st);
 
 /* Today's date (YYYY-MM-DD) in the deployment's time zone (setting `timezone`); false on a database error. */
 bool api_today(db *conn, char out[11]);
+struct civil_date;
+/* The same into d and/or iso (either may be NULL); false after answering 500. */
+bool api_today_date(struct http_request *req, struct http_response *resp, struct civil_date *d, char iso[11]);
+/* "ky", "ru" or "en": the languages of documents and texts. */
+bool api_language_valid(const char *lang);
+/* The ?lang= of a request (NULL when absent); false after answering 422 naming `lang`. */
+bool api_lang_query(struct http_request *req, struct http_response *resp, const char **lang_r);
 /* The same for any instant (milliseconds since the epoch). */
 bool api_local_date(db *conn, int64_t ms, char out[11]);
 

@@ -385,10 +385,7 @@ void api_case_allocate(struct http_request *req, struct http_response *resp)
 	const char *reason = json_str(req->json, "reason");
 	struct buf detail = {0};
 	buf_printf(&detail, "{\"unit_id\":\"%s\",\"officer_id\":", unit);
-	if (officer)
-		buf_printf(&detail, "\"%s\"", officer);
-	else
-		buf_puts(&detail, "null");
+	buf_json_string(&detail, officer);
 	buf_puts(&detail, ",\"reason\":");
 	buf_json_string(&detail, reason);
 	buf_printf(&detail, ",\"from_unit_id\":\"%s\"}", s.unit_id);

@@ -13,6 +13,7 @@
 #include "audit/audit.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/keydates.h"
 #include "http/router.h"
 
 db *api_db(struct http_request *req, struct http_response *resp)
@@ -257,6 +258,32 @@ bool api_local_date(db *conn, int64_t ms, char out[11])
 bool api_today(db *conn, char out[11])
 {
 	return api_local_date(conn, clock_now_ms(), out);
+}
+
+bool api_today_date(struct http_request *req, struct http_response *resp, struct civil_date *d, char iso[11])
+{
+	char text[11];
+	char *out = iso ? iso : text;
+	struct civil_date scratch;
+	if (api_today(req->db, out) && civil_date_parse(out, d ? d : &scratch))
+		return true;
+	api_db_failed(req, resp, "reading today's date");
+	return false;
+}
+
+bool api_language_valid(const char *lang)
+{
+	return lang && (strcmp(lang, "ky") == 0 || strcmp(lang, "ru") == 0 || strcmp(lang, "en") == 0);
+}
+
+bool api_lang_query(struct http_request *req, struct http_response *resp, const char **lang_r)
+{
+	*lang_r = http_request_query(req, "lang");
+	if (*lang_r && !api_language_valid(*lang_r)) {
+		api_field_problem(req, resp, "lang", "must be one of: ky, ru, en");
+		return false;
+	}
+	return true;
 }
 
 void api_etag(struct http_response *resp, int64_t version)

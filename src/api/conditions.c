@@ -16,26 +16,6 @@
 #include "domain/casefile.h"
 #include "domain/conditions.h"
 
-/* A JSON string, or null. */
-static void put_json(struct buf *b, const char *s)
-{
-	if (s)
-		buf_json_string(b, s);
-	else
-		buf_puts(b, "null");
-}
-
-/* ?lang= checked before anything else; NULL when absent. False after answering 422. */
-static bool lang_query(struct http_request *req, struct http_response *resp, const char **lang_r)
-{
-	*lang_r = http_request_query(req, "lang");
-	if (*lang_r && condition_language_index(*lang_r) < 0) {
-		api_field_problem(req, resp, "lang", "must be one of: ky, ru, en");
-		return false;
-	}
-	return true;
-}
-
 /* The language to render in: the one asked for, else the person's. */
 static bool pick_lang(struct http_request *req, struct http_response *resp, const char *asked,
                       const char *person_id, char lang[3])
@@ -68,7 +48,7 @@ void api_conditions_list(struct http_request *req, struct http_response *resp)
 	const char *id = http_request_param(req, "id"), *asked = NULL;
 	struct record_scope s;
 	char lang[3], today[11];
-	if (!lang_query(req, resp, &asked) || !api_begin(req, resp) || !scope_case(req, resp, id, &s) ||
+	if (!api_lang_query(req, resp, &asked) || !api_begin(req, resp) || !scope_case(req, resp, id, &s) ||
 	    !pick_lang(req, resp, asked, s.person_id, lang))
 		return;
 	if (!api_today(req->db, today)) {
@@ -227,7 +207,7 @@ void api_condition_create(struct http_request *req, struct http_response *resp)
 	struct condition_type t;
 	char today[11], reason[CONDITION_REASON_MAX];
 	const char *asked = NULL, *field = NULL;
-	if (!lang_query(req, resp, &asked) || !condition_start(req, resp, &s, &f, &t, today))
+	if (!api_lang_query(req, resp, &asked) || !condition_start(req, resp, &s, &f, &t, today))
 		return;
 	enum db_status rc = condition_authorised(req->db, f.case_id, f.decision_id, f.duty, reason, sizeof reason,
 	                                         &field);
@@ -328,7 +308,7 @@ void api_condition_get(struct http_request *req, struct http_response *resp)
 	const char *id = http_request_param(req, "id"), *asked = NULL;
 	char case_id[UUID_STR_LEN], status[16], decision_id[UUID_STR_LEN], lang[3], today[11];
 	struct record_scope s;
-	if (!lang_query(req, resp, &asked) || !api_begin(req, resp) ||
+	if (!api_lang_query(req, resp, &asked) || !api_begin(req, resp) ||
 	    !condition_case(req, resp, id, case_id, status, decision_id) || !scope_case(req, resp, case_id, &s) ||
 	    !pick_lang(req, resp, asked, s.person_id, lang))
 		return;
@@ -412,11 +392,11 @@ void api_condition_review(struct http_request *req, struct http_response *resp)
 	int64_t now = clock_now_ms();
 	struct buf detail = {0};
 	buf_puts(&detail, "{\"condition_id\":");
-	put_json(&detail, id);
+	buf_json_string(&detail, id);
 	buf_puts(&detail, ",\"outcome\":");
-	put_json(&detail, outcome);
+	buf_json_string(&detail, outcome);
 	buf_puts(&detail, ",\"next_review_on\":");
-	put_json(&detail, next);
+	buf_json_string(&detail, next);
 	buf_puts(&detail, "}");
 	char *summary = xasprintf("Condition reviewed (%s)", outcome);
 	bool keep = strcmp(outcome, "keep") == 0;

@@ -102,30 +102,12 @@ static const char *label_for(const char *key, const char *kind, const char *lang
 	return s ? s : label(key, lang);
 }
 
-static bool language_valid(const char *lang)
-{
-	for (size_t i = 0; languages[i]; i++)
-		if (lang && strcmp(lang, languages[i]) == 0)
-			return true;
-	return false;
-}
-
 /* ---- shared steps ---------------------------------------------------------------------------------------- */
 
 /* The deployment's zone; false after answering. */
 static bool zone(struct http_request *req, struct http_response *resp, char tz[APPOINTMENT_ZONE_LEN])
 {
 	if (appointments_zone(req->db, tz))
-		return true;
-	api_db_failed(req, resp, "reading the time zone");
-	return false;
-}
-
-/* Today in the deployment's zone; false after answering. */
-static bool today(struct http_request *req, struct http_response *resp, struct civil_date *d)
-{
-	char text[11];
-	if (api_today(req->db, text) && civil_date_parse(text, d))
 		return true;
 	api_db_failed(req, resp, "reading the time zone");
 	return false;
@@ -253,7 +235,7 @@ void api_diary(struct http_request *req, struct http_response *resp)
 	}
 	struct civil_date now, from, to;
 	char tz[APPOINTMENT_ZONE_LEN];
-	if (!api_begin(req, resp) || !today(req, resp, &now) || !diary_range(req, resp, now, &from, &to) ||
+	if (!api_begin(req, resp) || !api_today_date(req, resp, &now, NULL) || !diary_range(req, resp, now, &from, &to) ||
 	    !zone(req, resp, tz))
 		return;
 	bool own = false;
@@ -513,7 +495,7 @@ void api_appointment_letter(struct http_request *req, struct http_response *resp
 	const char *id = http_request_param(req, "id"), *lang_q = http_request_query(req, "lang");
 	const char *occurrence = http_request_query(req, "occurrence");
 	struct field_errors fe = {0};
-	if (lang_q && !language_valid(lang_q))
+	if (lang_q && !api_language_valid(lang_q))
 		field_error(&fe, "lang", "must be one of: ky, ru, en");
 	if (occurrence && !ics_local_time_valid(occurrence))
 		field_error(&fe, "occurrence", "must be a local time YYYY-MM-DDTHH:MM");
@@ -533,7 +515,7 @@ void api_appointment_letter(struct http_request *req, struct http_response *resp
 	struct record_scope s;
 	char tz[APPOINTMENT_ZONE_LEN], start[LOCAL_TIME_LEN], moved[LOCAL_TIME_LEN], lang[3];
 	struct civil_date now;
-	if (!scope_case(req, resp, col(a, "case_id"), &s) || !zone(req, resp, tz) || !today(req, resp, &now)) {
+	if (!scope_case(req, resp, col(a, "case_id"), &s) || !zone(req, resp, tz) || !api_today_date(req, resp, &now, NULL)) {
 		json_decref(a);
 		return;
 	}
@@ -877,7 +859,7 @@ void api_calendar_feed_ics(struct http_request *req, struct http_response *resp)
 	sodium_memzero(token, sizeof token);
 	char tz[APPOINTMENT_ZONE_LEN];
 	struct civil_date now;
-	if (!zone(req, resp, tz) || !today(req, resp, &now))
+	if (!zone(req, resp, tz) || !api_today_date(req, resp, &now, NULL))
 		return;
 	struct feed_data d;
 	if (!feed_load(req->db, &o, tz, now, &d)) {

@@ -460,14 +460,9 @@ static void render_sheet(struct buf *b, db *conn, const json_t *k, const json_t 
 
 void api_conditions_sheet(struct http_request *req, struct http_response *resp)
 {
-	const char *id = http_request_param(req, "id"), *query_lang = http_request_query(req, "lang");
-	if (query_lang && strcmp(query_lang, "ky") != 0 && strcmp(query_lang, "ru") != 0 &&
-	    strcmp(query_lang, "en") != 0) {
-		struct field_errors fe = {0};
-		field_error(&fe, "lang", "must be one of: ky, ru, en");
-		field_errors_respond(&fe, resp, req);
+	const char *id = http_request_param(req, "id"), *query_lang = NULL;
+	if (!api_lang_query(req, resp, &query_lang))
 		return;
-	}
 	struct record_scope s;
 	if (!api_begin(req, resp) || !scope_case(req, resp, id, &s))
 		return;

@@ -159,14 +159,6 @@ bool plan_body_validate(const char *kind, const json_t *b, const char *today, st
 /* ---- shared steps ------------------------------------------------------------------ */
 
 /* A change needs the case within the caller's units or a live grant; a stated purpose allows reading only. */
-static bool today_iso(struct http_request *req, struct http_response *resp, char out[11])
-{
-	if (api_today(req->db, out))
-		return true;
-	api_db_failed(req, resp, "reading today's date");
-	return false;
-}
-
 /* iso + days, as YYYY-MM-DD. */
 static void date_plus(const char *iso, long days, char out[11])
 {
@@ -333,7 +325,7 @@ void api_plan_get(struct http_request *req, struct http_response *resp)
 	const char *id = http_request_param(req, "id");
 	struct record_scope s;
 	char today[11];
-	if (!api_begin(req, resp) || !scope_case(req, resp, id, &s) || !today_iso(req, resp, today))
+	if (!api_begin(req, resp) || !scope_case(req, resp, id, &s) || !api_today_date(req, resp, NULL, today))
 		return;
 	bool failed = false;
 	json_t *plan = plan_json(req->db, id, today, &failed);
@@ -363,7 +355,7 @@ void api_plan_put(struct http_request *req, struct http_response *resp)
 	char today[11];
 	json_t *plan = NULL;
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, id, &s) ||
-	    !scope_may_change(req, resp, &s, "case", id) || !today_iso(req, resp, today) || !plan_of_case(req, resp, id, &plan))
+	    !scope_may_change(req, resp, &s, "case", id) || !api_today_date(req, resp, NULL, today) || !plan_of_case(req, resp, id, &plan))
 		return;
 	int64_t every = json_integer_value(json_object_get(req->json, "review_every_days"));
 	int64_t now = clock_now_ms();
@@ -445,7 +437,7 @@ void api_plan_objective_create(struct http_request *req, struct http_response *r
 	char today[11];
 	json_t *plan = NULL;
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, id, &s) ||
-	    !scope_may_change(req, resp, &s, "case", id) || !today_iso(req, resp, today) || !plan_of_case(req, resp, id, &plan))
+	    !scope_may_change(req, resp, &s, "case", id) || !api_today_date(req, resp, NULL, today) || !plan_of_case(req, resp, id, &plan))
 		return;
 	if (!plan) {
 		no_plan(req, resp);
@@ -523,7 +515,7 @@ void api_plan_objective_update(struct http_request *req, struct http_response *r
 		" JOIN supervision_plan p ON p.id = o.plan_id WHERE o.id = ?", id, "plan_objective", &s, case_id);
 	if (!row)
 		return;
-	if (!today_iso(req, resp, today)) {
+	if (!api_today_date(req, resp, NULL, today)) {
 		json_decref(row);
 		return;
 	}
@@ -583,7 +575,7 @@ void api_plan_action_create(struct http_request *req, struct http_response *resp
 	json_decref(row);
 	const char *kind = api_str(req, "owner_kind");
 	const char *account = json_str(req->json, "owner_account_id"), *agency = json_str(req->json, "owner_agency_id");
-	if (!today_iso(req, resp, today) || !owner_exists(req, resp, &s, kind, account, agency))
+	if (!api_today_date(req, resp, NULL, today) || !owner_exists(req, resp, &s, kind, account, agency))
 		return;
 	char action[UUID_STR_LEN];
 	uuid_v7(action);
@@ -615,7 +607,7 @@ void api_plan_action_update(struct http_request *req, struct http_response *resp
 	char today[11] = "";
 	int64_t version = 0;
 	/* The checks on dates need today, which needs the database. */
-	if (!api_begin(req, resp) || !today_iso(req, resp, today))
+	if (!api_begin(req, resp) || !api_today_date(req, resp, NULL, today))
 		return;
 	if (!plan_body_validate("action_update", req->json, today, &fe)) {
 		db_rollback(req->db);
@@ -712,7 +704,7 @@ void api_plan_review_create(struct http_request *req, struct http_response *resp
 	struct record_scope s;
 	char today[11];
 	json_t *plan = NULL;
-	if (!api_begin(req, resp) || !today_iso(req, resp, today))
+	if (!api_begin(req, resp) || !api_today_date(req, resp, NULL, today))
 		return;
 	if (!plan_body_validate("review", req->json, today, &fe)) {
 		db_rollback(req->db);

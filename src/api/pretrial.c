@@ -64,16 +64,6 @@ static bool request_scope(struct http_request *req, struct http_response *resp, 
 	return scope_case(req, resp, case_id, s);
 }
 
-/* Today in the deployment's time zone. */
-static bool today(struct http_request *req, struct http_response *resp, struct civil_date *d)
-{
-	char text[11];
-	if (api_today(req->db, text) && civil_date_parse(text, d))
-		return true;
-	api_db_failed(req, resp, "reading the time zone");
-	return false;
-}
-
 /* Adds days_left and is_overdue to an object with due_on and status. */
 static void add_deadline(json_t *o, struct civil_date now)
 {
@@ -165,7 +155,7 @@ static json_t *report_json(db *conn, const char *id, struct civil_date now, bool
 static void answer_report(struct http_request *req, struct http_response *resp, const char *id, int status)
 {
 	struct civil_date now;
-	if (!today(req, resp, &now))
+	if (!api_today_date(req, resp, &now, NULL))
 		return;
 	bool failed = false;
 	json_t *r = report_json(req->db, id, now, &failed);
@@ -213,7 +203,7 @@ void api_pretrial_list(struct http_request *req, struct http_response *resp)
 		}
 	}
 	struct civil_date now;
-	if (!api_begin(req, resp) || !today(req, resp, &now))
+	if (!api_begin(req, resp) || !api_today_date(req, resp, &now, NULL))
 		return;
 	char today_text[11], soon_text[11];
 	civil_date_format(now, today_text);
@@ -288,7 +278,7 @@ void api_pretrial_create(struct http_request *req, struct http_response *resp)
 	struct record_scope s;
 	struct civil_date now;
 	if (!scope_case(req, resp, case_id, &s) || !scope_may_change(req, resp, &s, "case", case_id) ||
-	    !today(req, resp, &now))
+	    !api_today_date(req, resp, &now, NULL))
 		return;
 	if (strcmp(s.kind, "pre_trial") != 0 || strcmp(s.status, "closed") == 0) {
 		db_rollback(req->db);
@@ -857,15 +847,13 @@ static void render_document(struct buf *b, db *conn, const json_t *r, const char
 void api_pretrial_document(struct http_request *req, struct http_response *resp)
 {
 	const char *id = http_request_param(req, "id"), *lang = http_request_query(req, "lang");
-	if (lang && strcmp(lang, "ky") != 0 && strcmp(lang, "ru") != 0 && strcmp(lang, "en") != 0) {
-		struct field_errors fe = {0};
-		field_error(&fe, "lang", "must be one of: ky, ru, en");
-		field_errors_respond(&fe, resp, req);
+	if (lang && !api_language_valid(lang)) {
+		api_field_problem(req, resp, "lang", "must be one of: ky, ru, en");
 		return;
 	}
 	struct record_scope s;
 	struct civil_date now;
-	if (!api_begin(req, resp) || !request_scope(req, resp, id, &s) || !today(req, resp, &now))
+	if (!api_begin(req, resp) || !request_scope(req, resp, id, &s) || !api_today_date(req, resp, &now, NULL))
 		return;
 	bool failed = false;
 	json_t *r = report_json(req->db, id, now, &failed);

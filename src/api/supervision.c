@@ -154,21 +154,13 @@ static json_t *supervision_json(db *conn, const char *case_id, struct civil_date
 	return out;
 }
 
-static bool today_date(struct http_request *req, struct http_response *resp, struct civil_date *d, char iso[11])
-{
-	if (api_today(req->db, iso) && civil_date_parse(iso, d))
-		return true;
-	api_db_failed(req, resp, "reading today's date");
-	return false;
-}
-
 void api_supervision_get(struct http_request *req, struct http_response *resp)
 {
 	const char *id = http_request_param(req, "id");
 	struct record_scope s;
 	struct civil_date today;
 	char today_s[11];
-	if (!api_begin(req, resp) || !scope_case(req, resp, id, &s) || !today_date(req, resp, &today, today_s))
+	if (!api_begin(req, resp) || !scope_case(req, resp, id, &s) || !api_today_date(req, resp, &today, today_s))
 		return;
 	json_t *out = supervision_json(req->db, id, today);
 	if (!out || !scope_audit(req, &s, AUDIT_CONSULT, "case_supervision", id, NULL)) {
@@ -198,7 +190,7 @@ void api_supervision_level_put(struct http_request *req, struct http_response *r
 	struct civil_date today;
 	char today_s[11];
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, id, &s) ||
-	    !scope_may_change(req, resp, &s, "case", id) || !today_date(req, resp, &today, today_s))
+	    !scope_may_change(req, resp, &s, "case", id) || !api_today_date(req, resp, &today, today_s))
 		return;
 	const char *level = api_str(req, "level"), *from = api_str(req, "effective_from");
 	if (!from)

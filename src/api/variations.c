@@ -54,25 +54,6 @@ static const char *const actions[] = {"add", "change", "remove", NULL};
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
-/* A JSON string, or null. */
-static void put_json(struct buf *b, const char *s)
-{
-	if (s)
-		buf_json_string(b, s);
-	else
-		buf_puts(b, "null");
-}
-
-static bool lang_query(struct http_request *req, struct http_response *resp, const char **lang_r)
-{
-	*lang_r = http_request_query(req, "lang");
-	if (*lang_r && condition_language_index(*lang_r) < 0) {
-		api_field_problem(req, resp, "lang", "must be one of: ky, ru, en");
-		return false;
-	}
-	return true;
-}
-
 static bool errors_answer(struct http_request *req, struct http_response *resp, struct field_errors *fe)
 {
 	if (!fe->list)
@@ -374,13 +355,13 @@ static bool variation_event(db *conn, const struct variation_row *v, const char 
 {
 	struct buf detail = {0};
 	buf_puts(&detail, "{\"variation_id\":");
-	put_json(&detail, v->id);
+	buf_json_string(&detail, v->id);
 	buf_puts(&detail, ",\"action\":");
-	put_json(&detail, v->action);
+	buf_json_string(&detail, v->action);
 	buf_puts(&detail, ",\"condition_id\":");
-	put_json(&detail, v->condition_id[0] ? v->condition_id : NULL);
+	buf_json_string(&detail, v->condition_id[0] ? v->condition_id : NULL);
 	buf_puts(&detail, ",\"code\":");
-	put_json(&detail, v->proposal ? json_str(v->proposal, "code") : NULL);
+	buf_json_string(&detail, v->proposal ? json_str(v->proposal, "code") : NULL);
 	if (extra_json) {
 		buf_putc(&detail, ',');
 		buf_puts(&detail, extra_json);
@@ -520,7 +501,7 @@ void api_variation_create(struct http_request *req, struct http_response *resp)
 		action_check(api_str(req, "action"), req->json, true, &fe);
 	struct record_scope s;
 	const char *lang = NULL;
-	if (field_errors_respond(&fe, resp, req) || !lang_query(req, resp, &lang) || !api_begin(req, resp) ||
+	if (field_errors_respond(&fe, resp, req) || !api_lang_query(req, resp, &lang) || !api_begin(req, resp) ||
 	    !scope_case(req, resp, case_id, &s) || !scope_may_change(req, resp, &s, "case", case_id))
 		return;
 	if (strcmp(s.status, "closed") == 0) {
@@ -569,7 +550,7 @@ void api_case_variations(struct http_request *req, struct http_response *resp)
 	const char *case_id = http_request_param(req, "id"), *lang = NULL;
 	struct record_scope s;
 	char today[11];
-	if (!lang_query(req, resp, &lang) || !api_begin(req, resp) || !scope_case(req, resp, case_id, &s))
+	if (!api_lang_query(req, resp, &lang) || !api_begin(req, resp) || !scope_case(req, resp, case_id, &s))
 		return;
 	json_t *rows = api_today(req->db, today)
 	                   ? api_select(req->db, VARIATION_SELECT " WHERE v.case_id = ? ORDER BY v.proposed_at DESC, v.id",
@@ -600,7 +581,7 @@ void api_variations_list(struct http_request *req, struct http_response *resp)
 		api_field_problem(req, resp, "status", "must be one of: proposed, returned, endorsed, decided, withdrawn");
 		return;
 	}
-	if (!lang_query(req, resp, &lang) || !api_begin(req, resp))
+	if (!api_lang_query(req, resp, &lang) || !api_begin(req, resp))
 		return;
 	const struct principal *p = &req->principal;
 	int64_t authority = policy_has(p, "variations.decide");
@@ -669,7 +650,7 @@ void api_variation_get(struct http_request *req, struct http_response *resp)
 {
 	const char *id = http_request_param(req, "id"), *lang = NULL;
 	struct variation_row v;
-	if (!lang_query(req, resp, &lang) || !api_begin(req, resp) || !variation_load(req, resp, id, &v))
+	if (!api_lang_query(req, resp, &lang) || !api_begin(req, resp) || !variation_load(req, resp, id, &v))
 		return;
 	json_decref(v.proposal);
 	bool logged;
@@ -973,7 +954,7 @@ void api_variation_decide(struct http_request *req, struct http_response *resp)
 		field_error(&fe, "effective_from", "is required when the variation is approved");
 	struct variation_row v;
 	const char *lang = NULL;
-	if (field_errors_respond(&fe, resp, req) || !lang_query(req, resp, &lang) || !api_begin(req, resp) ||
+	if (field_errors_respond(&fe, resp, req) || !api_lang_query(req, resp, &lang) || !api_begin(req, resp) ||
 	    !variation_load(req, resp, id, &v))
 		return;
 	if (strcmp(v.status, "endorsed") != 0) {

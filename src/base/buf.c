@@ -115,6 +115,10 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 void buf_json_string(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	if (!s) {
+		buf_puts(b, "null");
+		return;
+	}
 	buf_putc(b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {

@@ -22,7 +22,7 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-/* Appends s as a JSON string literal, quotes included. */
+/* Appends s as a JSON string literal, quotes included; NULL as null. */
 void buf_json_string(struct buf *b, const char *s);
 /* Hands the storage to the caller (never NULL) and empties b. */
 char *buf_steal(struct buf *b);
