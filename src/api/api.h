@@ -189,6 +189,53 @@ void api_calendar_feed_create(struct http_request *req, struct http_response *re
 void api_calendar_feed_revoke(struct http_request *req, struct http_response *resp);
 void api_calendar_feed_ics(struct http_request *req, struct http_response *resp);
 
+/* engine.c */
+void api_jobs_list(struct http_request *req, struct http_response *resp);
+void api_jobs_run(struct http_request *req, struct http_response *resp);
+void api_clock_set(struct http_request *req, struct http_response *resp);
+void api_rules_list(struct http_request *req, struct http_response *resp);
+void api_rule_update(struct http_request *req, struct http_response *resp);
+/* alerts.c */
+void api_alerts_list(struct http_request *req, struct http_response *resp);
+void api_alerts_summary(struct http_request *req, struct http_response *resp);
+void api_alert_get(struct http_request *req, struct http_response *resp);
+void api_alert_acknowledge(struct http_request *req, struct http_response *resp);
+void api_alert_assign(struct http_request *req, struct http_response *resp);
+void api_alert_verify(struct http_request *req, struct http_response *resp);
+void api_alert_dismiss(struct http_request *req, struct http_response *resp);
+void api_case_alerts(struct http_request *req, struct http_response *resp);
+void api_case_alert_create(struct http_request *req, struct http_response *resp);
+void api_tasks_list(struct http_request *req, struct http_response *resp);
+void api_case_tasks(struct http_request *req, struct http_response *resp);
+void api_task_create(struct http_request *req, struct http_response *resp);
+void api_task_update(struct http_request *req, struct http_response *resp);
+/* breaches.c */
+void api_breaches_list(struct http_request *req, struct http_response *resp);
+void api_case_breaches(struct http_request *req, struct http_response *resp);
+void api_breach_get(struct http_request *req, struct http_response *resp);
+void api_breach_notify(struct http_request *req, struct http_response *resp);
+void api_breach_account(struct http_request *req, struct http_response *resp);
+void api_breach_assess(struct http_request *req, struct http_response *resp);
+void api_breach_countersign(struct http_request *req, struct http_response *resp);
+void api_breach_refer(struct http_request *req, struct http_response *resp);
+void api_breach_close(struct http_request *req, struct http_response *resp);
+void api_breach_decide(struct http_request *req, struct http_response *resp);
+void api_breach_appeal(struct http_request *req, struct http_response *resp);
+void api_breach_appeal_decide(struct http_request *req, struct http_response *resp);
+void api_breach_withdraw(struct http_request *req, struct http_response *resp);
+void api_breach_document(struct http_request *req, struct http_response *resp);
+/* responses.c */
+void api_responses_ladder(struct http_request *req, struct http_response *resp);
+void api_case_responses(struct http_request *req, struct http_response *resp);
+void api_response_create(struct http_request *req, struct http_response *resp);
+void api_response_letter(struct http_request *req, struct http_response *resp);
+void api_responses_summary(struct http_request *req, struct http_response *resp);
+void api_complaints_list(struct http_request *req, struct http_response *resp);
+void api_complaint_create(struct http_request *req, struct http_response *resp);
+void api_complaint_get(struct http_request *req, struct http_response *resp);
+void api_complaint_answer(struct http_request *req, struct http_response *resp);
+void api_complaint_withdraw(struct http_request *req, struct http_response *resp);
+
 /* --- helpers shared by handlers (common.c) --- */
 
 /* The request's pooled connection, taken on first use; NULL after answering 503. */

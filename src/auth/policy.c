@@ -38,6 +38,17 @@ static const struct permission_info registry[] = {
 	{"variations.decide", "Decide variations of conditions as the competent authority (S8)"},
 	{"supervision.write", "Set supervision levels; keep plans, appointments and contacts"},
 	{"diary.read", "Keep a diary of appointments and a calendar feed"},
+	{"alerts.read", "See alert queues, tasks and the compliance rules within one's units"},
+	{"alerts.work", "Acknowledge, assign, verify or dismiss alerts; raise alerts; keep tasks"},
+	{"breaches.list", "See breach allegations within one's units (the competent authority: those referred to it)"},
+	{"breaches.write", "Take a breach allegation through due process: notice, account, assessment, referral (S6)"},
+	{"breaches.countersign", "Countersign or return an officer's breach assessment"},
+	{"breaches.decide", "Decide breach referrals and record appeal outcomes as the competent authority (S8, S9)"},
+	{"responses.write", "Record responses to non-compliance and to progress"},
+	{"complaints.read", "See the complaints register within one's units"},
+	{"complaints.write", "Register complaints and record their answers (S9)"},
+	{"system.jobs", "See the scheduler's jobs and run the due ones now"},
+	{"system.clock", "Set the server's clock (only where the deployment enables clock control, for tests)"},
 	{NULL, NULL},
 };
 

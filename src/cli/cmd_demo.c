@@ -108,7 +108,15 @@ int cmd_demo(int argc, char **argv)
 			int64_t started = clock_mono_ns();
 			enum db_status st = demo_people(conn, people ? people : DEMO_PEOPLE_DEFAULT, people > 0, !record_only, &counts,
 			                                       &error);
-			if (st == DB_OK) {
+			struct demo_compliance_counts cc = {0};
+			if (st == DB_OK && !record_only && (st = demo_compliance(conn, &cc, &error)) == DB_OK) {
+				print_counts(&counts, (double)(clock_mono_ns() - started) / 1e9);
+				printf("Compliance: %ld alerts raised by the rules (%ld acknowledged, %ld dismissed, %ld escalated),"
+				       " %ld tasks,\n%ld breach allegations, %ld negative and %ld positive responses, %ld complaints.\n",
+				       cc.alerts_raised, cc.alerts_acknowledged, cc.alerts_dismissed, cc.escalated, cc.tasks,
+				       cc.breaches, cc.responses_negative, cc.responses_positive, cc.complaints);
+				rc = 0;
+			} else if (st == DB_OK) {
 				print_counts(&counts, (double)(clock_mono_ns() - started) / 1e9);
 				rc = 0;
 			} else {

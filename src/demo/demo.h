@@ -72,6 +72,23 @@ struct demo_case {
  * authorises (explained and acknowledged), a level, a plan, a history of
  * appointments with outcomes, and now and then a variation proposal.
  */
+/* What demo_compliance added. */
+struct demo_compliance_counts {
+	long alerts_raised, alerts_acknowledged, alerts_dismissed, tasks, escalated; /* alerts.c */
+	long breaches, breaches_by_state[11];                                         /* breaches.c */
+	long responses_negative, responses_positive, complaints;                      /* responses.c */
+};
+
+/*
+ * Runs the compliance rules over the demo cases as of now (so the alerts are
+ * the engine's own), then works some of them as officers would: in one
+ * transaction. Each part below is called in this order by demo_compliance().
+ */
+enum db_status demo_compliance(db *conn, struct demo_compliance_counts *counts_r, char **error_r);
+enum db_status demo_alerts(db *conn, int64_t now, struct demo_compliance_counts *n);
+enum db_status demo_breaches(db *conn, int64_t now, struct demo_compliance_counts *n);
+enum db_status demo_responses(db *conn, int64_t now, struct demo_compliance_counts *n);
+
 enum db_status demo_case_supervision(db *conn, const struct demo_case *c, struct demo_supervision_counts *n);
 /* Forgets the catalogue read by the last run (the next run may see another version). */
 void demo_supervision_reset(void);

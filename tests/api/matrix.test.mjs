@@ -23,6 +23,10 @@ const IMPORT = ['unit_head', 'prison_case_worker'];
 const SUPERVISE = ['unit_head', 'probation_officer'];
 const VARIATIONS = ['unit_head', 'probation_officer', 'competent_authority'];
 const AUTHORITY = ['competent_authority'];
+// Compliance (migration 0006).
+const ALERTS = ['unit_head', 'probation_officer'];
+const BREACHES = ['unit_head', 'probation_officer', 'competent_authority'];
+const ADMIN = ['administrator'];
 
 // "METHOD pattern" -> roles allowed (everyone else must be refused), and a body to send.
 const matrix = {
@@ -67,6 +71,48 @@ const matrix = {
   'GET /api/v1/tokens': { allow: ['administrator'] },
   'POST /api/v1/tokens': { allow: ['administrator'], body: { name: '' } },
   'DELETE /api/v1/tokens/{id}': { allow: ['administrator'] },
+  'GET /api/v1/system/jobs': { allow: ADMIN },
+  'POST /api/v1/system/jobs/run': { allow: ADMIN },
+  'PUT /api/v1/system/clock': { allow: ADMIN, body: {} },
+  'GET /api/v1/compliance/rules': { allow: ALERTS },
+  'PUT /api/v1/compliance/rules/{code}': { allow: ['administrator'], body: {} },
+  'GET /api/v1/alerts': { allow: ALERTS },
+  'GET /api/v1/alerts/summary': { allow: ALERTS },
+  'GET /api/v1/alerts/{id}': { allow: ALERTS },
+  'POST /api/v1/alerts/{id}/acknowledgement': { allow: ALERTS },
+  'POST /api/v1/alerts/{id}/assignment': { allow: ALERTS, body: {} },
+  'POST /api/v1/alerts/{id}/verification': { allow: ALERTS, body: {} },
+  'POST /api/v1/alerts/{id}/dismissal': { allow: ALERTS, body: {} },
+  'GET /api/v1/cases/{id}/alerts': { allow: READ },
+  'POST /api/v1/cases/{id}/alerts': { allow: ALERTS, body: {} },
+  'GET /api/v1/tasks': { allow: ALERTS },
+  'GET /api/v1/cases/{id}/tasks': { allow: READ },
+  'POST /api/v1/cases/{id}/tasks': { allow: ALERTS, body: {} },
+  'PUT /api/v1/tasks/{id}': { allow: ALERTS, body: {} },
+  'GET /api/v1/breaches': { allow: BREACHES },
+  'GET /api/v1/cases/{id}/breaches': { allow: READ },
+  'GET /api/v1/breaches/{id}': { allow: BREACHES },
+  'POST /api/v1/breaches/{id}/notification': { allow: ALERTS, body: {} },
+  'POST /api/v1/breaches/{id}/account': { allow: ALERTS, body: {} },
+  'POST /api/v1/breaches/{id}/assessment': { allow: ALERTS, body: {} },
+  'POST /api/v1/breaches/{id}/countersignature': { allow: HEAD, body: {} },
+  'POST /api/v1/breaches/{id}/referral': { allow: ALERTS, body: {} },
+  'POST /api/v1/breaches/{id}/closure': { allow: ALERTS, body: {} },
+  'POST /api/v1/breaches/{id}/decision': { allow: AUTHORITY, body: {} },
+  'POST /api/v1/breaches/{id}/appeal': { allow: ALERTS, body: {} },
+  'POST /api/v1/breaches/{id}/appeal-decision': { allow: AUTHORITY, body: {} },
+  'POST /api/v1/breaches/{id}/withdrawal': { allow: ALERTS, body: {} },
+  'GET /api/v1/breaches/{id}/documents/{kind}': { allow: BREACHES },
+  'GET /api/v1/reference/responses': { allow: READ },
+  'GET /api/v1/cases/{id}/responses': { allow: READ },
+  'POST /api/v1/cases/{id}/responses': { allow: ALERTS, body: {} },
+  'GET /api/v1/responses/{id}/letter': { allow: READ },
+  'GET /api/v1/compliance/responses-summary': { allow: ALERTS },
+  'GET /api/v1/complaints': { allow: ALERTS },
+  'POST /api/v1/complaints': { allow: ALERTS, body: {} },
+  'GET /api/v1/complaints/{id}': { allow: ALERTS },
+  'POST /api/v1/complaints/{id}/answer': { allow: ALERTS, body: {} },
+  'POST /api/v1/complaints/{id}/withdrawal': { allow: ALERTS, body: {} },
   'GET /api/v1/audit': { allow: ['administrator', 'auditor', 'data_protection_officer'] },
   'GET /api/v1/audit/verification': { allow: ['administrator', 'auditor', 'data_protection_officer'] },
   'GET /api/v1/reference': { allow: LOGGED_IN },

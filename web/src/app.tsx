@@ -30,11 +30,20 @@ import { CataloguePage } from './pages/conditions/CataloguePage';
 import { VariationPage } from './pages/conditions/VariationPage';
 import { VariationsQueuePage } from './pages/conditions/VariationsQueue';
 import { DiaryPage } from './pages/supervision/Diary';
+import { AlertsQueuePage } from './pages/compliance/AlertsQueue';
+import { AlertPage } from './pages/compliance/AlertPage';
+import { TasksPage } from './pages/compliance/Tasks';
+import { BreachesListPage } from './pages/compliance/BreachesList';
+import { BreachPage } from './pages/compliance/BreachPage';
+import { ComplaintsPage } from './pages/compliance/Complaints';
+import { ComplaintPage } from './pages/compliance/ComplaintPage';
+import { ComplianceRulesPage } from './pages/admin/ComplianceRules';
+import { JobsPage } from './pages/admin/Jobs';
 import { CasesPage } from './pages/cases/CasesPage';
 import { PretrialEditorPage } from './pages/cases/PretrialEditor';
 import { PretrialListPage } from './pages/cases/PretrialList';
 import { Placeholder } from './pages/Placeholder';
-import { navigate, replace, routeFor, sectionAllowed, usePath, type CasesRoutePage, type PeopleRoutePage, type Route,
+import { navigate, replace, routeFor, sectionAllowed, usePath, type CasesRoutePage, type ComplianceRoutePage, type PeopleRoutePage, type Route,
   type SupervisionRoutePage } from './router';
 import { SessionContext, SystemContext, type SessionApi, type SessionState } from './session';
 
@@ -96,6 +105,24 @@ function supervisionPage(page: SupervisionRoutePage, id: string | null) {
   return <DiaryPage />;
 }
 
+/** The window title of each page of the Alerts section. */
+const COMPLIANCE_LABELS: Readonly<Record<ComplianceRoutePage, MessageKey>> = {
+  alerts: 'compliance.tab.alerts', alert: 'compliance.alert', tasks: 'compliance.tab.tasks',
+  breaches: 'compliance.tab.breaches', breach: 'compliance.breach', complaints: 'compliance.tab.complaints',
+  complaint: 'compliance.complaint',
+};
+
+/** The page of the Alerts section at a route (one record is keyed by its id, so it starts afresh). */
+function compliancePage(page: ComplianceRoutePage, id: string | null) {
+  if (page === 'alert' && id) return <AlertPage key={id} id={id} />;
+  if (page === 'breach' && id) return <BreachPage key={id} id={id} />;
+  if (page === 'complaint' && id) return <ComplaintPage key={id} id={id} />;
+  if (page === 'tasks') return <TasksPage />;
+  if (page === 'breaches') return <BreachesListPage />;
+  if (page === 'complaints') return <ComplaintsPage />;
+  return <AlertsQueuePage />;
+}
+
 function pageLabel(route: Route): MessageKey {
   switch (route.kind) {
     case 'login': return 'login.title';
@@ -105,6 +132,7 @@ function pageLabel(route: Route): MessageKey {
     case 'people': return PEOPLE_LABELS[route.page];
     case 'cases': return CASES_LABELS[route.page];
     case 'supervision': return SUPERVISION_LABELS[route.page];
+    case 'compliance': return COMPLIANCE_LABELS[route.page];
     default: return 'notfound.title';
   }
 }
@@ -284,6 +312,8 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
     else if (route.page.id === 'units') page = <UnitsPage />;
     else if (route.page.id === 'tokens') page = <TokensPage />;
     else if (route.page.id === 'supervision-levels') page = <SupervisionLevelsPage />;
+    else if (route.page.id === 'compliance-rules') page = <ComplianceRulesPage />;
+    else if (route.page.id === 'jobs') page = <JobsPage />;
     else page = <RolesPage />;
   } else if (route.section.id === 'dashboard') page = <Dashboard system={system} onRetry={retry} />;
   else if (route.section.id === 'audit') page = <AuditPage />;
@@ -291,11 +321,12 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
   else if (route.kind === 'people') page = <PeopleSection page={route.page} id={route.id} />;
   else if (route.kind === 'cases') page = casesPage(route.page, route.id);
   else if (route.kind === 'supervision') page = supervisionPage(route.page, route.id);
+  else if (route.kind === 'compliance') page = compliancePage(route.page, route.id);
   else page = <Placeholder section={route.section} />;
 
   const showNav = loggedIn && route.kind !== 'login';
   const current = route.kind === 'section' || route.kind === 'admin' || route.kind === 'people' || route.kind === 'cases'
-    || route.kind === 'supervision'
+    || route.kind === 'supervision' || route.kind === 'compliance'
     ? route.section.id : null;
 
   return (

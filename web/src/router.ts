@@ -22,10 +22,13 @@ export interface Section {
  * and units alone does not: most roles may, for the names on their screens.
  */
 export const ADMIN_PERMISSIONS: readonly string[] = ['users.read', 'users.manage', 'tokens.manage', 'roles.read',
-  'agencies.manage', 'units.manage', 'reference.manage'];
+  'agencies.manage', 'units.manage', 'reference.manage', 'system.jobs'];
 
 /** The permissions that open My unit (its staff; shares and emergency access on it). */
 export const UNIT_PERMISSIONS: readonly string[] = ['units.members.read', 'grants.manage'];
+
+/** The permissions that open Alerts and breaches (any one of them). */
+export const COMPLIANCE_PERMISSIONS: readonly string[] = ['alerts.read', 'breaches.list', 'complaints.read'];
 
 /** The product's sections, in navigation order. */
 export const SECTIONS: readonly Section[] = [
@@ -33,7 +36,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'people', path: '/people', label: 'section.people', about: 'about.people' },
   { id: 'cases', path: '/cases', label: 'section.cases', about: 'about.cases' },
   { id: 'supervision', path: '/supervision', label: 'section.supervision', about: 'about.supervision' },
-  { id: 'alerts', path: '/alerts', label: 'section.alerts', about: 'about.alerts' },
+  { id: 'alerts', path: '/alerts', label: 'section.alerts', about: 'about.alerts', anyOf: COMPLIANCE_PERMISSIONS },
   { id: 'monitoring', path: '/monitoring', label: 'section.monitoring', about: 'about.monitoring' },
   { id: 'programmes', path: '/programmes', label: 'section.programmes', about: 'about.programmes' },
   { id: 'reports', path: '/reports', label: 'section.reports', about: 'about.reports' },
@@ -42,7 +45,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'audit', path: '/audit', label: 'section.audit', about: 'about.audit', anyOf: ['audit.read'] },
 ];
 
-export type AdminPageId = 'users' | 'agencies' | 'units' | 'tokens' | 'roles' | 'supervision-levels';
+export type AdminPageId = 'users' | 'agencies' | 'units' | 'tokens' | 'roles' | 'supervision-levels' | 'compliance-rules' | 'jobs';
 
 export interface AdminPage {
   id: AdminPageId;
@@ -62,6 +65,9 @@ export const ADMIN_PAGES: readonly AdminPage[] = [
   { id: 'roles', path: '/admin/roles', label: 'admin.roles', about: 'admin.roles.about', permission: 'roles.read' },
   { id: 'supervision-levels', path: '/admin/supervision-levels', label: 'admin.levels', about: 'admin.levels.about',
     permission: 'reference.manage' },
+  { id: 'compliance-rules', path: '/admin/compliance-rules', label: 'admin.rules', about: 'admin.rules.about',
+    permission: 'reference.manage' },
+  { id: 'jobs', path: '/admin/jobs', label: 'admin.jobs', about: 'admin.jobs.about', permission: 'system.jobs' },
 ];
 
 /** Whether a user with these permissions may see the section. */
@@ -78,6 +84,7 @@ export type Route =
   | { kind: 'people'; section: Section; page: PeopleRoutePage; id: string | null }
   | { kind: 'cases'; section: Section; page: CasesRoutePage; id: string | null }
   | { kind: 'supervision'; section: Section; page: SupervisionRoutePage; id: string | null }
+  | { kind: 'compliance'; section: Section; page: ComplianceRoutePage; id: string | null }
   | { kind: 'notfound' };
 
 /** The pages of the People section: /people, /people/new, /people/:id, /people/access-requests, /people/import. */
@@ -140,6 +147,34 @@ function supervisionRoute(p: string): Route {
   return { kind: 'supervision', section, page: 'variation', id };
 }
 
+/** The pages of the Alerts section: /alerts (the queue), /alerts/tasks, /alerts/:id, /breaches, /breaches/:id,
+ * /complaints, /complaints/:id. */
+export type ComplianceRoutePage = 'alerts' | 'alert' | 'tasks' | 'breaches' | 'breach' | 'complaints' | 'complaint';
+
+const COMPLIANCE_FIXED: Readonly<Record<string, ComplianceRoutePage>> = {
+  '/alerts': 'alerts', '/alerts/tasks': 'tasks', '/breaches': 'breaches', '/complaints': 'complaints',
+};
+
+const COMPLIANCE_ONE: Readonly<Record<string, ComplianceRoutePage>> = {
+  alerts: 'alert', breaches: 'breach', complaints: 'complaint',
+};
+
+function complianceRoute(p: string): Route {
+  const section = SECTIONS.find((s) => s.id === 'alerts') as Section;
+  const fixed = COMPLIANCE_FIXED[p];
+  if (fixed) return { kind: 'compliance', section, page: fixed, id: null };
+  const m = /^\/(alerts|breaches|complaints)\/([^/]+)$/.exec(p);
+  const page = m && m[1] ? COMPLIANCE_ONE[m[1]] : undefined;
+  if (!m || !m[2] || !page) return { kind: 'notfound' };
+  let id: string;
+  try {
+    id = decodeURIComponent(m[2]);
+  } catch {
+    return { kind: 'notfound' };
+  }
+  return { kind: 'compliance', section, page, id };
+}
+
 export function routeFor(path: string): Route {
   const p = normalisePath(path);
   if (p === '/login') return { kind: 'login' };
@@ -153,6 +188,7 @@ export function routeFor(path: string): Route {
   if (p === '/people' || p.startsWith('/people/')) return peopleRoute(p);
   if (p === '/cases' || p.startsWith('/cases/') || p.startsWith('/pretrial/')) return casesRoute(p);
   if (p === '/supervision' || p.startsWith('/supervision/') || p.startsWith('/variations/')) return supervisionRoute(p);
+  if (/^\/(alerts|breaches|complaints)(\/|$)/.test(p)) return complianceRoute(p);
   const section = SECTIONS.find((s) => s.path === p);
   return section ? { kind: 'section', section } : { kind: 'notfound' };
 }
@@ -167,6 +203,7 @@ export function normalisePath(path: string): string {
 export function sectionFor(path: string): Section | null {
   const route = routeFor(path);
   return route.kind === 'section' || route.kind === 'admin' || route.kind === 'people' || route.kind === 'cases'
+    || route.kind === 'supervision' || route.kind === 'compliance'
     ? route.section : null;
 }
 

@@ -21,10 +21,28 @@ import kyConditions from './ky.conditions.json';
 import enSupervision from './en.supervision.json';
 import ruSupervision from './ru.supervision.json';
 import kySupervision from './ky.supervision.json';
+import enCompliance from './en.compliance.json';
+import ruCompliance from './ru.compliance.json';
+import kyCompliance from './ky.compliance.json';
+import enAlerts from './en.alerts.json';
+import ruAlerts from './ru.alerts.json';
+import kyAlerts from './ky.alerts.json';
+import enBreaches from './en.breaches.json';
+import ruBreaches from './ru.breaches.json';
+import kyBreaches from './ky.breaches.json';
+import enResponses from './en.responses.json';
+import ruResponses from './ru.responses.json';
+import kyResponses from './ky.responses.json';
+import enRules from './en.rules.json';
+import ruRules from './ru.rules.json';
+import kyRules from './ky.rules.json';
 
-const en = { ...enCore, ...enPeople, ...enCases, ...enConditions, ...enSupervision };
-const ru: Record<keyof typeof en, string> = { ...ruCore, ...ruPeople, ...ruCases, ...ruConditions, ...ruSupervision };
-const ky: Record<keyof typeof en, string> = { ...kyCore, ...kyPeople, ...kyCases, ...kyConditions, ...kySupervision };
+const en = { ...enCore, ...enPeople, ...enCases, ...enConditions, ...enSupervision,
+  ...enCompliance, ...enAlerts, ...enBreaches, ...enResponses, ...enRules };
+const ru: Record<keyof typeof en, string> = { ...ruCore, ...ruPeople, ...ruCases, ...ruConditions, ...ruSupervision,
+  ...ruCompliance, ...ruAlerts, ...ruBreaches, ...ruResponses, ...ruRules };
+const ky: Record<keyof typeof en, string> = { ...kyCore, ...kyPeople, ...kyCases, ...kyConditions, ...kySupervision,
+  ...kyCompliance, ...kyAlerts, ...kyBreaches, ...kyResponses, ...kyRules };
 
 export type Lang = 'ky' | 'ru' | 'en';
 export type MessageKey = keyof typeof en;

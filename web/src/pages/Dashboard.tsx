@@ -3,6 +3,8 @@ import { formatDateTime, zoneOffset } from '../format';
 import { useI18n } from '../i18n';
 import { Link } from '../components/Link';
 import { CaseloadCards } from './cases/DashboardCards';
+import { ComplianceDashboardCards } from './compliance/DashboardCards';
+import { ResponseRatioCard } from './compliance/ResponseRatioCard';
 import { SECTIONS, sectionAllowed } from '../router';
 import { useSession } from '../session';
 
@@ -46,6 +48,8 @@ export function Dashboard({ system, onRetry }: DashboardProps) {
       {user ? <p class="signed-in">{t('dashboard.signed_in', { name: user.display_name })}</p> : null}
       <p class="lead">{t('dashboard.intro')}</p>
       {can('people.read') ? <CaseloadCards /> : null}
+      {can('alerts.read') ? <ComplianceDashboardCards /> : null}
+      {can('alerts.read') ? <ResponseRatioCard /> : null}
 
       <section class="card" aria-labelledby="status-heading">
         <h2 id="status-heading">{t('status.title')}</h2>

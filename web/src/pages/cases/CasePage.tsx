@@ -24,6 +24,9 @@ import {
 import { NotesPanel } from './Notes';
 import { ConditionsPanel } from '../conditions/ConditionsPanel';
 import { SupervisionPanels } from '../supervision/SupervisionPanels';
+import { AlertsCard } from '../compliance/AlertsCard';
+import { BreachesCard } from '../compliance/BreachesCard';
+import { ResponsesCard } from '../compliance/ResponsesCard';
 import { TimelineList } from './Timeline';
 
 export function CasePage({ id }: { id: string }) {
@@ -109,6 +112,9 @@ function CaseBody({ record: { data: c }, headers, onChanged }: CaseBodyProps) {
         caseKind={c.kind} headers={headers} onChanged={changed} />
       <ConditionsPanel record={c} headers={headers} onChanged={changed} />
       <SupervisionPanels record={c} headers={headers} onChanged={changed} />
+      <AlertsCard record={c} headers={headers} onChanged={changed} />
+      <BreachesCard record={c} headers={headers} onChanged={changed} />
+      <ResponsesCard record={c} headers={headers} onChanged={changed} />
       <AllocationPanel record={c} headers={headers} onChanged={changed} />
       <NotesPanel caseId={c.id} notes={notes.data} loading={notes.status === 'loading'}
         loadError={notes.status === 'error' ? notes.error : null} canWrite={canWrite} headers={headers}

@@ -30,6 +30,16 @@ const ICONS: Record<string, JSX.Element> = {
   plan: <path d="M5 18V3M5 3.5h10l-2 3.5 2 3.5H5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" />,
   // a clock (appointments and contacts)
   appointment: <path d="M10 17a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM10 6v4l2.5 2" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />,
+  // a bell (alerts)
+  alert: <path d="M5 14V9a5 5 0 0 1 10 0v5l1.5 1.5h-13zM8.5 17.5h3" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round" />,
+  // a ticked box (tasks)
+  task: <path d="M3.5 3.5h13v13h-13zM6.5 10l2.5 2.5 4.5-5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round" />,
+  // scales (breach allegations, heard before decided)
+  breach: <path d="M10 3v14M6 17h8M4 6h12M4 6l-2 5a2 2 0 0 0 4 0zM16 6l-2 5a2 2 0 0 0 4 0z" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round" />,
+  // a step up (responses)
+  response: <path d="M3 16h4v-4h4V8h4V4h2" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round" />,
+  // a speech bubble (complaints)
+  complaint: <path d="M3 4h14v9H9l-4 3.5V13H3z" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" />,
   // a dot
   other: <circle cx="10" cy="10" r="4" fill="none" stroke="currentColor" stroke-width="1.6" />,
 };

@@ -1,0 +1,5 @@
+// PLACEHOLDER: the breaches work (issue 6) replaces this page.
+export function BreachesListPage() {
+
+  return <p>…</p>;
+}
