@@ -5,6 +5,7 @@
 #ifndef KADAM_APP_H
 #define KADAM_APP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/config.h"
@@ -19,6 +20,8 @@ struct app {
 	struct ratelimit *client_errors;     /* per-address limit on browser error reports */
 	struct ratelimit *login_attempts;    /* per-address limit on login attempts (S20) */
 	int64_t started_ms;                  /* when serve started, from the clock */
+	bool clock_control;                  /* config clock_control: PUT /api/v1/system/clock may set the clock */
+	const char *server_name;             /* this process in job_run: "host/pid/start-ms" (scheduler.h) */
 };
 
 #endif

@@ -266,6 +266,9 @@ bool api_audit_why(struct http_request *req, const char *action, const char *rec
 /* Logs a disclosure (S10): the purpose "disclosure", the recipient and the justification. */
 bool api_audit_disclose(struct http_request *req, const char *record_type, const char *record_id,
                         const char *recipient, const char *justification, const char *detail);
+/* Logs a list read (consult, no record): "list[ <what>]: N shown[: id,id,...]", the items' ids up to about 1,800
+ * characters. */
+bool api_audit_list(struct http_request *req, const char *record_type, const json_t *items, const char *what);
 /* Logs a refused request in a transaction of its own; record_type NULL names the route. */
 void api_audit_denied(struct http_request *req, const char *record_type, const char *record_id,
                       const char *detail);
@@ -288,6 +291,14 @@ bool api_language_valid(const char *lang);
 bool api_lang_query(struct http_request *req, struct http_response *resp, const char **lang_r);
 /* The same for any instant (milliseconds since the epoch). */
 bool api_local_date(db *conn, int64_t ms, char out[11]);
+
+/* Rolls back an open transaction and answers 409 with the problem type, title and detail. */
+void api_conflict(struct http_request *req, struct http_response *resp, const char *type, const char *title,
+                  const char *detail);
+/* When fe names any field: rolls back an open transaction, answers 422 and returns true; else false. */
+bool api_errors_answer(struct http_request *req, struct http_response *resp, struct field_errors *fe);
+/* A list's ?limit= (1..200, default 50); a bad one adds an error on `limit` to fe. */
+long api_limit(struct http_request *req, struct field_errors *fe);
 
 /* ETag "N" for a record version. */
 void api_etag(struct http_response *resp, int64_t version);

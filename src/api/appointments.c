@@ -22,6 +22,7 @@
 #include "domain/casefile.h"
 #include "domain/keydates.h"
 #include "domain/recurrence.h"
+#include "engine/rules.h"
 
 static const char *const kinds[] = {"office", "home_visit", "phone", "video", NULL};
 static const char *const contact_kinds[] = {"office", "home_visit", "phone", "video", "other", NULL};
@@ -788,7 +789,9 @@ static bool contact_insert(struct http_request *req, const struct record_scope *
 	                 req->principal.account_id, now) == DB_OK &&
 	          case_event_add(req->db, case_id, now, "contact.recorded", req->principal.account_id, summary, detail,
 	                         "contact", id_r) == DB_OK &&
-	          scope_audit(req, s, AUDIT_COLLECT, "contact", id_r, case_id);
+	          scope_audit(req, s, AUDIT_COLLECT, "contact", id_r, case_id) &&
+	          /* The event rule: a failed contact raises its alert in this transaction. */
+	          rules_on_contact(req->db, id_r, now) == DB_OK;
 	free(detail);
 	free(summary);
 	return ok;

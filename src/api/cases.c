@@ -16,30 +16,13 @@
 
 static const char *const statuses[] = {"open", "suspended", "closed", NULL};
 
-
-static bool in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(*list, s) == 0)
-			return true;
-	return false;
-}
-
-/* The units within the caller's own (its unit and below) plus units under a live grant, as an SQL set. */
-#define REACH_CTE \
-	"WITH RECURSIVE below(id) AS (" \
-	"  SELECT id FROM unit WHERE id = ?" \
-	"  UNION ALL SELECT u.id FROM unit u JOIN below ON u.parent_id = below.id)," \
-	" reach(id) AS (SELECT id FROM below UNION SELECT unit_id FROM access_grant WHERE account_id = ?" \
-	"  AND revoked_at IS NULL AND expires_at > ?)"
-
 void api_cases_list(struct http_request *req, struct http_response *resp)
 {
 	const char *unit = http_request_query(req, "unit_id"), *officer = http_request_query(req, "officer_id");
 	const char *kind = http_request_query(req, "kind"), *status = http_request_query(req, "status");
-	const char *cursor = http_request_query(req, "cursor"), *limit_s = http_request_query(req, "limit");
+	const char *cursor = http_request_query(req, "cursor");
 	struct field_errors fe = {0};
-	long limit = limit_s ? strtol(limit_s, NULL, 10) : 50;
+	long limit = api_limit(req, &fe);
 	if (unit && !uuid_valid(unit))
 		field_error(&fe, "unit_id", "must be an id");
 	if (officer && strcmp(officer, "me") != 0 && !uuid_valid(officer))
@@ -50,8 +33,6 @@ void api_cases_list(struct http_request *req, struct http_response *resp)
 		field_error(&fe, "status", "must be one of: open, suspended, closed");
 	if (cursor && strlen(cursor) > 60)
 		field_error(&fe, "cursor", "is not a cursor this server gave");
-	if (limit < 1 || limit > 200)
-		field_error(&fe, "limit", "must be between 1 and 200");
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp))
 		return;
 	if (officer && strcmp(officer, "me") == 0)
@@ -80,21 +61,7 @@ void api_cases_list(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "listing cases");
 		return;
 	}
-	struct buf ids = {0};
-	size_t i;
-	json_t *row;
-	json_array_foreach(items, i, row) {
-		if (ids.len < 1800) {
-			if (ids.len)
-				buf_putc(&ids, ',');
-			buf_puts(&ids, json_string_value(json_object_get(row, "id")));
-		}
-	}
-	char *detail = xasprintf("list: %zu shown%s%s", json_array_size(items), ids.len ? ": " : "",
-	                         ids.data ? ids.data : "");
-	bool logged = api_audit(req, AUDIT_CONSULT, "case", NULL, AUDIT_OUTCOME_SUCCESS, detail);
-	free(detail);
-	buf_free(&ids);
+	bool logged = api_audit_list(req, "case", items, NULL);
 	if (!logged) {
 		json_decref(items);
 		api_db_failed(req, resp, "logging a list");
@@ -520,8 +487,7 @@ void api_caseload(struct http_request *req, struct http_response *resp)
 			unit_json = json_null();
 		/* The unit and the units below it. */
 		rows = api_select(req->db,
-			"WITH RECURSIVE below(id) AS (SELECT id FROM unit WHERE id = ?"
-			"  UNION ALL SELECT u.id FROM unit u JOIN below ON u.parent_id = below.id)"
+			UNITS_BELOW_CTE
 			" SELECT c.officer_id, a.display_name AS officer_name, c.kind, c.status, COUNT(*) AS n FROM case_file c"
 			" LEFT JOIN account a ON a.id = c.officer_id WHERE c.unit_id IN (SELECT id FROM below)"
 			" GROUP BY c.officer_id, a.display_name, c.kind, c.status", "t", unit);

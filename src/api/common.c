@@ -356,3 +356,59 @@ void api_not_found(struct http_request *req, struct http_response *resp, const c
 	http_problem(resp, req, 404, "not-found", "Not found", detail, NULL);
 	free(detail);
 }
+
+void api_conflict(struct http_request *req, struct http_response *resp, const char *type, const char *title,
+                  const char *detail)
+{
+	if (req->db && db_in_transaction(req->db))
+		db_rollback(req->db);
+	http_problem(resp, req, 409, type, title, detail, NULL);
+}
+
+bool api_errors_answer(struct http_request *req, struct http_response *resp, struct field_errors *fe)
+{
+	if (!fe->list)
+		return false;
+	if (req->db && db_in_transaction(req->db))
+		db_rollback(req->db);
+	return field_errors_respond(fe, resp, req);
+}
+
+#define LIST_DEFAULT 50
+#define LIST_MAX 200
+
+long api_limit(struct http_request *req, struct field_errors *fe)
+{
+	const char *s = http_request_query(req, "limit");
+	if (!s)
+		return LIST_DEFAULT;
+	char *end = NULL;
+	errno = 0;
+	long limit = strtol(s, &end, 10);
+	if (!*s || *end || errno || limit < 1 || limit > LIST_MAX) {
+		field_error(fe, "limit", "must be a whole number from 1 to %d", LIST_MAX);
+		return LIST_DEFAULT;
+	}
+	return limit;
+}
+
+bool api_audit_list(struct http_request *req, const char *record_type, const json_t *items, const char *what)
+{
+	struct buf ids = {0};
+	size_t i;
+	const json_t *row;
+	json_array_foreach(items, i, row) {
+		const char *id = json_string_value(json_object_get(row, "id"));
+		if (id && ids.len < 1800) {
+			if (ids.len)
+				buf_putc(&ids, ',');
+			buf_puts(&ids, id);
+		}
+	}
+	char *detail = xasprintf("list%s%s: %zu shown%s%s", what ? " " : "", what ? what : "", json_array_size(items),
+	                         ids.len ? ": " : "", ids.data ? ids.data : "");
+	bool ok = api_audit(req, AUDIT_CONSULT, record_type, NULL, AUDIT_OUTCOME_SUCCESS, detail);
+	free(detail);
+	buf_free(&ids);
+	return ok;
+}

@@ -6,7 +6,6 @@
  * account. The feed leaves Kadam, so it carries only the kind, the case
  * number, the person's initials and the place of each appointment.
  */
-#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,48 +57,19 @@ static char *cases_shown(const json_t *rows)
 	return out;
 }
 
-static json_t *letter_labels;
-static pthread_once_t letter_once = PTHREAD_ONCE_INIT;
-static const char *const languages[] = {"ky", "ru", "en", NULL};
-
-static void letter_load(void)
-{
-	json_error_t err;
-	json_t *t = json_loadb(appointment_letter_json, appointment_letter_json_len, JSON_REJECT_DUPLICATES, &err);
-	json_t *labels = json_object_get(t, "labels");
-	const char *key;
-	json_t *v;
-	bool ok = json_is_object(labels);
-	json_object_foreach(labels, key, v) {
-		for (size_t i = 0; languages[i]; i++)
-			ok = ok && json_string_value(json_object_get(v, languages[i]));
-	}
-	if (!ok) {
-		log_error("the appointment letter's wording (data/appointment-letter.json) is not usable: %s",
-		          t ? "every label needs ky, ru and en" : err.text);
-		json_decref(t);
-		return;
-	}
-	letter_labels = json_incref(labels);
-	json_decref(t);
-}
+static struct wording letter =
+	WORDING("data/appointment-letter.json", appointment_letter_json, appointment_letter_json_len, NULL);
 
 /* A fixed text of the letter in a language; the key itself when unknown. */
 static const char *label(const char *key, const char *lang)
 {
-	pthread_once(&letter_once, letter_load);
-	const char *s = json_string_value(json_object_get(json_object_get(letter_labels, key), lang));
-	return s ? s : key;
+	return wording_label(&letter, key, lang);
 }
 
 /* The wording for an appointment's kind ("key.home_visit") where the letter has one, else the general one. */
 static const char *label_for(const char *key, const char *kind, const char *lang)
 {
-	char specific[64];
-	snprintf(specific, sizeof specific, "%s.%s", key, kind ? kind : "");
-	pthread_once(&letter_once, letter_load);
-	const char *s = json_string_value(json_object_get(json_object_get(letter_labels, specific), lang));
-	return s ? s : label(key, lang);
+	return wording_label_for(&letter, key, kind, lang);
 }
 
 /* ---- shared steps ---------------------------------------------------------------------------------------- */
@@ -311,9 +281,7 @@ static void row_open(struct buf *b, const char *key, const char *lang)
 
 static void row_text(struct buf *b, const char *key, const char *lang, const char *value)
 {
-	row_open(b, key, lang);
-	html_escape(b, value && *value ? value : "—");
-	buf_puts(b, "</td></tr>\n");
+	html_row(b, label(key, lang), value && *value ? value : "—");
 }
 
 static void paragraph(struct buf *b, const char *cls, const char *text)

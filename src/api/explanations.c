@@ -8,7 +8,6 @@
  * signature lines, all in one language. Its fixed wording is data
  * (data/conditions-sheet.json, compiled in).
  */
-#include <pthread.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -17,7 +16,6 @@
 #include "audit/audit.h"
 #include "base/buf.h"
 #include "base/clock.h"
-#include "base/log.h"
 #include "domain/casefile.h"
 #include "domain/catalogue.h"
 #include "domain/conditions.h"
@@ -195,38 +193,18 @@ static const char *const sheet_keys[] = {
 	"review_note", "explanation", "statement", "place", "date", "signature_person", "signature_officer",
 	"officer_name", "signature_interpreter", "interpreter_name", "refused", "generated", NULL};
 
-static json_t *sheet;
-static pthread_once_t sheet_once = PTHREAD_ONCE_INIT;
-
-static void sheet_load(void)
-{
-	json_error_t err;
-	json_t *t = json_loadb(conditions_sheet_json, conditions_sheet_json_len, JSON_REJECT_DUPLICATES, &err);
-	const json_t *labels = json_object_get(t, "labels");
-	const char *problem = t ? NULL : err.text;
-	for (const char *const *k = sheet_keys; !problem && *k; k++)
-		for (const char *const *l = languages; !problem && *l; l++)
-			if (!json_string_value(json_object_get(json_object_get(labels, *k), *l)))
-				problem = *k;
-	if (problem) {
-		log_error("the conditions sheet (data/conditions-sheet.json) is not usable: %s", problem);
-		json_decref(t);
-		return;
-	}
-	sheet = t;
-}
+static struct wording sheet =
+	WORDING("data/conditions-sheet.json", conditions_sheet_json, conditions_sheet_json_len, sheet_keys);
 
 /* The sheet's wording, or NULL when the compiled file is unusable (logged). */
 static const json_t *sheet_wording(void)
 {
-	pthread_once(&sheet_once, sheet_load);
-	return sheet;
+	return wording_document(&sheet);
 }
 
 static const char *label(const char *key, const char *lang)
 {
-	const char *s = json_string_value(json_object_get(json_object_get(json_object_get(sheet, "labels"), key), lang));
-	return s ? s : key;
+	return wording_label(&sheet, key, lang);
 }
 
 static void put_label(struct buf *b, const char *key, const char *lang)
@@ -236,14 +214,8 @@ static void put_label(struct buf *b, const char *key, const char *lang)
 
 static void put_date(struct buf *b, const char *lang, const char *iso)
 {
-	struct civil_date d;
-	if (!iso || !civil_date_parse(iso, &d)) {
-		html_escape(b, iso && *iso ? iso : "—");
-		return;
-	}
 	char text[48];
-	civil_date_human(d, lang, false, text);
-	buf_puts(b, text);
+	html_escape(b, html_human_date(iso, lang, "—", text));
 }
 
 /* The non-empty name parts joined by spaces into b (nothing when all are empty). */
@@ -452,8 +424,8 @@ static void render_sheet(struct buf *b, db *conn, const json_t *k, const json_t 
 	buf_puts(b, ": ");
 	char iso[11];
 	put_date(b, lang, api_local_date(conn, clock_now_ms(), iso) ? iso : NULL);
-	buf_printf(b, " · Kadam · %s@%lld</p>\n</footer>\n", json_string_value(json_object_get(sheet, "id")),
-	           (long long)json_integer_value(json_object_get(sheet, "version")));
+	buf_printf(b, " · Kadam · %s@%lld</p>\n</footer>\n", json_string_value(json_object_get(sheet_wording(), "id")),
+	           (long long)json_integer_value(json_object_get(sheet_wording(), "version")));
 	html_document_end(b);
 }
 

@@ -32,14 +32,6 @@ static bool date_value(const char *s, struct civil_date *d)
 	return s && civil_date_parse(s, d);
 }
 
-static bool blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return false;
-	return true;
-}
-
 /* A change needs the case within the caller's units or a live grant; a stated purpose allows reading only. */
 /* Finds the case of a request and checks the caller's reach over it. False after answering. */
 static bool request_scope(struct http_request *req, struct http_response *resp, const char *id,
@@ -269,7 +261,7 @@ void api_pretrial_create(struct http_request *req, struct http_response *resp)
 	struct field_errors fe = {0};
 	struct civil_date received = {0}, due = {0};
 	validate_object(req->json, create_rules, sizeof create_rules / sizeof create_rules[0], &fe);
-	if (api_str(req, "court") && *api_str(req, "court") && blank(api_str(req, "court")))
+	if (api_str(req, "court") && *api_str(req, "court") && text_blank(api_str(req, "court")))
 		field_error(&fe, "court", "must not be blank");
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp))
 		return;
@@ -498,7 +490,7 @@ void api_pretrial_task_update(struct http_request *req, struct http_response *re
 	struct field_errors fe = {0};
 	validate_object(req->json, task_rules, 2, &fe);
 	const char *status = api_str(req, "status"), *findings = api_str(req, "findings");
-	if (findings && blank(findings))
+	if (findings && text_blank(findings))
 		findings = NULL;
 	if (!fe.list && strcmp(status, "open") != 0 && !findings)
 		field_error(&fe, "findings", "is required when the inquiry is done or was not possible: say what was found, or why not");
@@ -622,7 +614,7 @@ void api_pretrial_submit(struct http_request *req, struct http_response *resp)
 	json_array_foreach(json_object_get(pretrial_template(), "sections"), i, section) {
 		const char *sid = json_string_value(json_object_get(section, "id"));
 		if (json_is_true(json_object_get(section, "required")) &&
-		    blank(json_string_value(json_object_get(report, sid)))) {
+		    text_blank(json_string_value(json_object_get(report, sid)))) {
 			char *field = xasprintf("report.%s", sid);
 			json_array_append_new(missing, json_pack("{s:s, s:s}", "field", field, "message",
 			                                         "is required before the report is submitted"));

@@ -250,7 +250,7 @@ const struct route routes[] = {
 	 "Run the jobs that are due now (each slot runs once, whichever server claims it)"},
 	{"PUT", "/api/v1/system/clock", "system.clock", api_clock_set, JSON,
 	 "Set this server's clock (only when started with clock_control; tests and simulations)"},
-	{"GET", "/api/v1/compliance/rules", "alerts.read", api_rules_list, 0,
+	{"GET", "/api/v1/compliance/rules", ANYONE, api_rules_list, 0,
 	 "The compliance rules with their thresholds"},
 	{"PUT", "/api/v1/compliance/rules/{code}", "reference.manage", api_rule_update, JSON,
 	 "Change a rule's threshold, severity, escalation time, or switch it off"},

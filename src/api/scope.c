@@ -212,3 +212,30 @@ void scope_send_document(struct http_request *req, struct http_response *resp, c
 	http_response_header(resp, "Content-Security-Policy", html_style_csp());
 	http_response_header(resp, "Content-Disposition", "inline");
 }
+
+bool scope_audit_referred_list(struct http_request *req, const char *record_type, const json_t *rows)
+{
+	struct buf ids = {0};
+	size_t i;
+	const json_t *v;
+	bool ok = true;
+	json_array_foreach(rows, i, v) {
+		const char *id = json_string_value(json_object_get(v, "id"));
+		if (json_integer_value(json_object_get(v, "in_reach_"))) {
+			if (ids.len < 1800) {
+				if (ids.len)
+					buf_putc(&ids, ',');
+				buf_puts(&ids, id);
+			}
+		} else {
+			ok = ok && api_audit_why(req, AUDIT_CONSULT, record_type, id, AUDIT_OUTCOME_SUCCESS,
+			                         json_string_value(json_object_get(v, "case_id")), AUTHORITY_PURPOSE,
+			                         AUTHORITY_BASIS);
+		}
+	}
+	char *detail = xasprintf("list: %s", ids.data ? ids.data : "none in scope");
+	ok = ok && api_audit(req, AUDIT_CONSULT, record_type, NULL, AUDIT_OUTCOME_SUCCESS, detail);
+	free(detail);
+	buf_free(&ids);
+	return ok;
+}

@@ -26,6 +26,18 @@ struct record_scope {
 	bool merged;                    /* the person was merged into another record */
 };
 
+/* The units at and below one unit, as the CTE `below`; one parameter: the unit's id. */
+#define UNITS_BELOW_CTE \
+	"WITH RECURSIVE below(id) AS (" \
+	"  SELECT id FROM unit WHERE id = ?" \
+	"  UNION ALL SELECT u.id FROM unit u JOIN below ON u.parent_id = below.id)"
+/* The units a list covers: the caller's own and those below (`below`), plus units under a live grant, as the CTE
+ * `reach`; three parameters: the caller's unit (NULL when none), their account id, now (ms). */
+#define REACH_CTE \
+	UNITS_BELOW_CTE "," \
+	" reach(id) AS (SELECT id FROM below UNION SELECT unit_id FROM access_grant WHERE account_id = ?" \
+	"  AND revoked_at IS NULL AND expires_at > ?)"
+
 /*
  * Checks the caller's reach over a person / a case inside the request's open
  * transaction. On false the request has been answered (404 unknown, 428
@@ -48,6 +60,15 @@ bool scope_may_change(struct http_request *req, struct http_response *resp, cons
  * whole HTML page with its own style policy (html_style_csp). Frees doc; answers 500 itself on failure. */
 void scope_send_document(struct http_request *req, struct http_response *resp, const struct record_scope *s,
                          const char *record_type, const char *record_id, const char *detail, struct buf *doc);
+
+/* The basis logged when the competent authority reads or acts on what was referred to it (variations, breaches). */
+#define AUTHORITY_PURPOSE "administration"
+#define AUTHORITY_BASIS "Referred to the competent authority for decision"
+
+/* Logs a list read whose rows the unit rule reached (member in_reach_ = 1) as one entry "list: id,..." (or "list:
+ * none in scope"), and each other row, reached by the competent authority through a referral, as a consult of its
+ * own with the referral as its basis (record_id the row's id, detail its case_id). False when the log failed. */
+bool scope_audit_referred_list(struct http_request *req, const char *record_type, const json_t *rows);
 
 /* Logs an action on a record with the basis scope found (the grant, or the stated purpose). */
 bool scope_audit(struct http_request *req, const struct record_scope *scope, const char *action,

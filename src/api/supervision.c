@@ -13,11 +13,9 @@
 #include "audit/audit.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "domain/appointments.h"
 #include "domain/casefile.h"
 #include "domain/keydates.h"
-
-/* The outcomes that count as a contact that took place. */
-#define HELD_OUTCOMES "('attended_complied', 'attended_failed_to_comply', 'sent_home')"
 
 #define LEVEL_COLUMNS \
 	"SELECT code, rank, title_ky, title_ru, title_en, min_contacts, contacts_period_days, min_home_visits," \
@@ -57,7 +55,7 @@ static bool contacts_held(db *conn, const char *case_id, const char *kind, struc
 	civil_date_format(civil_date_add_days(to, 1), hi);
 	db_stmt *st = NULL;
 	enum db_status rc = db_query(conn, &st,
-		"SELECT COUNT(*) FROM contact WHERE case_id = ? AND outcome IN " HELD_OUTCOMES
+		"SELECT COUNT(*) FROM contact WHERE case_id = ? AND outcome IN " CONTACT_HELD_OUTCOMES
 		" AND (CAST(? AS TEXT) IS NULL OR kind = ?) AND happened_local >= ? AND happened_local < ?",
 		"ttttt", case_id, kind, kind, lo, hi);
 	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW)

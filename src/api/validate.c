@@ -177,3 +177,28 @@ bool validate_object_at(const json_t *body, const char *prefix, const struct fie
 	return ok;
 #undef NAME
 }
+
+bool text_blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r')
+			return false;
+	return true;
+}
+
+bool in_list(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+void validate_not_future(const json_t *o, const char *name, const char *field, const char *today,
+                         struct field_errors *fe)
+{
+	const char *on = json_str(o, name);
+	struct civil_date d, t;
+	if (on && today && civil_date_parse(on, &d) && civil_date_parse(today, &t) && civil_date_compare(d, t) > 0)
+		field_error(fe, field ? field : name, "must not be in the future");
+}

@@ -48,6 +48,14 @@ bool validate_strings(const json_t *array, const char *field, long long min, lon
 #define NRULES(r) (sizeof(r) / sizeof(r)[0])
 /* A non-empty string member of a JSON object, or NULL (absent, null, not a string, or ""). */
 const char *json_str(const json_t *o, const char *name);
+/* True when s is NULL or holds nothing but white space (spaces, tabs, line breaks). */
+bool text_blank(const char *s);
+/* True when s (not NULL) is one of the NULL-terminated list. */
+bool in_list(const char *s, const char *const *list);
+/* Adds "must not be in the future" on field (NULL: name) when the date member name of o is after today
+ * (YYYY-MM-DD); nothing when either is missing or not a date (the field rules report that). */
+void validate_not_future(const json_t *o, const char *name, const char *field, const char *today,
+                         struct field_errors *fe);
 /* Characters (code points) in a UTF-8 string. */
 size_t utf8_length(const char *s);
 /* True when s is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */

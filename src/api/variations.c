@@ -26,18 +26,8 @@
 #include "domain/conditions.h"
 #include "domain/keydates.h"
 
-#define AUTHORITY_PURPOSE "administration"
-#define AUTHORITY_BASIS "Referred to the competent authority for decision"
 
 static const char *const actions[] = {"add", "change", "remove", NULL};
-
-/* The units within the caller's own plus units under a live grant (as cases.c). */
-#define REACH_CTE \
-	"WITH RECURSIVE below(id) AS (" \
-	"  SELECT id FROM unit WHERE id = ?" \
-	"  UNION ALL SELECT u.id FROM unit u JOIN below ON u.parent_id = below.id)," \
-	" reach(id) AS (SELECT id FROM below UNION SELECT unit_id FROM access_grant WHERE account_id = ?" \
-	"  AND revoked_at IS NULL AND expires_at > ?)"
 
 #define VARIATION_COLUMNS \
 	"SELECT v.id, v.case_id, c.number AS case_number," \
@@ -53,31 +43,6 @@ static const char *const actions[] = {"add", "change", "remove", NULL};
 #define VARIATION_SELECT VARIATION_COLUMNS VARIATION_FROM
 
 /* ---- small helpers ------------------------------------------------------------------- */
-
-static bool errors_answer(struct http_request *req, struct http_response *resp, struct field_errors *fe)
-{
-	if (!fe->list)
-		return false;
-	if (req->db && db_in_transaction(req->db))
-		db_rollback(req->db);
-	return field_errors_respond(fe, resp, req);
-}
-
-static void conflict(struct http_request *req, struct http_response *resp, const char *type, const char *title,
-                     const char *detail)
-{
-	if (req->db && db_in_transaction(req->db))
-		db_rollback(req->db);
-	http_problem(resp, req, 409, type, title, detail, NULL);
-}
-
-static bool nonblank(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r')
-			return true;
-	return false;
-}
 
 /* ---- a variation as JSON -------------------------------------------------------------- */
 
@@ -129,9 +94,9 @@ static bool variations_fill(db *conn, json_t *rows, const char *asked_lang, cons
 			return false;
 		json_object_set_new(v, "condition", c);
 		json_t *missing = json_array();
-		if (!nonblank(json_string_value(json_object_get(v, "reason"))))
+		if (text_blank(json_string_value(json_object_get(v, "reason"))))
 			json_array_append_new(missing, json_string("reason"));
-		if (!nonblank(json_string_value(json_object_get(v, "person_view"))))
+		if (text_blank(json_string_value(json_object_get(v, "person_view"))))
 			json_array_append_new(missing, json_string("person_view"));
 		json_object_set_new(v, "ready_for_decision", json_boolean(json_array_size(missing) == 0));
 		json_object_set_new(v, "missing", missing);
@@ -341,8 +306,8 @@ static bool variation_load(struct http_request *req, struct http_response *resp,
 	COPY(status);
 #undef COPY
 	v->version = json_integer_value(json_object_get(row, "version"));
-	v->reason = nonblank(json_string_value(json_object_get(row, "reason")));
-	v->person_view = nonblank(json_string_value(json_object_get(row, "person_view")));
+	v->reason = !text_blank(json_string_value(json_object_get(row, "reason")));
+	v->person_view = !text_blank(json_string_value(json_object_get(row, "person_view")));
 	const char *proposal = json_string_value(json_object_get(row, "proposal"));
 	v->proposal = proposal ? json_loads(proposal, 0, NULL) : NULL;
 	json_decref(row);
@@ -486,7 +451,7 @@ static bool target_check(struct http_request *req, struct http_response *resp, c
 		return false;
 	}
 	if (pending) {
-		conflict(req, resp, "pending-variation", "A variation is already pending",
+		api_conflict(req, resp, "pending-variation", "A variation is already pending",
 		         "This condition already has a variation proposed, returned or endorsed.");
 		return false;
 	}
@@ -505,7 +470,7 @@ void api_variation_create(struct http_request *req, struct http_response *resp)
 	    !scope_case(req, resp, case_id, &s) || !scope_may_change(req, resp, &s, "case", case_id))
 		return;
 	if (strcmp(s.status, "closed") == 0) {
-		conflict(req, resp, "closed", "The case is closed", "Conditions are varied on open cases.");
+		api_conflict(req, resp, "closed", "The case is closed", "Conditions are varied on open cases.");
 		return;
 	}
 	struct variation_row v = {0};
@@ -601,28 +566,7 @@ void api_variations_list(struct http_request *req, struct http_response *resp)
 		return;
 	}
 	/* What the unit rule reached is logged as one list read; each one reached as the authority, by itself. */
-	struct buf ids = {0};
-	size_t i;
-	json_t *v;
-	bool ok = true;
-	json_array_foreach(rows, i, v) {
-		const char *id = json_string_value(json_object_get(v, "id"));
-		if (json_integer_value(json_object_get(v, "in_reach_"))) {
-			if (ids.len < 1800) {
-				if (ids.len)
-					buf_putc(&ids, ',');
-				buf_puts(&ids, id);
-			}
-		} else {
-			ok = ok && api_audit_why(req, AUDIT_CONSULT, "condition_variation", id, AUDIT_OUTCOME_SUCCESS,
-			                         json_string_value(json_object_get(v, "case_id")), AUTHORITY_PURPOSE,
-			                         AUTHORITY_BASIS);
-		}
-	}
-	char *detail = xasprintf("list: %s", ids.data ? ids.data : "none in scope");
-	ok = ok && api_audit(req, AUDIT_CONSULT, "condition_variation", NULL, AUDIT_OUTCOME_SUCCESS, detail);
-	free(detail);
-	buf_free(&ids);
+	bool ok = scope_audit_referred_list(req, "condition_variation", rows);
 	if (!ok || !variations_fill(req->db, rows, lang, today)) {
 		json_decref(rows);
 		api_db_failed(req, resp, "listing variations");
@@ -710,13 +654,13 @@ void api_variation_update(struct http_request *req, struct http_response *resp)
 	/* Once endorsed, only the person's account may still be added (S8: it must be on file for the decision). */
 	if (!open && !(endorsed && !proposal_given && !json_object_get(req->json, "reason"))) {
 		json_decref(stored);
-		conflict(req, resp, "wrong-state", "The variation cannot be changed",
+		api_conflict(req, resp, "wrong-state", "The variation cannot be changed",
 		         endorsed ? "An endorsed variation takes only the person's view."
 		                  : "Only a proposed or returned variation can be changed.");
 		return;
 	}
 	action_check(v.action, req->json, false, &fe);
-	if (errors_answer(req, resp, &fe)) {
+	if (api_errors_answer(req, resp, &fe)) {
 		json_decref(stored);
 		return;
 	}
@@ -787,7 +731,7 @@ void api_variation_withdraw(struct http_request *req, struct http_response *resp
 	}
 	if (strcmp(v.status, "proposed") != 0 && strcmp(v.status, "returned") != 0) {
 		json_decref(v.proposal);
-		conflict(req, resp, "wrong-state", "The variation cannot be withdrawn",
+		api_conflict(req, resp, "wrong-state", "The variation cannot be withdrawn",
 		         "Only a proposed or returned variation can be withdrawn.");
 		return;
 	}
@@ -798,7 +742,7 @@ void api_variation_withdraw(struct http_request *req, struct http_response *resp
 	                 " WHERE id = ? AND status IN ('proposed', 'returned')", "it", now, v.id) == DB_OK;
 	if (ok && changed != 1) {
 		json_decref(v.proposal);
-		conflict(req, resp, "wrong-state", "The variation has moved on",
+		api_conflict(req, resp, "wrong-state", "The variation has moved on",
 		         "It was reviewed or withdrawn meanwhile: reload it.");
 		return;
 	}
@@ -824,7 +768,7 @@ void api_variation_review(struct http_request *req, struct http_response *resp)
 	const char *id = http_request_param(req, "id");
 	struct field_errors fe = {0};
 	if (validate_object(req->json, review_rules, NRULES(review_rules), &fe) &&
-	    !json_is_true(json_object_get(req->json, "endorse")) && !nonblank(json_str(req->json, "comment")))
+	    !json_is_true(json_object_get(req->json, "endorse")) && text_blank(json_str(req->json, "comment")))
 		field_error(&fe, "comment", "is required when the variation is returned");
 	struct variation_row v;
 	struct record_scope s;
@@ -836,7 +780,7 @@ void api_variation_review(struct http_request *req, struct http_response *resp)
 	}
 	if (strcmp(v.status, "proposed") != 0) {
 		json_decref(v.proposal);
-		conflict(req, resp, "wrong-state", "The variation is not awaiting review",
+		api_conflict(req, resp, "wrong-state", "The variation is not awaiting review",
 		         "Only a proposed variation is reviewed.");
 		return;
 	}
@@ -857,7 +801,7 @@ void api_variation_review(struct http_request *req, struct http_response *resp)
 	                 json_str(req->json, "comment"), now, v.id) == DB_OK;
 	if (ok && changed != 1) {
 		json_decref(v.proposal);
-		conflict(req, resp, "wrong-state", "The variation has moved on",
+		api_conflict(req, resp, "wrong-state", "The variation has moved on",
 		         "It was reviewed or withdrawn meanwhile: reload it.");
 		return;
 	}
@@ -895,7 +839,7 @@ static bool apply(struct http_request *req, struct http_response *resp, const st
 		enum db_status rc = condition_end(req->db, v->condition_id, effective_from,
 		                                  strcmp(v->action, "remove") == 0 ? "removed" : "varied", actor, now);
 		if (rc == DB_CONSTRAINT) {
-			conflict(req, resp, "wrong-state", "The condition has already ended",
+			api_conflict(req, resp, "wrong-state", "The condition has already ended",
 			         "The condition this variation is about is no longer active.");
 			return false;
 		}
@@ -933,7 +877,7 @@ static bool apply(struct http_request *req, struct http_response *resp, const st
 	enum db_status rc = condition_authorised(req->db, v->case_id, f.decision_id, f.duty, reason, sizeof reason,
 	                                         NULL);
 	if (rc == DB_CONSTRAINT) {
-		conflict(req, resp, "not-authorised", "The decision no longer authorises this condition", reason);
+		api_conflict(req, resp, "not-authorised", "The decision no longer authorises this condition", reason);
 		return false;
 	}
 	if (rc != DB_OK || condition_insert(req->db, &f, actor, now, result_r) != DB_OK ||
@@ -959,7 +903,7 @@ void api_variation_decide(struct http_request *req, struct http_response *resp)
 		return;
 	if (strcmp(v.status, "endorsed") != 0) {
 		json_decref(v.proposal);
-		conflict(req, resp, "wrong-state", "The variation is not awaiting a decision",
+		api_conflict(req, resp, "wrong-state", "The variation is not awaiting a decision",
 		         "Only a variation the unit head endorsed is decided.");
 		return;
 	}
@@ -996,7 +940,7 @@ void api_variation_decide(struct http_request *req, struct http_response *resp)
 	                 result[0] ? result : NULL, now, v.id) == DB_OK;
 	if (ok && changed != 1) {
 		json_decref(v.proposal);
-		conflict(req, resp, "wrong-state", "The variation has been decided", "It was decided meanwhile: reload it.");
+		api_conflict(req, resp, "wrong-state", "The variation has been decided", "It was decided meanwhile: reload it.");
 		return;
 	}
 	char extra[160];

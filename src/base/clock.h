@@ -7,6 +7,7 @@
 #ifndef KADAM_BASE_CLOCK_H
 #define KADAM_BASE_CLOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,5 +21,7 @@ void clock_set_fixed(int64_t ms);
 void clock_set_offset(int64_t offset_ms);
 /* Writes ms as RFC 3339 UTC with milliseconds ("2026-11-29T05:31:10.123Z"). out needs 25 bytes. */
 void clock_format_rfc3339(int64_t ms, char out[32]);
+/* Reads RFC 3339 "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)", years 1970..2200, as ms since the epoch. */
+bool clock_parse_rfc3339(const char *s, int64_t *ms_r);
 
 #endif

@@ -37,6 +37,8 @@ static const struct key keys[] = {
 	KEY(login_attempts_per_minute, KEY_LONG, 1, 100000, "login attempts per address"),
 	KEY(audit_key_file, KEY_OPTIONAL_STRING, 0, 0, "processing-log signing key file"),
 	KEY(audit_checkpoint_interval_s, KEY_LONG, 10, 86400, "seconds between log checkpoints"),
+	KEY(scheduler_tick_s, KEY_LONG, 0, 86400, "seconds between scheduler runs (0: only on request)"),
+	KEY(clock_control, KEY_LONG, 0, 1, "1 lets an administrator set the clock (tests, simulations)"),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -58,6 +60,8 @@ void config_init(struct config *cfg)
 		.login_attempts_per_minute = 30,
 		.audit_key_file = xstrdup(""),
 		.audit_checkpoint_interval_s = 300,
+		.scheduler_tick_s = 30,
+		.clock_control = 0,
 	};
 }
 

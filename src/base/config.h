@@ -31,6 +31,8 @@ struct config {
 	long login_attempts_per_minute; /* login attempts accepted per address */
 	char *audit_key_file;           /* Ed25519 key for log checkpoints; "" for none */
 	long audit_checkpoint_interval_s; /* how often serve signs a checkpoint */
+	long scheduler_tick_s;          /* how often serve runs the due jobs; 0: only when asked (POST .../jobs/run) */
+	long clock_control;             /* 1: PUT /api/v1/system/clock sets the clock (tests); 0: that route is 404 */
 };
 
 /* Fills cfg with the defaults. */

@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "cli/cli.h"
 #include "domain/catalogue.h"
+#include "engine/scheduler.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -32,7 +33,8 @@ static const char usage[] =
 	"variables, then flags. Keys: listen, db, ui_dir, log_level, max_body_bytes,\n"
 	"max_connections, max_connections_per_ip, connection_memory_bytes,\n"
 	"connection_timeout_s, db_pool_size, shutdown_grace_s, client_errors_per_minute,\n"
-	"login_attempts_per_minute, audit_key_file, audit_checkpoint_interval_s.\n";
+	"login_attempts_per_minute, audit_key_file, audit_checkpoint_interval_s,\n"
+	"scheduler_tick_s, clock_control.\n";
 
 /* Flags are collected first so the file and environment can be applied before them. */
 struct serve_flags {
@@ -153,7 +155,8 @@ static int run(struct config *cfg)
 	db_close(&conn);
 	if (shipped != DB_OK)
 		return 1;
-	struct app app = {.cfg = cfg, .started_ms = clock_now_ms()};
+	struct app app = {.cfg = cfg, .started_ms = clock_now_ms(), .clock_control = cfg->clock_control == 1,
+	                  .server_name = scheduler_server_name()};
 	if (db_pool_open(cfg->db, (int)cfg->db_pool_size, &app.pool, &error) != DB_OK) {
 		fprintf(stderr, "kadam: cannot open database %s: %s\n", cfg->db, error ? error : "");
 		free(error);
@@ -168,7 +171,10 @@ static int run(struct config *cfg)
 	if (!signing || checkpointer_start(&checkpoints, cfg, app.pool)) {
 		if (!signing)
 			log_warn("audit_key_file is not set: the processing log is chained but no checkpoints are signed");
+		/* Due jobs run on a thread of their own next to the checkpoints (none when scheduler_tick_s is 0). */
+		struct scheduler *scheduler = scheduler_start(app.pool, cfg->scheduler_tick_s);
 		status = server_run(&app);
+		scheduler_stop(&scheduler);
 		if (signing)
 			checkpointer_stop(&checkpoints);
 	}

@@ -17,6 +17,13 @@
 /* At most this many occurrences of one appointment are expanded for one window. */
 #define APPOINTMENT_MAX_OCCURRENCES 1000
 
+/*
+ * The contact outcomes that count as a contact that took place, as an SQL
+ * list: the level's minimum ("done vs minimum") is counted over these, on the
+ * case's supervision page (api/supervision.c) and by the rule level.min_contacts (engine/rules.c).
+ */
+#define CONTACT_HELD_OUTCOMES "('attended_complied', 'attended_failed_to_comply', 'sent_home')"
+
 /* The deployment's zone (setting `timezone`, default "Asia/Bishkek"); false on a database error. */
 bool appointments_zone(db *conn, char out[APPOINTMENT_ZONE_LEN]);
 

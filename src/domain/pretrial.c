@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "domain/keydates.h"
 
 /* data/pretrial-template.json, compiled in by scripts/embed-text.py. */
 extern const char pretrial_template_json[];
@@ -255,4 +256,114 @@ void html_document_begin(struct buf *b, const char *lang, const char *title)
 void html_document_end(struct buf *b)
 {
 	buf_puts(b, "</body>\n</html>\n");
+}
+
+void html_fill(struct buf *b, const char *text, const struct html_value *values, size_t n)
+{
+	const char *p = text ? text : "";
+	while (*p) {
+		const char *open = strchr(p, '{');
+		struct buf plain = {0};
+		buf_append(&plain, p, open ? (size_t)(open - p) : strlen(p));
+		html_escape(b, plain.data);
+		buf_free(&plain);
+		if (!open)
+			return;
+		const struct html_value *v = NULL;
+		size_t len = 0;
+		for (size_t i = 0; !v && i < n; i++) {
+			len = strlen(values[i].name);
+			if (strncmp(open + 1, values[i].name, len) == 0 && open[1 + len] == '}')
+				v = &values[i];
+		}
+		html_escape(b, v ? v->text : "{");
+		p = v ? open + len + 2 : open + 1;
+	}
+}
+
+void html_heading(struct buf *b, const char *text)
+{
+	buf_puts(b, "<h2>");
+	html_escape(b, text);
+	buf_puts(b, "</h2>\n");
+}
+
+void html_row(struct buf *b, const char *name, const char *value)
+{
+	buf_puts(b, "<tr><th>");
+	html_escape(b, name);
+	buf_puts(b, "</th><td>");
+	html_escape(b, value);
+	buf_puts(b, "</td></tr>\n");
+}
+
+const char *html_human_date(const char *iso, const char *lang, const char *missing, char out[48])
+{
+	struct civil_date d;
+	if (iso && civil_date_parse(iso, &d))
+		civil_date_human(d, lang, false, out);
+	else
+		snprintf(out, 48, "%s", iso && *iso ? iso : missing);
+	return out;
+}
+
+/* ---- a document's wording -------------------------------------------------------------- */
+
+static pthread_mutex_t wording_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Parses and checks w's file: every label present (or every one of w->keys) in each language. */
+static void wording_load(struct wording *w)
+{
+	json_error_t err;
+	json_t *t = json_loadb(w->json, *w->len, JSON_REJECT_DUPLICATES, &err);
+	const json_t *labels = json_object_get(t, "labels");
+	const char *problem = !t ? err.text : !json_is_object(labels) ? "no labels" : NULL;
+	const char *key;
+	const json_t *v;
+	for (const char *const *k = w->keys; !problem && k && *k; k++)
+		for (size_t l = 0; !problem && l < 3; l++)
+			if (!json_string_value(json_object_get(json_object_get(labels, *k), languages[l])))
+				problem = *k;
+	json_object_foreach((json_t *)labels, key, v) {
+		for (size_t l = 0; !problem && !w->keys && l < 3; l++)
+			if (!json_string_value(json_object_get(v, languages[l])))
+				problem = key;
+	}
+	if (problem) {
+		log_error("the wording in %s is not usable: %s (every label needs ky, ru and en)", w->file, problem);
+		json_decref(t);
+		return;
+	}
+	w->doc = t;
+}
+
+const json_t *wording_document(struct wording *w)
+{
+	pthread_mutex_lock(&wording_lock);
+	if (!w->tried) {
+		w->tried = true;
+		wording_load(w);
+	}
+	pthread_mutex_unlock(&wording_lock);
+	return w->doc;
+}
+
+const char *wording_find(struct wording *w, const char *key, const char *lang)
+{
+	return json_string_value(json_object_get(json_object_get(json_object_get(wording_document(w), "labels"), key),
+	                                         lang));
+}
+
+const char *wording_label(struct wording *w, const char *key, const char *lang)
+{
+	const char *s = wording_find(w, key, lang);
+	return s ? s : key;
+}
+
+const char *wording_label_for(struct wording *w, const char *key, const char *variant, const char *lang)
+{
+	char specific[96];
+	snprintf(specific, sizeof specific, "%s.%s", key, variant ? variant : "");
+	const char *s = wording_find(w, specific, lang);
+	return s ? s : wording_label(w, key, lang);
 }

@@ -6,9 +6,16 @@
 #ifndef KADAM_ENGINE_RULES_H
 #define KADAM_ENGINE_RULES_H
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/db.h"
+
+struct field_errors;
+
+/* How far back the time rules look for appointments without outcome and failed contacts (days). */
+#define RULES_LOOK_BACK_DAYS 14
 
 struct rules_stats {
 	long evaluated; /* things looked at */
@@ -24,5 +31,13 @@ enum db_status rules_run(db *conn, int64_t now, struct rules_stats *stats_r);
  * unacceptable_absence. Called by the API that records outcomes and contacts.
  */
 enum db_status rules_on_contact(db *conn, const char *contact_id, int64_t now);
+
+/*
+ * The checks on a rule's body (PUT /api/v1/compliance/rules/{code}):
+ * {enabled, severity, threshold, escalate_after_hours}; threshold is an
+ * integer 0..8784 when the rule has one (has_threshold) and null when it has
+ * none. Defined in api/engine.c; shared with its fuzz target.
+ */
+bool rule_body_validate(const json_t *body, bool has_threshold, struct field_errors *fe);
 
 #endif

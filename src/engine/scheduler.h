@@ -19,6 +19,25 @@ struct buf;
 /* Runs every job due at now, each once; *ran_r (may be NULL) counts runs. server names this process in job_run. */
 enum db_status scheduler_run_due(db_pool *pool, const char *server, int64_t now, int *ran_r);
 
+/* One run this process made: the job, the slot it claimed, and how it went. */
+#define SCHEDULER_DETAIL_LEN 256
+struct scheduler_run {
+	char job[64];
+	int64_t slot_at;
+	bool ok;
+	char detail[SCHEDULER_DETAIL_LEN]; /* JSON object: counts, or {"error": "..."} */
+};
+/*
+ * The same, also filling runs[0..max) with what this call ran (POST
+ * /api/v1/system/jobs/run answers it). Takes its own connection from the pool
+ * for each job and gives it back before the next.
+ */
+enum db_status scheduler_run_due_list(db_pool *pool, const char *server, int64_t now, struct scheduler_run *runs,
+                                      int max, int *ran_r);
+
+/* The first slot after now of a job whose slot `slot` came due: slot + k * interval_ms, k >= 1, > now. */
+int64_t scheduler_next_slot(int64_t slot, int64_t interval_ms, int64_t now);
+
 /* The background thread of `kadam serve`: a tick every tick_s seconds (0: none; runs only on request). */
 struct scheduler;
 struct scheduler *scheduler_start(db_pool *pool, long tick_s);

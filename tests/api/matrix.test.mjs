@@ -74,7 +74,7 @@ const matrix = {
   'GET /api/v1/system/jobs': { allow: ADMIN },
   'POST /api/v1/system/jobs/run': { allow: ADMIN },
   'PUT /api/v1/system/clock': { allow: ADMIN, body: {} },
-  'GET /api/v1/compliance/rules': { allow: ALERTS },
+  'GET /api/v1/compliance/rules': { allow: LOGGED_IN },
   'PUT /api/v1/compliance/rules/{code}': { allow: ['administrator'], body: {} },
   'GET /api/v1/alerts': { allow: ALERTS },
   'GET /api/v1/alerts/summary': { allow: ALERTS },

@@ -57,6 +57,7 @@ export function runKadam(args, opts = {}) {
 }
 
 // Starts `kadam serve`. Options: { args: [...extra flags], env: {...}, db: url, demo: bool }.
+// env KADAM_CLOCK_CONTROL: '1' lets setClock() below move the server's clock.
 // Resolves to { url, port, db, proc, logs(), stop() }.
 export async function startServer(options = {}) {
   const bin = process.env.KADAM_BIN || join(root, 'build/kadam');
@@ -71,7 +72,9 @@ export async function startServer(options = {}) {
     '--ui-dir', options.uiDir || process.env.KADAM_UI_DIR || join(root, 'web/dist'), ...(options.args || [])];
   // Test suites log in many times a minute from one address: the per-address
   // login limit is lifted unless a test sets it (its own test does).
-  const testEnv = { KADAM_LOGIN_ATTEMPTS_PER_MINUTE: '10000', ...(options.env || {}) };
+  // The scheduler does not run by itself in tests (scheduler_tick_s = 0) unless a test sets it: tests
+  // run the due jobs with POST /api/v1/system/jobs/run after moving the clock.
+  const testEnv = { KADAM_LOGIN_ATTEMPTS_PER_MINUTE: '10000', KADAM_SCHEDULER_TICK_S: '0', ...(options.env || {}) };
   const env = { ...process.env, ...testEnv };
   for (const k of Object.keys(env)) if (k.startsWith('KADAM_') && k !== 'KADAM_BIN' && !(k in testEnv)) delete env[k];
   const proc = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -106,4 +109,14 @@ export async function startServer(options = {}) {
       return r;
     },
   };
+}
+
+// Moves a server's clock (it must run with env KADAM_CLOCK_CONTROL: '1') to `now` (a Date or RFC 3339
+// text) as an administrator's Client (tests/lib/auth.mjs); time keeps running from there. Returns the
+// server's new now.
+export async function setClock(admin, now) {
+  const text = now instanceof Date ? now.toISOString() : String(now);
+  const r = await admin.put('/api/v1/system/clock', { now: text });
+  if (r.status !== 200) throw new Error(`setting the clock failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.now;
 }

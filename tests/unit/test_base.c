@@ -51,6 +51,22 @@ static void clock_can_be_fixed_and_formats_rfc3339(void **state)
 	assert_true(clock_now_ms() > 1764394270123);
 }
 
+static void clock_parses_rfc3339(void **state)
+{
+	int64_t ms = 0;
+	assert_true(clock_parse_rfc3339("2025-11-29T05:31:10.123Z", &ms));
+	assert_int_equal(ms, 1764394270123);
+	assert_true(clock_parse_rfc3339("2025-11-29T11:31:10.123+06:00", &ms));
+	assert_int_equal(ms, 1764394270123);
+	assert_true(clock_parse_rfc3339("2025-11-29T05:31:10Z", &ms));
+	assert_int_equal(ms, 1764394270000);
+	const char *bad[] = {"2025-02-31T00:00:00Z", "2025-11-29 05:31:10Z", "2025-11-29T05:31:10", "2025-11-29T24:00:00Z",
+	                     "2025-11-29T05:31:10+6:00", "1969-12-31T23:59:59Z", "2025-11-29T05:31:10.Z", "", NULL};
+	for (int i = 0; bad[i]; i++)
+		assert_false(clock_parse_rfc3339(bad[i], &ms));
+	assert_false(clock_parse_rfc3339(NULL, &ms));
+}
+
 static void uuid_v7_is_versioned_sorted_and_unique(void **state)
 {
 	char a[UUID_STR_LEN], b[UUID_STR_LEN];
@@ -87,6 +103,7 @@ int main(void)
 		cmocka_unit_test(buf_grows_and_stays_terminated),
 		cmocka_unit_test(buf_json_string_escapes),
 		cmocka_unit_test(clock_can_be_fixed_and_formats_rfc3339),
+		cmocka_unit_test(clock_parses_rfc3339),
 		cmocka_unit_test(uuid_v7_is_versioned_sorted_and_unique),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,7 +67,8 @@ test('Kyrgyz and Russian texts are not left in English', () => {
   for (const lang of ['ru', 'ky']) {
     for (const key of allKeys) {
       if (allowed.has(key)) continue;
-      if (catalogues[lang][key] === catalogues.en[key]) same.push(`${lang}: ${key}`);
+      const letters = /\p{L}/u.test(catalogues.en[key].replace(/\{\w+\}/g, ''));
+      if (letters && catalogues[lang][key] === catalogues.en[key]) same.push(`${lang}: ${key}`);
     }
   }
   assert.deepEqual(same, [], `untranslated:\n${same.join('\n')}`);
