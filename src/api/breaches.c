@@ -661,8 +661,8 @@ static bool step_countersign(struct http_request *req, struct http_response *res
 	} else {
 		c->to = "account_recorded";
 		c->event = "return";
-		c->reason = note;
 	}
+	c->reason = note; /* the event carries the note either way */
 	set_text(c, "countersign_note", note);
 	detail_add(c, "decision", api_str(req, "decision"));
 	return true;

@@ -9,8 +9,8 @@
  *   complaint: open -> answered (answer) | withdrawn (withdrawal)
  *
  * A variation request and a referral are not recorded here: they come from a
- * variation proposal and a breach referral. A withdrawn complaint keeps the
- * recorded reason in `answer` (with the date and who recorded it).
+ * variation proposal and a breach referral. A withdrawal keeps its reason in
+ * withdraw_reason (with the date and who recorded it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -439,7 +439,7 @@ void api_responses_summary(struct http_request *req, struct http_response *resp)
 	" k.case_id, c.number AS case_number, k.unit_id, u.name AS unit_name, k.received_on, k.channel, k.about," \
 	" k.breach_id, k.summary, k.language, k.answer_due_on," \
 	" CASE WHEN k.status = 'open' AND k.answer_due_on < ? THEN 1 ELSE 0 END AS is_overdue, k.status, k.answer," \
-	" k.answered_on, aa.display_name AS answered_by_name, k.created_at, ca.display_name AS created_by_name," \
+	" k.withdraw_reason, k.answered_on, aa.display_name AS answered_by_name, k.created_at, ca.display_name AS created_by_name," \
 	" k.version" \
 	" FROM complaint k JOIN person p ON p.id = k.person_id LEFT JOIN case_file c ON c.id = k.case_id" \
 	" JOIN unit u ON u.id = k.unit_id LEFT JOIN account aa ON aa.id = k.answered_by" \
@@ -878,9 +878,8 @@ void api_complaint_withdraw(struct http_request *req, struct http_response *resp
 		return;
 	}
 	int64_t now = clock_now_ms(), changed = 0;
-	/* The reason is kept in `answer`, with the day and who recorded it. */
 	bool ok = db_run(req->db, &changed,
-	                 "UPDATE complaint SET status = 'withdrawn', answer = ?, answered_on = ?, answered_by = ?,"
+	                 "UPDATE complaint SET status = 'withdrawn', withdraw_reason = ?, answered_on = ?, answered_by = ?,"
 	                 " updated_at = ?, version = version + 1 WHERE id = ? AND version = ? AND status = 'open'",
 	                 "tttiti", api_str(req, "reason"), today, req->principal.account_id, now, id, version) == DB_OK;
 	if (ok && changed != 1) {

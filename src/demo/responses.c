@@ -200,14 +200,15 @@ static enum db_status complaint_add(db *conn, const struct demo_row *c, const st
 	int64_t ans = got + (strcmp(d->status, "withdrawn") == 0 ? 3 : 7);
 	day_iso(ans > today ? today : ans, answered);
 	enum db_status rc = condition_person_language(conn, c->person_id, lang);
-	bool open = strcmp(d->status, "open") == 0;
+	bool open = strcmp(d->status, "open") == 0, withdrawn = strcmp(d->status, "withdrawn") == 0;
 	if (rc == DB_OK)
 		rc = db_run(conn, NULL,
 		            "INSERT INTO complaint (id, person_id, case_id, unit_id, received_on, channel, about, summary,"
-		            " language, answer_due_on, status, answer, answered_on, answered_by, created_at, created_by,"
-		            " updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		            "tttttttttttttti" "tii", id, c->person_id, c->case_id, c->unit_id, received, d->channel, d->about,
-		            d->summary, lang, due, d->status, d->answer, open ? NULL : answered,
+		            " language, answer_due_on, status, answer, withdraw_reason, answered_on, answered_by, created_at,"
+		            " created_by, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		            "ttttttttttttttti" "tii", id, c->person_id, c->case_id, c->unit_id, received, d->channel, d->about,
+		            d->summary, lang, due, d->status, withdrawn ? NULL : d->answer, withdrawn ? d->answer : NULL,
+		            open ? NULL : answered,
 		            open ? NULL : c->officer_id, now, c->officer_id, now, (int64_t)(open ? 1 : 2));
 	char detail[160];
 	snprintf(detail, sizeof detail, "{\"complaint_id\":\"%s\",\"about\":\"%s\",\"channel\":\"%s\"}", id, d->about,

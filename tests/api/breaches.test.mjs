@@ -6,7 +6,6 @@
 // to it; the three documents print in ky, ru and en.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { startServer } from '../lib/server.mjs';
 import { sql } from '../lib/db.mjs';
 import { createAdmin, firstLogin } from '../lib/auth.mjs';
@@ -31,33 +30,18 @@ async function user(login, role, agency, unit) {
 
 const ALLEGATION = 'Did not report to the probation office on the appointed Monday and gave no reason';
 
-// A breach allegation from a verified alert: through the alerts API when it answers, else as the alerts
-// work's verification writes it (alert verified with breach_id, breach reported, its first event).
+// A breach allegation exists only from a verified alert (S25): an officer raises one and verifies it.
 async function newBreach(allegation = ALLEGATION, conditionIds = [ids.condition]) {
   const occurred = addDays(today(), -3);
-  let r = await officer.post(`/api/v1/cases/${ids.case}/alerts`, { summary: 'Missed the Monday appointment', severity: 'high' });
-  if (r.status === 201) {
-    const v = await officer.post(`/api/v1/alerts/${r.body.id}/verification`, {
-      outcome: 'breach', reasons: 'Confirmed: no contact and no reason given',
-      breach: { allegation, occurred_on: occurred, condition_ids: conditionIds },
-    }, { 'if-match': `"${r.body.version}"` });
-    if (v.status === 200 && v.body.breach_id) return v.body.breach_id;
-  }
-  const alert = randomUUID(), breach = randomUUID(), event = randomUUID();
-  const now = Date.now();
-  const officerId = sql(srv.db, `SELECT id FROM account WHERE login = 'br.officer'`);
-  sql(srv.db, `INSERT INTO alert (id, case_id, unit_id, rule_code, source, severity, summary, evidence, due_on, status,
-    outcome, assigned_to, raised_at, raised_by, ack_due_at, closed_at, closed_by, close_reason, breach_id)
-    VALUES (${q(alert)}, ${q(ids.case)}, ${q(ids.a)}, 'contact.failed', 'rule', 'high', 'Failed to attend an appointment',
-    '{"contact_id":"c-1","appointment_id":null,"outcome":"failed_to_attend","occurred_at":"${occurred}T09:00:00Z"}',
-    ${q(occurred)}, 'verified', 'breach', ${q(officerId)}, ${now}, NULL, ${now + 86400000}, ${now}, ${q(officerId)},
-    'Confirmed', ${q(breach)})`);
-  sql(srv.db, `INSERT INTO breach (id, case_id, alert_id, state, allegation, occurred_on, reported_at, reported_by, updated_at)
-    VALUES (${q(breach)}, ${q(ids.case)}, ${q(alert)}, 'reported', ${q(allegation)}, ${q(occurred)}, ${now}, ${q(officerId)}, ${now})`);
-  for (const c of conditionIds) sql(srv.db, `INSERT INTO breach_condition (breach_id, condition_id) VALUES (${q(breach)}, ${q(c)})`);
-  sql(srv.db, `INSERT INTO breach_event (id, breach_id, at, actor_id, action, from_state, to_state, detail)
-    VALUES (${q(event)}, ${q(breach)}, ${now}, ${q(officerId)}, 'report', NULL, 'reported', '{}')`);
-  return breach;
+  const r = await officer.post(`/api/v1/cases/${ids.case}/alerts`, { summary: 'Missed the Monday appointment', severity: 'high' });
+  assert.equal(r.status, 201, r.text);
+  const v = await officer.post(`/api/v1/alerts/${r.body.id}/verification`, {
+    outcome: 'breach', reasons: 'Confirmed: no contact and no reason given',
+    breach: { allegation, occurred_on: occurred, condition_ids: conditionIds },
+  }, { 'if-match': `"${r.body.version}"` });
+  assert.equal(v.status, 200, v.text);
+  assert.ok(v.body.breach_id);
+  return v.body.breach_id;
 }
 
 async function read(client, id) {
@@ -112,6 +96,10 @@ before(async () => {
   r = await officer.post('/api/v1/cases', { person_id: ids.person, kind: 'executive', opened_on: addDays(today(), -40), open_reason: 'Court order received' });
   assert.equal(r.status, 201, r.text);
   ids.case = r.body.id;
+  // Allocated to the officer, who is then the one its alerts go to (and who may verify them).
+  const officerId = sql(srv.db, `SELECT id FROM account WHERE login = 'br.officer'`);
+  r = await head.post(`/api/v1/cases/${ids.case}/allocation`, { officer_id: officerId, reason: 'Allocate' });
+  assert.equal(r.status, 200, r.text);
   r = await officer.post(`/api/v1/cases/${ids.case}/decisions`, {
     authority: 'Oktyabrsky district court', number: '1-55/26', decided_on: addDays(today(), -40),
     measure: 'probation_supervision', articles: ['CC-130'], start_on: addDays(today(), -30), term: '2y',

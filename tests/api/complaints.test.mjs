@@ -196,7 +196,8 @@ test('withdrawal: open -> withdrawn, then nothing more', async () => {
   r = await a.post(`/api/v1/complaints/${ids.thirty}/withdrawal`, { reason: 'The person withdrew it at the office' }, { 'if-match': '"1"' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.status, 'withdrawn');
-  assert.equal(r.body.answer, 'The person withdrew it at the office');
+  assert.equal(r.body.withdraw_reason, 'The person withdrew it at the office');
+  assert.equal(r.body.answer, null);
   r = await a.post(`/api/v1/complaints/${ids.thirty}/answer`, { answer: 'Late', answered_on: today() }, { 'if-match': '"2"' });
   assert.equal(r.status, 409, r.text);
   assert.match(r.body.detail, /withdrawn/);

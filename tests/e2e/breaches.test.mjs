@@ -7,12 +7,10 @@
 // when the alerts API is not there).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, openPage, shotsDir } from '../lib/browser.mjs';
 import { firstLogin } from '../lib/identity.mjs';
-import { sql } from '../lib/db.mjs';
 import { freshDatabase, root, runKadam, startServer } from '../lib/server.mjs';
 
 const uiDir = process.env.KADAM_UI_DIR || join(root, 'web/dist');
@@ -34,7 +32,6 @@ function demoPasswords(stdout) {
 function today(timeZone = 'Asia/Bishkek') {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
-const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
 
 async function version(client, id) {
   return (await client.expect(200, 'GET', `/api/v1/breaches/${id}`)).version;
@@ -75,24 +72,12 @@ before(async () => {
   });
   const allegation = 'Did not report on Monday and gave no reason';
   const occurred = today();
-  const alert = await officer.call('POST', `/api/v1/cases/${data.case.id}/alerts`, { summary: 'Missed Monday', severity: 'high' });
-  if (alert.status === 201) {
-    const v = await officer.call('POST', `/api/v1/alerts/${alert.body.id}/verification`, {
-      outcome: 'breach', reasons: 'Confirmed', breach: { allegation, occurred_on: occurred, condition_ids: [condition.id] },
-    }, { 'If-Match': `"${alert.body.version}"` });
-    if (v.status === 200) data.breach = v.body.breach_id;
-  }
-  if (!data.breach) {
-    const a = randomUUID(), b = randomUUID(), now = Date.now();
-    sql(db.url, `INSERT INTO alert (id, case_id, unit_id, source, severity, summary, status, outcome, raised_at, raised_by,
-      ack_due_at, breach_id) VALUES (${q(a)}, ${q(data.case.id)}, ${q(data.case.unit_id)}, 'officer', 'high', 'Missed Monday',
-      'verified', 'breach', ${now}, ${q(me.id)}, ${now}, ${q(b)})`);
-    sql(db.url, `INSERT INTO breach (id, case_id, alert_id, state, allegation, occurred_on, reported_at, reported_by, updated_at)
-      VALUES (${q(b)}, ${q(data.case.id)}, ${q(a)}, 'reported', ${q(allegation)}, ${q(occurred)}, ${now}, ${q(me.id)}, ${now})`);
-    sql(db.url, `INSERT INTO breach_condition (breach_id, condition_id) VALUES (${q(b)}, ${q(condition.id)})`);
-    sql(db.url, `INSERT INTO breach_event (id, breach_id, at, actor_id, action, to_state) VALUES (${q(randomUUID())}, ${q(b)}, ${now}, ${q(me.id)}, 'report', 'reported')`);
-    data.breach = b;
-  }
+  // A breach allegation exists only from a verified alert (S25).
+  const alert = await officer.expect(201, 'POST', `/api/v1/cases/${data.case.id}/alerts`, { summary: 'Missed Monday', severity: 'high' });
+  const v = await officer.expect(200, 'POST', `/api/v1/alerts/${alert.id}/verification`, {
+    outcome: 'breach', reasons: 'Confirmed', breach: { allegation, occurred_on: occurred, condition_ids: [condition.id] },
+  }, { 'If-Match': `"${alert.version}"` });
+  data.breach = v.breach_id;
 });
 
 after(async () => {

@@ -17,8 +17,10 @@ import { root, startServer } from '../lib/server.mjs';
 const LANGS = ['ky', 'ru', 'en'];
 const LANG_NAMES = { ky: 'Кыргызча', ru: 'Русский', en: 'English' };
 // An administrator sees every section, the processing log included.
-const SECTION_KEYS = ['dashboard', 'people', 'cases', 'supervision', 'alerts', 'monitoring', 'programmes', 'reports', 'admin', 'audit'];
-const SECTION_PATHS = ['/', '/people', '/cases', '/supervision', '/alerts', '/monitoring', '/programmes', '/reports', '/admin', '/audit'];
+// The administrator's navigation: Alerts opens only to those who work alerts, breaches or complaints
+// (tests/e2e/alerts.test.mjs and breaches.test.mjs follow it as an officer and as the court).
+const SECTION_KEYS = ['dashboard', 'people', 'cases', 'supervision', 'monitoring', 'programmes', 'reports', 'admin', 'audit'];
+const SECTION_PATHS = ['/', '/people', '/cases', '/supervision', '/monitoring', '/programmes', '/reports', '/admin', '/audit'];
 
 const catalogue = Object.fromEntries(LANGS.map((lang) =>
   [lang, JSON.parse(readFileSync(join(root, `web/src/i18n/${lang}.json`), 'utf8'))]));

@@ -255,8 +255,9 @@ CREATE TABLE complaint (
 	answer_due_on TEXT NOT NULL,
 	status TEXT NOT NULL CHECK (status IN ('open', 'answered', 'withdrawn')),
 	answer TEXT,
-	answered_on TEXT,
-	answered_by TEXT REFERENCES account (id),
+	withdraw_reason TEXT,                        -- when the person withdrew it
+	answered_on TEXT,                            -- the day it was answered or withdrawn
+	answered_by TEXT REFERENCES account (id),    -- who recorded that
 	created_at BIGINT NOT NULL,
 	created_by TEXT NOT NULL REFERENCES account (id),
 	updated_at BIGINT NOT NULL,

@@ -67,7 +67,7 @@ function ComplaintBody({ complaint: k, version, onChanged }: { complaint: Compla
         {k.status !== 'open' ? (
           <>
             <h3>{t(k.status === 'answered' ? 'complaints.answer' : 'complaints.withdrawal.reason')}</h3>
-            <p class="sup-text" id="complaint-answer">{k.answer}</p>
+            <p class="sup-text" id="complaint-answer">{k.status === 'answered' ? k.answer : k.withdraw_reason}</p>
             <p class="muted">{formatDay(k.answered_on, lang)}{k.answered_by_name ? ` · ${k.answered_by_name}` : ''}</p>
           </>
         ) : null}

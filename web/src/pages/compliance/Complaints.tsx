@@ -37,6 +37,7 @@ export interface Complaint {
   overdue: boolean;
   status: 'open' | 'answered' | 'withdrawn';
   answer: string | null;
+  withdraw_reason: string | null;
   answered_on: string | null;
   answered_by_name: string | null;
   created_at: string;
