@@ -246,11 +246,7 @@ static void alerts_fill(json_t *rows)
 			                                               json_object_get(a, "rule_en_")));
 		else
 			json_object_set_new(a, "rule_title", json_null());
-		const char *text = json_string_value(json_object_get(a, "evidence"));
-		json_t *evidence = json_loads(text ? text : "{}", 0, NULL);
-		json_object_set_new(a, "evidence", json_is_object(evidence) ? evidence : json_object());
-		if (evidence && !json_is_object(evidence))
-			json_decref(evidence);
+		api_member_object(a, "evidence");
 		const char *drop[] = {"rule_ky_", "rule_ru_", "rule_en_", "sort_key_", "raised_ms_"};
 		for (size_t k = 0; k < sizeof drop / sizeof drop[0]; k++)
 			json_object_del(a, drop[k]);
@@ -277,11 +273,8 @@ static json_t *alert_json(db *conn, const char *id)
 	}
 	size_t i;
 	json_t *e;
-	json_array_foreach(events, i, e) {
-		const char *text = json_string_value(json_object_get(e, "detail"));
-		json_t *d = json_loads(text ? text : "{}", 0, NULL);
-		json_object_set_new(e, "detail", d ? d : json_object());
-	}
+	json_array_foreach(events, i, e)
+		api_member_object(e, "detail");
 	json_object_set_new(a, "events", events);
 	return a;
 }
@@ -676,14 +669,22 @@ void api_alert_get(struct http_request *req, struct http_response *resp)
 	answer_alert(req, resp, a.id, 200);
 }
 
+/* The prelude of every step: its body (body_kind NULL: none), If-Match, the alert, the caller's reach (never
+   by a stated purpose alone) and step_ok. False after answering. */
+static bool step_begin(struct http_request *req, struct http_response *resp, const char *body_kind,
+                       const struct step *step, struct alert_row *a, struct record_scope *s, int64_t *version_r)
+{
+	return (!body_kind || body_ok(req, resp, body_kind)) && api_if_match(req, resp, version_r) &&
+	       api_begin(req, resp) && alert_load(req, resp, http_request_param(req, "id"), a, s) &&
+	       scope_may_change(req, resp, s, "alert", a->id) && step_ok(req, resp, a, s, step, *version_r);
+}
+
 void api_alert_acknowledge(struct http_request *req, struct http_response *resp)
 {
-	const char *id = http_request_param(req, "id");
 	struct alert_row a;
 	struct record_scope s;
 	int64_t version = 0;
-	if (!api_if_match(req, resp, &version) || !api_begin(req, resp) || !alert_load(req, resp, id, &a, &s) ||
-	    !scope_may_change(req, resp, &s, "alert", a.id) || !step_ok(req, resp, &a, &s, &step_acknowledge, version))
+	if (!step_begin(req, resp, NULL, &step_acknowledge, &a, &s, &version))
 		return;
 	int64_t now = clock_now_ms();
 	if (!step_done(req, resp, alert_acknowledge_if(req->db, a.id, version, req->principal.account_id, now),
@@ -698,13 +699,10 @@ void api_alert_acknowledge(struct http_request *req, struct http_response *resp)
 
 void api_alert_assign(struct http_request *req, struct http_response *resp)
 {
-	const char *id = http_request_param(req, "id");
 	struct alert_row a;
 	struct record_scope s;
 	int64_t version = 0;
-	if (!body_ok(req, resp, "assignment") || !api_if_match(req, resp, &version) || !api_begin(req, resp) ||
-	    !alert_load(req, resp, id, &a, &s) || !scope_may_change(req, resp, &s, "alert", a.id) ||
-	    !step_ok(req, resp, &a, &s, &step_assign, version))
+	if (!step_begin(req, resp, "assignment", &step_assign, &a, &s, &version))
 		return;
 	const char *assignee = api_str(req, "assignee_id");
 	if (strcmp(assignee, a.assigned_to) == 0) {
@@ -758,13 +756,10 @@ static bool conditions_ok(struct http_request *req, struct http_response *resp, 
 
 void api_alert_verify(struct http_request *req, struct http_response *resp)
 {
-	const char *id = http_request_param(req, "id");
 	struct alert_row a;
 	struct record_scope s;
 	int64_t version = 0;
-	if (!body_ok(req, resp, "verification") || !api_if_match(req, resp, &version) || !api_begin(req, resp) ||
-	    !alert_load(req, resp, id, &a, &s) || !scope_may_change(req, resp, &s, "alert", a.id) ||
-	    !step_ok(req, resp, &a, &s, &step_verify, version))
+	if (!step_begin(req, resp, "verification", &step_verify, &a, &s, &version))
 		return;
 	const char *reasons = api_str(req, "reasons"), *actor = req->principal.account_id;
 	bool breach = strcmp(api_str(req, "outcome"), "breach") == 0;
@@ -804,13 +799,10 @@ void api_alert_verify(struct http_request *req, struct http_response *resp)
 
 void api_alert_dismiss(struct http_request *req, struct http_response *resp)
 {
-	const char *id = http_request_param(req, "id");
 	struct alert_row a;
 	struct record_scope s;
 	int64_t version = 0;
-	if (!body_ok(req, resp, "dismissal") || !api_if_match(req, resp, &version) || !api_begin(req, resp) ||
-	    !alert_load(req, resp, id, &a, &s) || !scope_may_change(req, resp, &s, "alert", a.id) ||
-	    !step_ok(req, resp, &a, &s, &step_dismiss, version))
+	if (!step_begin(req, resp, "dismissal", &step_dismiss, &a, &s, &version))
 		return;
 	int64_t now = clock_now_ms();
 	if (!step_done(req, resp,
@@ -841,17 +833,9 @@ void api_case_alerts(struct http_request *req, struct http_response *resp)
 		"SELECT x.* FROM (" ALERT_COLUMNS ALERT_FROM " WHERE al.case_id = ?"
 		" AND (CAST(? AS TEXT) IS NULL OR al.status IN (?, ?))) x" ALERT_ORDER " LIMIT 500",
 		"itttt", clock_now_ms(), case_id, sa, sa, sb);
-	if (!items || !scope_audit(req, &s, AUDIT_CONSULT, "case_alerts", case_id, NULL)) {
-		json_decref(items);
-		api_db_failed(req, resp, "reading alerts");
-		return;
-	}
-	alerts_fill(items);
-	if (!api_commit(req, resp)) {
-		json_decref(items);
-		return;
-	}
-	http_response_json(resp, 200, json_pack("{s:o}", "items", items));
+	if (items)
+		alerts_fill(items);
+	scope_send_items(req, resp, &s, "case_alerts", case_id, items, "reading alerts");
 }
 
 void api_case_alert_create(struct http_request *req, struct http_response *resp)
@@ -979,17 +963,9 @@ void api_case_tasks(struct http_request *req, struct http_response *resp)
 	json_t *items = api_select(req->db,
 		"SELECT x.* FROM (" TASK_COLUMNS TASK_FROM " WHERE t.case_id = ?) x" TASK_ORDER " LIMIT 500", "tt", today,
 		case_id);
-	if (!items || !scope_audit(req, &s, AUDIT_CONSULT, "case_tasks", case_id, NULL)) {
-		json_decref(items);
-		api_db_failed(req, resp, "reading tasks");
-		return;
-	}
-	tasks_fill(items);
-	if (!api_commit(req, resp)) {
-		json_decref(items);
-		return;
-	}
-	http_response_json(resp, 200, json_pack("{s:o}", "items", items));
+	if (items)
+		tasks_fill(items);
+	scope_send_items(req, resp, &s, "case_tasks", case_id, items, "reading tasks");
 }
 
 void api_task_create(struct http_request *req, struct http_response *resp)

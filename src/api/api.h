@@ -277,6 +277,10 @@ void api_audit_denied(struct http_request *req, const char *record_type, const c
  * named *_at or *_until become RFC 3339 text (0 or NULL: null); integer
  * columns named is_X become the boolean X. */
 json_t *api_row_json(db_stmt *st);
+/* A JSON object parsed from stored text (a detail or evidence column); {} when the text is not one. */
+json_t *api_object_from(const char *text);
+/* Replaces row's text member by the object it holds (api_object_from). */
+void api_member_object(json_t *row, const char *member);
 /* Runs a bound statement and returns its rows as an array, or NULL on error. */
 json_t *api_rows_json(db_stmt *st);
 

@@ -911,16 +911,7 @@ void api_contacts_list(struct http_request *req, struct http_response *resp)
 	json_t *items = api_select(req->db,
 		CONTACT_COLUMNS " WHERE k.case_id = ? ORDER BY k.happened_local DESC, k.recorded_at DESC, k.id DESC", "t",
 		id);
-	if (!items || !scope_audit(req, &s, AUDIT_CONSULT, "case_contacts", id, NULL)) {
-		json_decref(items);
-		api_db_failed(req, resp, "reading contacts");
-		return;
-	}
-	if (!api_commit(req, resp)) {
-		json_decref(items);
-		return;
-	}
-	http_response_json(resp, 200, json_pack("{s:o}", "items", items));
+	scope_send_items(req, resp, &s, "case_contacts", id, items, "reading contacts");
 }
 
 void api_contact_create(struct http_request *req, struct http_response *resp)

@@ -407,8 +407,7 @@ void api_case_timeline(struct http_request *req, struct http_response *resp)
 	size_t i;
 	json_t *e;
 	json_array_foreach(items, i, e) {
-		json_t *detail = json_loads(json_string_value(json_object_get(e, "detail")), 0, NULL);
-		json_object_set_new(e, "detail", detail ? detail : json_object());
+		api_member_object(e, "detail");
 		char when[32]; /* "at" is not an *_at column, so api_row_json left it a number */
 		clock_format_rfc3339(json_integer_value(json_object_get(e, "at")), when);
 		json_object_set_new(e, "at", json_string(when));

@@ -412,3 +412,18 @@ bool api_audit_list(struct http_request *req, const char *record_type, const jso
 	buf_free(&ids);
 	return ok;
 }
+
+json_t *api_object_from(const char *text)
+{
+	json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+	if (!json_is_object(o)) {
+		json_decref(o);
+		o = json_object();
+	}
+	return o;
+}
+
+void api_member_object(json_t *row, const char *member)
+{
+	json_object_set_new(row, member, api_object_from(json_string_value(json_object_get(row, member))));
+}

@@ -27,17 +27,6 @@
 
 #define MAX_RUNS_SHOWN 20
 
-/* A JSON object from stored text, or {} when it is not one. */
-static json_t *object_from(const char *text)
-{
-	json_t *o = text ? json_loads(text, 0, NULL) : NULL;
-	if (!json_is_object(o)) {
-		json_decref(o);
-		o = json_object();
-	}
-	return o;
-}
-
 static json_t *instant(int64_t ms)
 {
 	char when[32];
@@ -71,7 +60,7 @@ static json_t *job_runs(db *conn, const char *job)
 		                                      instant(db_column_int64(st, 0)), "server", nullable_text(st, 1),
 		                                      "started_at", instant(db_column_int64(st, 2)), "finished_at",
 		                                      instant(db_column_int64(st, 3)), "status", nullable_text(st, 4),
-		                                      "detail", object_from(db_column_text(st, 5, NULL))));
+		                                      "detail", api_object_from(db_column_text(st, 5, NULL))));
 	db_finalize(&st);
 	if (rc != DB_DONE) {
 		json_decref(runs);
@@ -101,7 +90,7 @@ void api_jobs_list(struct http_request *req, struct http_response *resp)
 		                                       instant(db_column_int64(st, 2)), "last_run_at", nullable_instant(st, 3),
 		                                       "last_server", nullable_text(st, 4), "last_status",
 		                                       nullable_text(st, 5), "last_detail",
-		                                       detail ? object_from(detail) : json_null()));
+		                                       detail ? api_object_from(detail) : json_null()));
 	}
 	db_finalize(&st);
 	size_t i;
@@ -142,7 +131,7 @@ void api_jobs_run(struct http_request *req, struct http_response *resp)
 	for (int i = 0; i < ran && i < 32; i++)
 		json_array_append_new(items, json_pack("{s:s, s:o, s:s, s:o}", "job", runs[i].job, "slot_at",
 		                                       instant(runs[i].slot_at), "status", runs[i].ok ? "ok" : "failed",
-		                                       "detail", object_from(runs[i].detail)));
+		                                       "detail", api_object_from(runs[i].detail)));
 	http_response_json(resp, 200, json_pack("{s:s, s:o, s:o}", "server", req->app->server_name, "now", instant(now),
 	                                        "ran", items));
 }

@@ -545,19 +545,6 @@ static void answer_complaint(struct http_request *req, struct http_response *res
 	http_response_json(resp, status, k);
 }
 
-static int access_rank(enum unit_access a)
-{
-	switch (a) {
-	case UNIT_ACCESS_OWN: return 0;
-	case UNIT_ACCESS_GRANTED: return 1;
-	case UNIT_ACCESS_WITH_PURPOSE: return 2;
-	case UNIT_ACCESS_NEED_PURPOSE: return 3;
-	case UNIT_ACCESS_DENIED: return 4;
-	case UNIT_ACCESS_ERROR: return 5;
-	}
-	return 5;
-}
-
 /* What the actions need of a stored complaint. */
 struct complaint_row {
 	char id[UUID_STR_LEN];
@@ -608,44 +595,17 @@ static bool complaint_load(struct http_request *req, struct http_response *resp,
 	char case_unit[UUID_STR_LEN];
 	snprintf(case_unit, sizeof case_unit, "%s", col(row, "case_unit") ? col(row, "case_unit") : "");
 	json_decref(row);
-	bool purpose = false;
-	if (!api_purpose(req, resp, &purpose)) {
-		db_rollback(req->db);
+	/* The complaint's unit and its case's unit, when that is another. */
+	char units[2][UUID_STR_LEN];
+	int n = 0;
+	snprintf(units[n++], UUID_STR_LEN, "%s", k->unit_id);
+	if (case_unit[0] && strcmp(case_unit, k->unit_id) != 0)
+		snprintf(units[n++], UUID_STR_LEN, "%s", case_unit);
+	if (!scope_units(req, resp, units, n, "complaint", id, s))
 		return false;
-	}
-	const char *units[2] = {k->unit_id, case_unit[0] && strcmp(case_unit, k->unit_id) != 0 ? case_unit : NULL};
-	s->access = UNIT_ACCESS_DENIED;
-	for (size_t i = 0; i < 2 && units[i] && s->access != UNIT_ACCESS_OWN; i++) {
-		struct unit_grant g = {0};
-		enum unit_access a = scope_unit(req, units[i], purpose, &g);
-		if (a == UNIT_ACCESS_ERROR) {
-			api_db_failed(req, resp, "deciding access");
-			return false;
-		}
-		if (access_rank(a) < access_rank(s->access)) {
-			s->access = a;
-			s->grant = g;
-		}
-	}
 	snprintf(s->unit_id, sizeof s->unit_id, "%s", k->unit_id);
 	snprintf(s->person_id, sizeof s->person_id, "%s", k->person_id);
-	switch (s->access) {
-	case UNIT_ACCESS_OWN:
-	case UNIT_ACCESS_GRANTED:
-	case UNIT_ACCESS_WITH_PURPOSE: return true;
-	case UNIT_ACCESS_NEED_PURPOSE:
-		db_rollback(req->db);
-		http_problem(resp, req, 428, "purpose-required", "State the purpose first",
-		             "This complaint is outside your own units: send X-Kadam-Purpose and X-Kadam-Justification.",
-		             NULL);
-		return false;
-	default:
-		db_rollback(req->db);
-		api_audit_denied(req, "complaint", id, "record outside the caller's scope");
-		http_problem(resp, req, 403, "forbidden", "Not permitted",
-		             "This complaint is outside your units and your roles do not reach it.", NULL);
-		return false;
-	}
+	return true;
 }
 
 /* Adds a complaint.* timeline event when the complaint has a case (codes only: no text of the complaint). */
@@ -814,9 +774,11 @@ static bool stale(struct http_request *req, struct http_response *resp, const st
 	return true;
 }
 
-void api_complaint_answer(struct http_request *req, struct http_response *resp)
+/* Records the answer to an open complaint, or its withdrawal (If-Match, open only): one path for both. */
+static void complaint_close(struct http_request *req, struct http_response *resp, bool answer)
 {
 	const char *id = http_request_param(req, "id");
+	const char *status = answer ? "answered" : "withdrawn";
 	int64_t version = 0;
 	char today[11];
 	struct field_errors fe = {0};
@@ -824,74 +786,52 @@ void api_complaint_answer(struct http_request *req, struct http_response *resp)
 	struct record_scope s;
 	if (!api_if_match(req, resp, &version) || !api_begin(req, resp) || !api_today_date(req, resp, NULL, today))
 		return;
-	responses_body_validate("complaint_answer", req->json, today, &fe);
+	responses_body_validate(answer ? "complaint_answer" : "complaint_withdrawal", req->json, today, &fe);
 	if (api_errors_answer(req, resp, &fe) || !complaint_load(req, resp, id, &k, &s) ||
 	    !scope_may_change(req, resp, &s, "complaint", id) || stale(req, resp, &k, version))
 		return;
 	if (strcmp(k.status, "open") != 0) {
-		not_open(req, resp, &k, "answered");
+		not_open(req, resp, &k, status);
 		return;
 	}
-	const char *answered_on = api_str(req, "answered_on");
-	if (strcmp(answered_on, k.received_on) < 0) {
+	/* An answer carries its own date; a withdrawal is recorded today. */
+	const char *on = answer ? api_str(req, "answered_on") : today;
+	if (strcmp(on, k.received_on) < 0) {
 		api_field_problem(req, resp, "answered_on", "must not be before the complaint was received");
 		return;
 	}
 	int64_t now = clock_now_ms(), changed = 0;
-	char extra[40];
-	snprintf(extra, sizeof extra, "\"answered_on\":\"%s\"", answered_on);
 	bool ok = db_run(req->db, &changed,
-	                 "UPDATE complaint SET status = 'answered', answer = ?, answered_on = ?, answered_by = ?,"
-	                 " updated_at = ?, version = version + 1 WHERE id = ? AND version = ? AND status = 'open'",
-	                 "tttiti", api_str(req, "answer"), answered_on, req->principal.account_id, now, id, version) ==
-	          DB_OK;
+	                 answer ? "UPDATE complaint SET status = 'answered', answer = ?, answered_on = ?, answered_by = ?,"
+	                          " updated_at = ?, version = version + 1 WHERE id = ? AND version = ? AND status = 'open'"
+	                        : "UPDATE complaint SET status = 'withdrawn', withdraw_reason = ?, answered_on = ?,"
+	                          " answered_by = ?, updated_at = ?, version = version + 1"
+	                          " WHERE id = ? AND version = ? AND status = 'open'",
+	                 "tttiti", api_str(req, answer ? "answer" : "reason"), on, req->principal.account_id, now, id,
+	                 version) == DB_OK;
 	if (ok && changed != 1) {
 		api_conflict(req, resp, "complaint-state", "The complaint is not open", "The complaint changed meanwhile.");
 		return;
 	}
-	ok = ok && complaint_event(req->db, k.case_id, id, "complaint.answered", req->principal.account_id, now, k.about,
-	                           extra) &&
-	     scope_audit(req, &s, AUDIT_ALTER, "complaint", id, "answered");
+	char kind[32], extra[40];
+	snprintf(kind, sizeof kind, "complaint.%s", status);
+	snprintf(extra, sizeof extra, "\"answered_on\":\"%s\"", on);
+	ok = ok && complaint_event(req->db, k.case_id, id, kind, req->principal.account_id, now, k.about,
+	                           answer ? extra : NULL) &&
+	     scope_audit(req, &s, AUDIT_ALTER, "complaint", id, status);
 	if (!ok) {
-		api_db_failed(req, resp, "answering a complaint");
+		api_db_failed(req, resp, answer ? "answering a complaint" : "withdrawing a complaint");
 		return;
 	}
 	answer_complaint(req, resp, id, today, 200);
 }
 
+void api_complaint_answer(struct http_request *req, struct http_response *resp)
+{
+	complaint_close(req, resp, true);
+}
+
 void api_complaint_withdraw(struct http_request *req, struct http_response *resp)
 {
-	const char *id = http_request_param(req, "id");
-	int64_t version = 0;
-	char today[11];
-	struct field_errors fe = {0};
-	struct complaint_row k;
-	struct record_scope s;
-	if (!api_if_match(req, resp, &version) || !api_begin(req, resp) || !api_today_date(req, resp, NULL, today))
-		return;
-	responses_body_validate("complaint_withdrawal", req->json, today, &fe);
-	if (api_errors_answer(req, resp, &fe) || !complaint_load(req, resp, id, &k, &s) ||
-	    !scope_may_change(req, resp, &s, "complaint", id) || stale(req, resp, &k, version))
-		return;
-	if (strcmp(k.status, "open") != 0) {
-		not_open(req, resp, &k, "withdrawn");
-		return;
-	}
-	int64_t now = clock_now_ms(), changed = 0;
-	bool ok = db_run(req->db, &changed,
-	                 "UPDATE complaint SET status = 'withdrawn', withdraw_reason = ?, answered_on = ?, answered_by = ?,"
-	                 " updated_at = ?, version = version + 1 WHERE id = ? AND version = ? AND status = 'open'",
-	                 "tttiti", api_str(req, "reason"), today, req->principal.account_id, now, id, version) == DB_OK;
-	if (ok && changed != 1) {
-		api_conflict(req, resp, "complaint-state", "The complaint is not open", "The complaint changed meanwhile.");
-		return;
-	}
-	ok = ok && complaint_event(req->db, k.case_id, id, "complaint.withdrawn", req->principal.account_id, now,
-	                           k.about, NULL) &&
-	     scope_audit(req, &s, AUDIT_ALTER, "complaint", id, "withdrawn");
-	if (!ok) {
-		api_db_failed(req, resp, "withdrawing a complaint");
-		return;
-	}
-	answer_complaint(req, resp, id, today, 200);
+	complaint_close(req, resp, false);
 }

@@ -57,8 +57,8 @@ static int rank(enum unit_access a)
 }
 
 /* Decides over a set of units and answers when the caller may not go on. */
-static bool decide(struct http_request *req, struct http_response *resp, char units[][UUID_STR_LEN], int n,
-                   const char *record_type, const char *record_id, struct record_scope *s)
+bool scope_units(struct http_request *req, struct http_response *resp, char units[][UUID_STR_LEN], int n,
+                 const char *record_type, const char *record_id, struct record_scope *s)
 {
 	bool purpose = false;
 	if (!api_purpose(req, resp, &purpose)) {
@@ -137,7 +137,7 @@ bool scope_person(struct http_request *req, struct http_response *resp, const ch
 		return false;
 	}
 	copy(s->person_id, sizeof s->person_id, person_id);
-	return decide(req, resp, units, n, "person", person_id, s);
+	return scope_units(req, resp, units, n, "person", person_id, s);
 }
 
 bool scope_case(struct http_request *req, struct http_response *resp, const char *case_id,
@@ -166,7 +166,7 @@ bool scope_case(struct http_request *req, struct http_response *resp, const char
 	}
 	char units[1][UUID_STR_LEN];
 	copy(units[0], UUID_STR_LEN, s->unit_id);
-	return decide(req, resp, units, 1, "case", case_id, s);
+	return scope_units(req, resp, units, 1, "case", case_id, s);
 }
 
 bool scope_audit(struct http_request *req, const struct record_scope *s, const char *action,
@@ -238,4 +238,19 @@ bool scope_audit_referred_list(struct http_request *req, const char *record_type
 	free(detail);
 	buf_free(&ids);
 	return ok;
+}
+
+void scope_send_items(struct http_request *req, struct http_response *resp, const struct record_scope *s,
+                      const char *record_type, const char *record_id, json_t *items, const char *what)
+{
+	if (!items || !scope_audit(req, s, AUDIT_CONSULT, record_type, record_id, NULL)) {
+		json_decref(items);
+		api_db_failed(req, resp, what);
+		return;
+	}
+	if (!api_commit(req, resp)) {
+		json_decref(items);
+		return;
+	}
+	http_response_json(resp, 200, json_pack("{s:o}", "items", items));
 }

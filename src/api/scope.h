@@ -45,6 +45,12 @@ struct record_scope {
  */
 bool scope_person(struct http_request *req, struct http_response *resp, const char *person_id,
                   struct record_scope *scope_r);
+/*
+ * The same for any record held by units (the best access among them decides; record_type and record_id
+ * name it in the refusal and its log entry). Fills access and grant of *scope_r, nothing else.
+ */
+bool scope_units(struct http_request *req, struct http_response *resp, char units[][UUID_STR_LEN], int n,
+                 const char *record_type, const char *record_id, struct record_scope *scope_r);
 bool scope_case(struct http_request *req, struct http_response *resp, const char *case_id,
                 struct record_scope *scope_r);
 /* The units within the caller's reach as an SQL-ready check: true when unit_id is in scope (own or granted). */
@@ -81,5 +87,12 @@ json_t *api_select_one(db *conn, bool *failed_r, const char *sql, const char *ty
 
 /* Completes a decision row (decisions.c) with its articles, duties and key dates; false on a database error. */
 bool decision_json_fill(db *conn, json_t *decision);
+
+/*
+ * Logs the read of a record's list as a consult of record_type/record_id (scope_audit), commits and answers
+ * 200 {"items": items}, taking the reference; items NULL (a failed query) answers 500 naming what was read.
+ */
+void scope_send_items(struct http_request *req, struct http_response *resp, const struct record_scope *s,
+                      const char *record_type, const char *record_id, json_t *items, const char *what);
 
 #endif

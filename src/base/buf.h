@@ -33,6 +33,8 @@ void buf_free(struct buf *b);
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
+/* An array of items of size bytes with room for *cap: grown (doubling) when it holds n = *cap already. */
+void *xgrow(void *items, size_t *cap, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

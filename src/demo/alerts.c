@@ -112,10 +112,7 @@ static enum db_status open_alerts(db *conn, struct demo_open_alert **list_r, siz
 		" al.assigned_to FROM alert al JOIN case_file c ON c.id = al.case_id WHERE al.status = 'open'"
 		" ORDER BY c.number, al.rule_code, al.dedupe_key, al.id", "");
 	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
-		if (*n_r == cap) {
-			cap = cap ? cap * 2 : 256;
-			*list_r = xrealloc(*list_r, cap * sizeof **list_r);
-		}
+		*list_r = xgrow(*list_r, &cap, *n_r, sizeof **list_r);
 		struct demo_open_alert *a = &(*list_r)[(*n_r)++];
 		copy(a->id, sizeof a->id, db_column_text(st, 0, NULL));
 		copy(a->case_id, sizeof a->case_id, db_column_text(st, 1, NULL));

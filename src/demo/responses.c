@@ -86,12 +86,7 @@ static enum db_status load_cases(db *conn, struct demo_row **rows_r, size_t *n_r
 		" WHERE c.status = 'open' AND c.officer_id IS NOT NULL"
 		" GROUP BY c.id, c.officer_id, c.unit_id, c.person_id, c.opened_on, c.number ORDER BY c.number", "");
 	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
-		if (*n_r == cap) {
-			cap = cap ? cap * 2 : 64;
-			*rows_r = realloc(*rows_r, cap * sizeof **rows_r);
-			if (!*rows_r)
-				abort();
-		}
+		*rows_r = xgrow(*rows_r, &cap, *n_r, sizeof **rows_r);
 		struct demo_row *r = &(*rows_r)[(*n_r)++];
 		memset(r, 0, sizeof *r);
 		copy(r->case_id, sizeof r->case_id, db_column_text(st, 0, NULL));

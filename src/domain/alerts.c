@@ -556,10 +556,7 @@ enum db_status alerts_escalate(db *conn, int64_t now, long *escalated_r)
 		" JOIN case_file c ON c.id = al.case_id WHERE al.status = 'open' AND al.ack_due_at <= ?"
 		" ORDER BY al.ack_due_at, al.id", "i", now);
 	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			list = xrealloc(list, cap * sizeof *list);
-		}
+		list = xgrow(list, &cap, n, sizeof *list);
 		struct overdue_alert *a = &list[n++];
 		copy_text(a->id, sizeof a->id, db_column_text(st, 0, NULL));
 		copy_text(a->unit_id, sizeof a->unit_id, db_column_text(st, 1, NULL));

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/uuid.h"
 #include "domain/alerts.h"
@@ -205,15 +206,7 @@ static enum db_status hits_read(db_stmt *st, struct hit **hits_r, size_t *n_r)
 	struct hit *hits = NULL;
 	enum db_status rc;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct hit *grown = realloc(hits, cap * sizeof *hits);
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			hits = grown;
-		}
+		hits = xgrow(hits, &cap, n, sizeof *hits);
 		struct hit *h = &hits[n++];
 		const char *extra = col(st, 3);
 		snprintf(h->case_id, sizeof h->case_id, "%s", col(st, 0) ? col(st, 0) : "");
@@ -364,15 +357,7 @@ static enum db_status run_reassessment(struct ctx *c)
 	} *rows = NULL;
 	size_t n = 0, cap = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			void *grown = realloc(rows, cap * sizeof *rows);
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			rows = grown;
-		}
+		rows = xgrow(rows, &cap, n, sizeof *rows);
 		struct row *r = &rows[n++];
 		snprintf(r->case_id, sizeof r->case_id, "%s", col(st, 0));
 		snprintf(r->id, sizeof r->id, "%s", col(st, 1));
@@ -457,15 +442,7 @@ static enum db_status run_failed_backstop(struct ctx *c)
 	} *rows = NULL;
 	size_t cap = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			void *grown = realloc(rows, cap * sizeof *rows);
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			rows = grown;
-		}
+		rows = xgrow(rows, &cap, n, sizeof *rows);
 		struct row *r = &rows[n++];
 		snprintf(r->case_id, sizeof r->case_id, "%s", col(st, 0));
 		snprintf(r->id, sizeof r->id, "%s", col(st, 1));
@@ -664,21 +641,13 @@ static enum db_status run_no_outcome(struct ctx *c)
 	struct appt *list = NULL;
 	size_t n = 0, cap = 0;
 	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			void *grown = realloc(list, cap * sizeof *list);
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			list = grown;
-		}
+		list = xgrow(list, &cap, n, sizeof *list);
 		struct appt *a = &list[n++];
 		snprintf(a->id, sizeof a->id, "%s", col(st, 0));
 		snprintf(a->case_id, sizeof a->case_id, "%s", col(st, 1));
 		snprintf(a->kind, sizeof a->kind, "%s", col(st, 2));
 		snprintf(a->dtstart, sizeof a->dtstart, "%s", col(st, 3));
-		a->rrule = col(st, 4) ? strdup(col(st, 4)) : NULL;
+		a->rrule = col(st, 4) ? xstrdup(col(st, 4)) : NULL;
 		a->duration = (long)db_column_int64(st, 5);
 		a->cancelled_ms = strcmp(col(st, 6), "cancelled") == 0 ? db_column_int64(st, 7) : INT64_MAX;
 		rc = DB_OK;
@@ -686,9 +655,7 @@ static enum db_status run_no_outcome(struct ctx *c)
 	db_finalize(&st);
 	if (rc == DB_DONE)
 		rc = DB_OK;
-	struct occurrence *occ = rc == DB_OK ? malloc(sizeof *occ * APPOINTMENT_MAX_OCCURRENCES) : NULL;
-	if (rc == DB_OK && !occ)
-		rc = DB_ERROR;
+	struct occurrence *occ = rc == DB_OK ? xmalloc(sizeof *occ * APPOINTMENT_MAX_OCCURRENCES) : NULL;
 	for (size_t i = 0; i < n && rc == DB_OK; i++) {
 		const struct appt *a = &list[i];
 		if (series_over(a->dtstart, a->rrule, from))
