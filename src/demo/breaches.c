@@ -19,6 +19,7 @@
 #include "demo/demo.h"
 #include "domain/alert_steps.h"
 #include "domain/alerts.h"
+#include "domain/appointments.h"
 #include "domain/breaches.h"
 #include "domain/casefile.h"
 #include "domain/conditions.h"
@@ -232,6 +233,41 @@ static enum db_status step(db *conn, const char *id, const char *case_id, const 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Takes one verified alert to its target state. */
+/*
+ * When a step dated `date` happened: that day at 09:00 local plus `minutes`, kept in the past (at least half an
+ * hour before now) and after the step before it (*prev_r) — so each record reads as the day it names.
+ */
+static int64_t when(const char *tz, const char *date, int minutes, int64_t now, int64_t *prev_r)
+{
+	char local[LOCAL_TIME_LEN];
+	snprintf(local, sizeof local, "%.10sT09:00", date);
+	int64_t ms = now;
+	if (local_to_utc_ms(local, tz, &ms))
+		ms += (int64_t)minutes * 60000;
+	if (ms > now - 1800000)
+		ms = now - 1800000;
+	if (ms <= *prev_r)
+		ms = *prev_r + 60000;
+	*prev_r = ms;
+	return ms;
+}
+
+/* The alert was raised when the failed contact was recorded (the event rule does that at once), not when the
+   demo's rules run: its raised time, event and timeline entry move to that evening. */
+static enum db_status alert_raised_at(db *conn, const char *alert_id, int64_t at)
+{
+	enum db_status rc = db_run(conn, NULL, "UPDATE alert SET raised_at = ?, ack_due_at = ? WHERE id = ?", "iit", at,
+	                           at + 86400000, alert_id);
+	if (rc == DB_OK)
+		rc = db_run(conn, NULL, "UPDATE alert_event SET at = ? WHERE alert_id = ? AND action = 'raised'", "it", at,
+		            alert_id);
+	if (rc == DB_OK)
+		rc = db_run(conn, NULL,
+		            "UPDATE case_event SET at = ? WHERE record_type = 'alert' AND record_id = ? AND kind = 'alert.raised'",
+		            "it", at, alert_id);
+	return rc;
+}
+
 static enum db_status demo_one(db *conn, const struct demo_alert *d, const char *target, const char *judge,
                                const char *today, int64_t now, struct demo_compliance_counts *n)
 {
@@ -263,8 +299,24 @@ static enum db_status demo_one(db *conn, const struct demo_alert *d, const char 
 	char breach[UUID_STR_LEN];
 	struct breach_new b = {.allegation = w->allegation, .occurred_on = occurred, .condition_ids = ids,
 	                       .nconditions = nc};
-	int64_t at = now;
-	rc = alert_acknowledge(conn, d->alert_id, d->officer, at);
+	char tz[APPOINTMENT_ZONE_LEN], reported[11], notified[11], due[11], account_on[11], decided[11], deadline[11],
+		appealed[11], appeal_decided[11], withdrawn[11];
+	if (!appointments_zone(conn, tz))
+		return DB_ERROR;
+	later(occurred, 1, today, reported);
+	later(occurred, 2, today, notified);
+	later(notified, 10, NULL, due);
+	later(notified, 3, today, account_on);
+	later(account_on, 5, today, decided);
+	later(decided, 10, NULL, deadline);
+	later(decided, 3, today, appealed);
+	later(appealed, 7, today, appeal_decided);
+	later(occurred, 2, today, withdrawn);
+	int64_t prev = 0;
+	rc = alert_raised_at(conn, d->alert_id, when(tz, occurred, 540, now, &prev));
+	int64_t at = when(tz, reported, 30, now, &prev);
+	if (rc == DB_OK)
+		rc = alert_acknowledge(conn, d->alert_id, d->officer, at);
 	if (rc == DB_OK || rc == DB_DONE)
 		rc = alert_verify_breach(conn, d->alert_id, d->officer, "Confirmed with the person: no contact that day", &b,
 		                         at, breach);
@@ -274,93 +326,95 @@ static enum db_status demo_one(db *conn, const struct demo_alert *d, const char 
 		rc = logged(conn, d->officer, AUDIT_COLLECT, "breach", breach, "demo");
 	int t = breach_state_index(target);
 	const char *state = "reported";
-	char notified[11], due[11], account_on[11], decided[11], deadline[11], appealed[11], appeal_decided[11];
-	later(occurred, 2, today, notified);
-	later(notified, 10, NULL, due);
-	later(notified, 3, today, account_on);
-	later(account_on, 5, today, decided);
-	later(decided, 10, NULL, deadline);
-	later(decided, 3, today, appealed);
-	later(appealed, 7, today, appeal_decided);
 	bool withdraw = strcmp(target, "withdrawn") == 0, close = strcmp(target, "closed") == 0;
 	bool refer = !close && (t >= breach_state_index("referred") || strcmp(target, "countersigned") == 0);
 	const char *recommended = close ? "warning" : refer ? "referral" : "increased_contact";
 	if (withdraw) {
-		struct breach_set s[] = {I("closed_at", at + 1), T("closed_by", d->officer), T("close_reason", w->withdraw_reason)};
+		int64_t on = when(tz, withdrawn, 180, now, &prev);
+		struct breach_set s[] = {I("closed_at", on), T("closed_by", d->officer), T("close_reason", w->withdraw_reason)};
 		rc = rc == DB_OK ? step(conn, breach, d->case_id, "withdrawal", NULL, NULL, d->officer, w->withdraw_reason, s,
-		                        N(s), at + 1) : rc;
+		                        N(s), on) : rc;
 		state = "withdrawn";
 	}
 	if (rc == DB_OK && !withdraw && t >= 1) {
 		struct breach_set s[] = {T("notified_on", notified), T("notice_method", "in_person"), T("notice_language", lang),
 		                         T("account_due_on", due)};
-		rc = step(conn, breach, d->case_id, "notification", NULL, NULL, d->officer, NULL, s, N(s), at + 1);
+		rc = step(conn, breach, d->case_id, "notification", NULL, NULL, d->officer, NULL, s, N(s),
+		          when(tz, notified, 60, now, &prev));
 		state = "notified";
 	}
 	if (rc == DB_OK && !withdraw && (t >= 2 || close)) {
 		struct breach_set s[] = {T("account_kind", "given"), T("account_text", w->account), T("account_on", account_on)};
-		rc = step(conn, breach, d->case_id, "account", NULL, NULL, d->officer, NULL, s, N(s), at + 2);
+		rc = step(conn, breach, d->case_id, "account", NULL, NULL, d->officer, NULL, s, N(s),
+		          when(tz, account_on, 120, now, &prev));
 		state = "account_recorded";
 	}
 	if (rc == DB_OK && !withdraw && (t >= 3 || close)) {
+		int64_t on = when(tz, account_on, 300, now, &prev);
 		struct breach_set s[] = {T("facts", w->facts), T("alternatives", w->alternatives),
-		                         T("recommended_response", recommended), I("assessed_at", at + 3),
+		                         T("recommended_response", recommended), I("assessed_at", on),
 		                         T("assessed_by", d->officer)};
-		rc = step(conn, breach, d->case_id, "assessment", NULL, NULL, d->officer, NULL, s, N(s), at + 3);
+		rc = step(conn, breach, d->case_id, "assessment", NULL, NULL, d->officer, NULL, s, N(s), on);
 		state = "assessed";
 	}
 	if (rc == DB_OK && !withdraw && (t >= 4 || close)) {
-		struct breach_set s[] = {I("countersigned_at", at + 4), T("countersigned_by", d->head)};
-		rc = step(conn, breach, d->case_id, "countersignature", NULL, NULL, d->head, NULL, s, N(s), at + 4);
+		int64_t on = when(tz, account_on, 420, now, &prev);
+		struct breach_set s[] = {I("countersigned_at", on), T("countersigned_by", d->head)};
+		rc = step(conn, breach, d->case_id, "countersignature", NULL, NULL, d->head, NULL, s, N(s), on);
 		state = "countersigned";
 	}
 	char response[UUID_STR_LEN] = "";
 	if (rc == DB_OK && close) {
-		struct response_new r = {.case_id = d->case_id, .code = "warning", .breach_id = breach, .given_on = today,
+		int64_t on = when(tz, account_on, 480, now, &prev);
+		struct response_new r = {.case_id = d->case_id, .code = "warning", .breach_id = breach, .given_on = account_on,
 		                         .given_by = d->officer, .reasons = w->close_reasons};
-		rc = response_record(conn, &r, at + 5, response);
-		struct breach_set s[] = {I("closed_at", at + 5), T("closed_by", d->officer),
+		rc = response_record(conn, &r, on, response);
+		struct breach_set s[] = {I("closed_at", on), T("closed_by", d->officer),
 		                         T("close_reason", w->close_reasons), T("response_id", response)};
 		if (rc == DB_OK)
 			rc = logged(conn, d->officer, AUDIT_COLLECT, "response", response, "demo");
 		if (rc == DB_OK)
-			rc = step(conn, breach, d->case_id, "closure", NULL, NULL, d->officer, w->close_reasons, s, N(s), at + 5);
+			rc = step(conn, breach, d->case_id, "closure", NULL, NULL, d->officer, w->close_reasons, s, N(s), on);
 		if (rc == DB_OK)
 			n->responses_negative++;
 		state = "closed";
 	}
 	if (rc == DB_OK && refer && t >= breach_state_index("referred") && t < breach_state_index("closed")) {
-		struct response_new r = {.case_id = d->case_id, .code = "referral", .breach_id = breach, .given_on = today,
+		int64_t on = when(tz, account_on, 480, now, &prev);
+		struct response_new r = {.case_id = d->case_id, .code = "referral", .breach_id = breach, .given_on = account_on,
 		                         .given_by = d->officer, .reasons = w->note};
-		rc = response_record(conn, &r, at + 5, response);
-		struct breach_set s[] = {I("referred_at", at + 5), T("referred_by", d->officer), T("authority", DEMO_AUTHORITY),
+		rc = response_record(conn, &r, on, response);
+		struct breach_set s[] = {I("referred_at", on), T("referred_by", d->officer), T("authority", DEMO_AUTHORITY),
 		                         T("referral_note", w->note), T("response_id", response)};
 		if (rc == DB_OK)
 			rc = logged(conn, d->officer, AUDIT_COLLECT, "response", response, "demo");
 		if (rc == DB_OK)
-			rc = step(conn, breach, d->case_id, "referral", NULL, NULL, d->officer, w->note, s, N(s), at + 5);
+			rc = step(conn, breach, d->case_id, "referral", NULL, NULL, d->officer, w->note, s, N(s), on);
 		if (rc == DB_OK)
 			n->responses_negative++;
 		state = "referred";
 	}
 	if (rc == DB_OK && t >= breach_state_index("decided") && t < breach_state_index("closed")) {
+		int64_t on = when(tz, decided, 120, now, &prev);
 		struct breach_set s[] = {T("decision_outcome", "warning"), T("decision_reasons", w->reasons),
 		                         T("alternatives_considered", w->alternatives_considered),
-		                         T("authority_reference", "1-204/26"), T("decided_on", decided), I("decided_at", at + 6),
+		                         T("authority_reference", "1-204/26"), T("decided_on", decided), I("decided_at", on),
 		                         T("decided_by", judge), T("appeal_route", w->appeal_route),
 		                         T("appeal_deadline_on", deadline)};
-		rc = step(conn, breach, d->case_id, "decision", NULL, NULL, judge, w->reasons, s, N(s), at + 6);
+		rc = step(conn, breach, d->case_id, "decision", NULL, NULL, judge, w->reasons, s, N(s), on);
 		state = "decided";
 	}
 	if (rc == DB_OK && t >= breach_state_index("appealed") && t < breach_state_index("closed")) {
 		struct breach_set s[] = {T("appealed_on", appealed), T("appeal_by", "defender"), T("appeal_grounds", w->grounds)};
-		rc = step(conn, breach, d->case_id, "appeal", NULL, NULL, d->officer, NULL, s, N(s), at + 7);
+		rc = step(conn, breach, d->case_id, "appeal", NULL, NULL, d->officer, NULL, s, N(s),
+		          when(tz, appealed, 60, now, &prev));
 		state = "appealed";
 	}
 	if (rc == DB_OK && t == breach_state_index("appeal_decided")) {
 		struct breach_set s[] = {T("appeal_outcome", "upheld"), T("appeal_decided_on", appeal_decided),
 		                         T("appeal_reasons", w->appeal_reasons)};
-		rc = step(conn, breach, d->case_id, "appeal-decision", NULL, NULL, judge, w->appeal_reasons, s, N(s), at + 8);
+		rc = step(conn, breach, d->case_id, "appeal-decision", NULL, NULL, judge, w->appeal_reasons, s, N(s),
+		          when(tz, appeal_decided, 180, now, &prev));
 		state = "appeal_decided";
 	}
 	if (rc == DB_OK) {
