@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libical/ical.h>
 
 #include "api/api.h"
 #include "api/validate.h"
@@ -13,6 +12,7 @@
 #include "audit/audit.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "domain/appointments.h"
 #include "domain/keydates.h"
 #include "http/router.h"
 
@@ -238,20 +238,10 @@ json_t *api_rows_json(db_stmt *st)
 
 bool api_local_date(db *conn, int64_t ms, char out[11])
 {
-	char zone_name[64] = "Asia/Bishkek";
-	db_stmt *st = NULL;
-	enum db_status rc = db_query(conn, &st, "SELECT value FROM setting WHERE key = 'timezone'", "");
-	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW)
-		snprintf(zone_name, sizeof zone_name, "%s", db_column_text(st, 0, NULL));
-	db_finalize(&st);
-	if (rc != DB_ROW && rc != DB_DONE)
+	char zone[APPOINTMENT_ZONE_LEN], local[LOCAL_TIME_LEN];
+	if (!appointments_zone(conn, zone) || !utc_ms_to_local(ms, zone, local))
 		return false;
-	/* libical's built-in zones come from the system's zoneinfo; without them, UTC. */
-	icaltimezone *zone = icaltimezone_get_builtin_timezone(zone_name);
-	if (!zone)
-		zone = icaltimezone_get_utc_timezone();
-	struct icaltimetype t = icaltime_from_timet_with_zone((time_t)(ms / 1000), 0, zone);
-	snprintf(out, 11, "%04d-%02d-%02d", t.year, t.month, t.day);
+	snprintf(out, 11, "%.10s", local);
 	return true;
 }
 

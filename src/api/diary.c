@@ -23,7 +23,7 @@
 #include "domain/conditions.h"
 #include "domain/ics.h"
 #include "domain/keydates.h"
-#include "domain/pretrial.h"
+#include "domain/document.h"
 #include "domain/recurrence.h"
 
 #define DIARY_DEFAULT_DAYS 7

@@ -20,7 +20,7 @@
 #include "domain/catalogue.h"
 #include "domain/conditions.h"
 #include "domain/keydates.h"
-#include "domain/pretrial.h"
+#include "domain/document.h"
 
 /* The sheet's wording (build: scripts/embed-text.py). */
 extern const char conditions_sheet_json[];

@@ -5,7 +5,7 @@
 
 #include "audit/audit.h"
 #include "base/buf.h"
-#include "domain/pretrial.h"
+#include "domain/document.h"
 #include "base/clock.h"
 
 json_t *api_select(db *conn, const char *sql, const char *types, ...)
