@@ -15,6 +15,7 @@ static const char usage[] =
 	"  admin     create the first administrator; reset a password\n"
 	"  audit     verify, export and checkpoint the processing log\n"
 	"  catalogue check or load a condition catalogue file\n"
+	"  instrument check or load a risk and needs instrument file\n"
 	"  routes    list the HTTP routes and the permission each needs\n"
 	"  version   print the version and library versions\n"
 	"\n"
@@ -26,7 +27,7 @@ static const struct {
 } commands[] = {
 	{"serve", cmd_serve}, {"migrate", cmd_migrate}, {"demo", cmd_demo},
 	{"routes", cmd_routes}, {"version", cmd_version}, {"admin", cmd_admin},
-	{"audit", cmd_audit}, {"catalogue", cmd_catalogue},
+	{"audit", cmd_audit}, {"catalogue", cmd_catalogue}, {"instrument", cmd_instrument},
 };
 
 int main(int argc, char **argv)

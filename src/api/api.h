@@ -236,6 +236,28 @@ void api_complaint_get(struct http_request *req, struct http_response *resp);
 void api_complaint_answer(struct http_request *req, struct http_response *resp);
 void api_complaint_withdraw(struct http_request *req, struct http_response *resp);
 
+/* Risk and needs assessment (issue 8): instruments.c, certifications.c, assessments.c, reassessment.c */
+void api_instrument_schema(struct http_request *req, struct http_response *resp);
+void api_instruments_list(struct http_request *req, struct http_response *resp);
+void api_instrument_import(struct http_request *req, struct http_response *resp);
+void api_instrument_get(struct http_request *req, struct http_response *resp);
+void api_level_suggestions_list(struct http_request *req, struct http_response *resp);
+void api_level_suggestion_put(struct http_request *req, struct http_response *resp);
+void api_certifications_list(struct http_request *req, struct http_response *resp);
+void api_certification_create(struct http_request *req, struct http_response *resp);
+void api_certification_revoke(struct http_request *req, struct http_response *resp);
+void api_case_assessments(struct http_request *req, struct http_response *resp);
+void api_assessment_create(struct http_request *req, struct http_response *resp);
+void api_assessment_history(struct http_request *req, struct http_response *resp);
+void api_reassessment_trigger_create(struct http_request *req, struct http_response *resp);
+void api_assessments_list(struct http_request *req, struct http_response *resp);
+void api_assessment_get(struct http_request *req, struct http_response *resp);
+void api_assessment_update(struct http_request *req, struct http_response *resp);
+void api_assessment_submit(struct http_request *req, struct http_response *resp);
+void api_assessment_countersign(struct http_request *req, struct http_response *resp);
+void api_assessment_return(struct http_request *req, struct http_response *resp);
+void api_assessment_withdraw(struct http_request *req, struct http_response *resp);
+
 /* --- helpers shared by handlers (common.c) --- */
 
 /* The request's pooled connection, taken on first use; NULL after answering 503. */

@@ -89,6 +89,19 @@ enum db_status demo_alerts(db *conn, int64_t now, struct demo_compliance_counts 
 enum db_status demo_breaches(db *conn, int64_t now, struct demo_compliance_counts *n);
 enum db_status demo_responses(db *conn, int64_t now, struct demo_compliance_counts *n);
 
+/* What demo_assessments added. */
+struct demo_assessment_counts {
+	long certifications, assessments, countersigned, superseded, submitted, drafts, triggers, levels_followed;
+};
+/*
+ * Assessments over time for the supervised demo cases (assessments.c):
+ * assessor certifications, completed assessments a few months apart (the
+ * older superseded), some awaiting countersignature, some drafts, triggers,
+ * and levels set after the latest judgement's suggestion. One transaction;
+ * runs after demo_people and before demo_compliance.
+ */
+enum db_status demo_assessments(db *conn, struct demo_assessment_counts *counts_r, char **error_r);
+
 enum db_status demo_case_supervision(db *conn, const struct demo_case *c, struct demo_supervision_counts *n);
 /* Forgets the catalogue read by the last run (the next run may see another version). */
 void demo_supervision_reset(void);

@@ -715,3 +715,10 @@ enum db_status rules_run(db *conn, int64_t now, struct rules_stats *stats_r)
 			return rc;
 	return DB_OK;
 }
+
+/* PLACEHOLDER: issue 8 */
+enum db_status rules_on_trigger(db *conn, const char *trigger_id, int64_t now)
+{
+	(void)conn, (void)trigger_id, (void)now;
+	return DB_OK;
+}

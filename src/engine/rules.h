@@ -33,6 +33,14 @@ enum db_status rules_run(db *conn, int64_t now, struct rules_stats *stats_r);
 enum db_status rules_on_contact(db *conn, const char *contact_id, int64_t now);
 
 /*
+ * The event rule on a recorded reassessment trigger (rule
+ * "reassessment.triggered"): raises its alert and opens a task to reassess,
+ * due the rule's threshold in days after the trigger, in the caller's
+ * transaction. Called by reassessment_trigger_add.
+ */
+enum db_status rules_on_trigger(db *conn, const char *trigger_id, int64_t now);
+
+/*
  * The checks on a rule's body (PUT /api/v1/compliance/rules/{code}):
  * {enabled, severity, threshold, escalate_after_hours}; threshold is an
  * integer 0..8784 when the rule has one (has_threshold) and null when it has

@@ -27,6 +27,9 @@ const AUTHORITY = ['competent_authority'];
 const ALERTS = ['unit_head', 'probation_officer'];
 const BREACHES = ['unit_head', 'probation_officer', 'competent_authority'];
 const ADMIN = ['administrator'];
+// Assessment (migration 0007).
+const ASSESS = ['unit_head', 'probation_officer', 'prison_case_worker'];
+const CERTIFY = ['administrator', 'unit_head'];
 
 // "METHOD pattern" -> roles allowed (everyone else must be refused), and a body to send.
 const matrix = {
@@ -113,6 +116,26 @@ const matrix = {
   'GET /api/v1/complaints/{id}': { allow: ALERTS },
   'POST /api/v1/complaints/{id}/answer': { allow: ALERTS, body: {} },
   'POST /api/v1/complaints/{id}/withdrawal': { allow: ALERTS, body: {} },
+  'GET /api/v1/instruments/schema': { allow: ALL },
+  'GET /api/v1/instruments': { allow: LOGGED_IN },
+  'POST /api/v1/instruments': { allow: ADMIN, body: {} },
+  'GET /api/v1/instruments/{id}': { allow: LOGGED_IN },
+  'GET /api/v1/level-suggestions': { allow: LOGGED_IN },
+  'PUT /api/v1/level-suggestions/{code}/{judgement}': { allow: ADMIN, body: {} },
+  'GET /api/v1/certifications': { allow: LOGGED_IN },
+  'POST /api/v1/certifications': { allow: CERTIFY, body: {} },
+  'POST /api/v1/certifications/{id}/revocation': { allow: CERTIFY, body: {} },
+  'GET /api/v1/cases/{id}/assessments': { allow: ASSESS },
+  'POST /api/v1/cases/{id}/assessments': { allow: ASSESS, body: {} },
+  'GET /api/v1/cases/{id}/assessments/history': { allow: ASSESS },
+  'POST /api/v1/cases/{id}/reassessment-triggers': { allow: ASSESS, body: {} },
+  'GET /api/v1/assessments': { allow: ASSESS },
+  'GET /api/v1/assessments/{id}': { allow: ASSESS },
+  'PUT /api/v1/assessments/{id}': { allow: ASSESS, body: {} },
+  'POST /api/v1/assessments/{id}/submission': { allow: ASSESS },
+  'POST /api/v1/assessments/{id}/countersignature': { allow: HEAD, body: {} },
+  'POST /api/v1/assessments/{id}/return': { allow: HEAD, body: {} },
+  'POST /api/v1/assessments/{id}/withdrawal': { allow: ASSESS, body: {} },
   'GET /api/v1/audit': { allow: ['administrator', 'auditor', 'data_protection_officer'] },
   'GET /api/v1/audit/verification': { allow: ['administrator', 'auditor', 'data_protection_officer'] },
   'GET /api/v1/reference': { allow: LOGGED_IN },

@@ -1,0 +1,1 @@
+/* PLACEHOLDER: issue 8, being written. */
