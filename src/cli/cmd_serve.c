@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "cli/cli.h"
 #include "domain/catalogue.h"
+#include "domain/instrument.h"
 #include "engine/scheduler.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -152,6 +153,8 @@ static int run(struct config *cfg)
 	if (!conn)
 		return 1;
 	enum db_status shipped = catalogue_ensure_shipped(conn, clock_now_ms());
+	if (shipped == DB_OK)
+		shipped = instruments_ensure_shipped(conn, clock_now_ms());
 	db_close(&conn);
 	if (shipped != DB_OK)
 		return 1;

@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "domain/account.h"
 #include "domain/catalogue.h"
+#include "domain/instrument.h"
 #include "domain/org.h"
 
 /*
@@ -152,6 +153,8 @@ enum db_status demo_seed(db *conn, char **error_r)
 	enum db_status rc = db_begin(conn);
 	if (rc == DB_OK)
 		rc = catalogue_ensure_shipped(conn, clock_now_ms());
+	if (rc == DB_OK)
+		rc = instruments_ensure_shipped(conn, clock_now_ms());
 	for (size_t i = 0; rc == DB_OK && i < sizeof demo_settings / sizeof demo_settings[0]; i++)
 		rc = put_setting(conn, demo_settings[i][0], demo_settings[i][1]);
 	if (rc == DB_OK && (!seed_org(conn) || !seed_people(conn, &out)))

@@ -45,9 +45,6 @@ enum db_status instrument_load(db *conn, const json_t *doc, const char *sha256_h
 /* Loads each instrument shipped with the program whose code and version are not loaded yet. */
 enum db_status instruments_ensure_shipped(db *conn, int64_t now);
 
-/* The SHA-256 of bytes as 64 hex digits. */
-void instrument_sha256_hex(const void *data, size_t n, char out[65]);
-
 /* ---- reading a loaded definition (the parsed "definition" column) ---- */
 
 /* The definition and code of instrument row id. *def_r NULL (and DB_OK) when there is no such row. */
