@@ -39,6 +39,11 @@ import { ComplaintsPage } from './pages/compliance/Complaints';
 import { ComplaintPage } from './pages/compliance/ComplaintPage';
 import { ComplianceRulesPage } from './pages/admin/ComplianceRules';
 import { JobsPage } from './pages/admin/Jobs';
+import { InstrumentsPage } from './pages/admin/Instruments';
+import { AssessmentPage } from './pages/assessments/AssessmentPage';
+import { AssessmentHistoryPage } from './pages/assessments/History';
+import { AssessmentsQueuePage } from './pages/assessments/Queue';
+import { CertificationsPage } from './pages/assessments/Certifications';
 import { CasesPage } from './pages/cases/CasesPage';
 import { PretrialEditorPage } from './pages/cases/PretrialEditor';
 import { PretrialListPage } from './pages/cases/PretrialList';
@@ -95,6 +100,8 @@ function casesPage(page: CasesRoutePage, id: string | null) {
 /** The window title of each Supervision page. */
 const SUPERVISION_LABELS: Readonly<Record<SupervisionRoutePage, MessageKey>> = {
   diary: 'diary.title', variations: 'variations.title', variation: 'variation.title', catalogue: 'catalogue.title',
+  assessments: 'assessments.title', assessment: 'assessment.title', 'assessment-history': 'assessment.history.title',
+  certifications: 'certifications.title',
 };
 
 /** The page of the Supervision section at a route. */
@@ -102,6 +109,10 @@ function supervisionPage(page: SupervisionRoutePage, id: string | null) {
   if (page === 'variation' && id) return <VariationPage key={id} id={id} />;
   if (page === 'variations') return <VariationsQueuePage />;
   if (page === 'catalogue') return <CataloguePage />;
+  if (page === 'assessment' && id) return <AssessmentPage key={id} id={id} />;
+  if (page === 'assessment-history' && id) return <AssessmentHistoryPage key={id} caseId={id} />;
+  if (page === 'assessments') return <AssessmentsQueuePage />;
+  if (page === 'certifications') return <CertificationsPage />;
   return <DiaryPage />;
 }
 
@@ -314,6 +325,7 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
     else if (route.page.id === 'supervision-levels') page = <SupervisionLevelsPage />;
     else if (route.page.id === 'compliance-rules') page = <ComplianceRulesPage />;
     else if (route.page.id === 'jobs') page = <JobsPage />;
+    else if (route.page.id === 'instruments') page = <InstrumentsPage />;
     else page = <RolesPage />;
   } else if (route.section.id === 'dashboard') page = <Dashboard system={system} onRetry={retry} />;
   else if (route.section.id === 'audit') page = <AuditPage />;

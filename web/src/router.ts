@@ -45,7 +45,8 @@ export const SECTIONS: readonly Section[] = [
   { id: 'audit', path: '/audit', label: 'section.audit', about: 'about.audit', anyOf: ['audit.read'] },
 ];
 
-export type AdminPageId = 'users' | 'agencies' | 'units' | 'tokens' | 'roles' | 'supervision-levels' | 'compliance-rules' | 'jobs';
+export type AdminPageId = 'users' | 'agencies' | 'units' | 'tokens' | 'roles' | 'supervision-levels' | 'compliance-rules' | 'jobs'
+  | 'instruments';
 
 export interface AdminPage {
   id: AdminPageId;
@@ -68,6 +69,8 @@ export const ADMIN_PAGES: readonly AdminPage[] = [
   { id: 'compliance-rules', path: '/admin/compliance-rules', label: 'admin.rules', about: 'admin.rules.about',
     permission: 'reference.manage' },
   { id: 'jobs', path: '/admin/jobs', label: 'admin.jobs', about: 'admin.jobs.about', permission: 'system.jobs' },
+  { id: 'instruments', path: '/admin/instruments', label: 'admin.instruments', about: 'admin.instruments.about',
+    permission: 'reference.manage' },
 ];
 
 /** Whether a user with these permissions may see the section. */
@@ -128,23 +131,35 @@ function casesRoute(p: string): Route {
 }
 
 /** The pages of the Supervision section: /supervision (the diary), /supervision/variations (proposals to review
- * or decide), /variations/:id (one proposal), /supervision/catalogue (the condition catalogue). */
-export type SupervisionRoutePage = 'diary' | 'variations' | 'variation' | 'catalogue';
+ * or decide), /variations/:id (one proposal), /supervision/catalogue (the condition catalogue),
+ * /supervision/assessments (assessments waiting for a step), /assessments/:id (one assessment),
+ * /assessment-history/:caseId (a case's assessments over time; ?instrument=CODE), /supervision/certifications. */
+export type SupervisionRoutePage = 'diary' | 'variations' | 'variation' | 'catalogue' | 'assessments' | 'assessment'
+  | 'assessment-history' | 'certifications';
+
+const SUPERVISION_FIXED: Readonly<Record<string, SupervisionRoutePage>> = {
+  '/supervision': 'diary', '/supervision/variations': 'variations', '/supervision/catalogue': 'catalogue',
+  '/supervision/assessments': 'assessments', '/supervision/certifications': 'certifications',
+};
+
+const SUPERVISION_ONE: Readonly<Record<string, SupervisionRoutePage>> = {
+  variations: 'variation', assessments: 'assessment', 'assessment-history': 'assessment-history',
+};
 
 function supervisionRoute(p: string): Route {
   const section = SECTIONS.find((s) => s.id === 'supervision') as Section;
-  if (p === '/supervision') return { kind: 'supervision', section, page: 'diary', id: null };
-  if (p === '/supervision/variations') return { kind: 'supervision', section, page: 'variations', id: null };
-  if (p === '/supervision/catalogue') return { kind: 'supervision', section, page: 'catalogue', id: null };
-  const m = /^\/variations\/([^/]+)$/.exec(p);
-  if (!m || !m[1]) return { kind: 'notfound' };
+  const fixed = SUPERVISION_FIXED[p];
+  if (fixed) return { kind: 'supervision', section, page: fixed, id: null };
+  const m = /^\/(variations|assessments|assessment-history)\/([^/]+)$/.exec(p);
+  const page = m && m[1] ? SUPERVISION_ONE[m[1]] : undefined;
+  if (!m || !m[2] || !page) return { kind: 'notfound' };
   let id: string;
   try {
-    id = decodeURIComponent(m[1]);
+    id = decodeURIComponent(m[2]);
   } catch {
     return { kind: 'notfound' };
   }
-  return { kind: 'supervision', section, page: 'variation', id };
+  return { kind: 'supervision', section, page, id };
 }
 
 /** The pages of the Alerts section: /alerts (the queue), /alerts/tasks, /alerts/:id, /breaches, /breaches/:id,
@@ -187,7 +202,9 @@ export function routeFor(path: string): Route {
   }
   if (p === '/people' || p.startsWith('/people/')) return peopleRoute(p);
   if (p === '/cases' || p.startsWith('/cases/') || p.startsWith('/pretrial/')) return casesRoute(p);
-  if (p === '/supervision' || p.startsWith('/supervision/') || p.startsWith('/variations/')) return supervisionRoute(p);
+  if (p === '/supervision' || /^\/(supervision|variations|assessments|assessment-history)\//.test(p)) {
+    return supervisionRoute(p);
+  }
   if (/^\/(alerts|breaches|complaints)(\/|$)/.test(p)) return complianceRoute(p);
   const section = SECTIONS.find((s) => s.path === p);
   return section ? { kind: 'section', section } : { kind: 'notfound' };

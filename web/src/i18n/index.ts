@@ -36,13 +36,22 @@ import kyResponses from './ky.responses.json';
 import enRules from './en.rules.json';
 import ruRules from './ru.rules.json';
 import kyRules from './ky.rules.json';
+import enAssessments from './en.assessments.json';
+import ruAssessments from './ru.assessments.json';
+import kyAssessments from './ky.assessments.json';
+import enInstruments from './en.instruments.json';
+import ruInstruments from './ru.instruments.json';
+import kyInstruments from './ky.instruments.json';
 
 const en = { ...enCore, ...enPeople, ...enCases, ...enConditions, ...enSupervision,
-  ...enCompliance, ...enAlerts, ...enBreaches, ...enResponses, ...enRules };
+  ...enCompliance, ...enAlerts, ...enBreaches, ...enResponses, ...enRules,
+  ...enAssessments, ...enInstruments };
 const ru: Record<keyof typeof en, string> = { ...ruCore, ...ruPeople, ...ruCases, ...ruConditions, ...ruSupervision,
-  ...ruCompliance, ...ruAlerts, ...ruBreaches, ...ruResponses, ...ruRules };
+  ...ruCompliance, ...ruAlerts, ...ruBreaches, ...ruResponses, ...ruRules,
+  ...ruAssessments, ...ruInstruments };
 const ky: Record<keyof typeof en, string> = { ...kyCore, ...kyPeople, ...kyCases, ...kyConditions, ...kySupervision,
-  ...kyCompliance, ...kyAlerts, ...kyBreaches, ...kyResponses, ...kyRules };
+  ...kyCompliance, ...kyAlerts, ...kyBreaches, ...kyResponses, ...kyRules,
+  ...kyAssessments, ...kyInstruments };
 
 export type Lang = 'ky' | 'ru' | 'en';
 export type MessageKey = keyof typeof en;
