@@ -6,10 +6,12 @@
  */
 #include "domain/instrument.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jschema.h"
 #include "base/log.h"
 #include "domain/catalogue.h"
 
@@ -25,11 +27,167 @@ void instrument_problems_free(struct instrument_problems *p)
 	p->count = 0;
 }
 
-/* PLACEHOLDER: the schema and semantic checks (instruments engineer). */
+/* ---- checking ----------------------------------------------------------- */
+
+/* The published schema, compiled once for the life of the process (instrument files are rare, but a server
+ * checks them on several threads). NULL when it does not load: every file is then refused. */
+static struct jschema *schema;
+static char schema_error[256];
+static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
+
+static void schema_compile(void)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(instrument_schema_json, 0, &jerr);
+	if (!doc) {
+		snprintf(schema_error, sizeof schema_error, "not JSON: %s", jerr.text);
+		return;
+	}
+	schema = jschema_load(doc, schema_error, sizeof schema_error);
+	json_decref(doc);
+}
+
+static void problem_add(struct instrument_problems *p, const char *path, const char *message)
+{
+	if (p->count < INSTRUMENT_MAX_PROBLEMS) {
+		if (!p->list)
+			p->list = json_array();
+		json_array_append_new(p->list, json_pack("{s:s, s:s}", "path", path, "message", message));
+	}
+	p->count++;
+}
+
+static void schema_problem(void *ctx, const char *path, const char *message)
+{
+	problem_add(ctx, path, message);
+}
+
+static void ignore_problem(void *ctx, const char *path, const char *message)
+{
+	(void)ctx, (void)path, (void)message;
+}
+
+/* An id as a message quotes it: at most 40 characters, cut on a character boundary (messages stay UTF-8). */
+static void quoted_id(const char *id, char out[200])
+{
+	size_t n = 0, chars = 0;
+	while (id[n] && n < 190) {
+		if (((unsigned char)id[n] & 0xC0) != 0x80 && ++chars > 40)
+			break;
+		n++;
+	}
+	while (n > 0 && n < strlen(id) && ((unsigned char)id[n] & 0xC0) == 0x80)
+		n--; /* never end inside a character */
+	snprintf(out, 200, "\"%.*s%s\"", (int)n, id, id[n] ? "..." : "");
+}
+
+/* Adds "repeats the <what> id ... of <first>" for each member of array (at path) whose "id" an earlier member
+ * has. Members that are not objects and ids that are not strings were reported by the schema. A JSON object maps
+ * each id to the index of its first member, so a hostile file of many members costs linear time. */
+static void unique_ids(const json_t *array, const char *path, const char *what, struct instrument_problems *p)
+{
+	json_t *seen = json_object();
+	size_t i;
+	const json_t *a;
+	json_array_foreach(array, i, a) {
+		const char *id = json_string_value(json_object_get(a, "id"));
+		if (!id)
+			continue;
+		const json_t *first = json_object_get(seen, id);
+		if (!first) {
+			json_object_set_new(seen, id, json_integer((json_int_t)i));
+			continue;
+		}
+		char at[128], quoted[200], message[400];
+		snprintf(at, sizeof at, "%s/%zu/id", path, i);
+		quoted_id(id, quoted);
+		snprintf(message, sizeof message, "repeats the %s id %s of %s/%lld", what, quoted, path,
+		         (long long)json_integer_value(first));
+		problem_add(p, at, message);
+	}
+	json_decref(seen);
+}
+
+/* A string member naming a scale must name one of scales (an object whose keys are the scale ids). */
+static void scale_named(const json_t *scales, const json_t *o, const char *member, const char *path,
+                        struct instrument_problems *p)
+{
+	const char *id = json_string_value(json_object_get(o, member));
+	if (!id || json_object_get(scales, id))
+		return;
+	char at[160], quoted[200], message[300];
+	snprintf(at, sizeof at, "%s/%s", path, member);
+	quoted_id(id, quoted);
+	snprintf(message, sizeof message, "names no scale of the instrument (%s)", quoted);
+	problem_add(p, at, message);
+}
+
+/* What a schema cannot say: ids unique (items across the whole instrument), scales named exist. */
+static void semantic_checks(const json_t *doc, struct instrument_problems *p)
+{
+	const json_t *scales = json_object_get(doc, "scales"), *domains = json_object_get(doc, "domains");
+	char path[96];
+	size_t i, j;
+	const json_t *s, *d, *item;
+	unique_ids(scales, "/scales", "scale", p);
+	/* The scale ids; without a list of scales (the schema reported that) no name can be checked. */
+	json_t *scale_ids = json_is_array(scales) ? json_object() : NULL;
+	json_array_foreach(scales, i, s) {
+		const char *id = json_string_value(json_object_get(s, "id"));
+		if (id)
+			json_object_set_new(scale_ids, id, json_true());
+		snprintf(path, sizeof path, "/scales/%zu/values", i);
+		unique_ids(json_object_get(s, "values"), path, "value", p);
+	}
+	unique_ids(domains, "/domains", "domain", p);
+	/* Item ids across the whole instrument: each id's first path. */
+	json_t *items_seen = json_object();
+	json_array_foreach(domains, i, d) {
+		snprintf(path, sizeof path, "/domains/%zu", i);
+		if (scale_ids)
+			scale_named(scale_ids, d, "rating_scale", path, p);
+		json_array_foreach(json_object_get(d, "items"), j, item) {
+			snprintf(path, sizeof path, "/domains/%zu/items/%zu", i, j);
+			if (scale_ids)
+				scale_named(scale_ids, item, "scale", path, p);
+			const char *id = json_string_value(json_object_get(item, "id"));
+			if (!id)
+				continue;
+			const json_t *first = json_object_get(items_seen, id);
+			if (!first) {
+				json_object_set_new(items_seen, id, json_string(path));
+				continue;
+			}
+			char at[128], quoted[200], message[400];
+			snprintf(at, sizeof at, "%s/id", path);
+			quoted_id(id, quoted);
+			snprintf(message, sizeof message, "repeats the item id %s of %s", quoted, json_string_value(first));
+			problem_add(p, at, message);
+		}
+	}
+	json_decref(items_seen);
+	json_decref(scale_ids);
+	unique_ids(json_object_get(doc, "judgements"), "/judgements", "judgement", p);
+}
+
 bool instrument_check(const json_t *doc, struct instrument_problems *p)
 {
-	(void)p;
-	return json_is_object(doc);
+	size_t before = p->count;
+	pthread_once(&schema_once, schema_compile);
+	if (!schema) {
+		log_error("the instrument schema does not load: %s", schema_error);
+		problem_add(p, "", "cannot be checked: the instrument schema does not load");
+		return false;
+	}
+	/* The validator reports up to the room left in the list (problem_add counts each report) and counts the
+	 * rest; with no room left it reports nothing. */
+	size_t room = p->count < INSTRUMENT_MAX_PROBLEMS ? INSTRUMENT_MAX_PROBLEMS - p->count : 0;
+	size_t found = jschema_validate(schema, doc, room ? schema_problem : ignore_problem, p, room ? room : 1);
+	size_t listed = room ? (found < room ? found : room) : 0;
+	p->count += found - listed;
+	if (json_is_object(doc))
+		semantic_checks(doc, p);
+	return p->count == before;
 }
 
 /* ---- loading ------------------------------------------------------------ */
