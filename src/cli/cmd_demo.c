@@ -16,7 +16,8 @@ static const char usage[] =
 	"allocated to the demo officers, decisions with computed key dates, notes,\n"
 	"and their supervision: conditions the decisions authorise (explained to the\n"
 	"person), supervision levels, plans, appointments with outcomes and a few\n"
-	"variation proposals for the unit heads and the court (judge.bishkek).\n"
+	"variation proposals for the unit heads and the court (judge.bishkek),\n"
+	"assessor certifications and risk and needs assessments over time.\n"
 	"\n"
 	"Safe to run again: existing agencies, units and accounts are left as they\n"
 	"are, and without --people the 300 demo people are added only to a database\n"
@@ -109,8 +110,15 @@ int cmd_demo(int argc, char **argv)
 			enum db_status st = demo_people(conn, people ? people : DEMO_PEOPLE_DEFAULT, people > 0, !record_only, &counts,
 			                                       &error);
 			struct demo_compliance_counts cc = {0};
-			if (st == DB_OK && !record_only && (st = demo_compliance(conn, &cc, &error)) == DB_OK) {
+			struct demo_assessment_counts ac = {0};
+			if (st == DB_OK && !record_only && (st = demo_assessments(conn, &ac, &error)) == DB_OK &&
+			    (st = demo_compliance(conn, &cc, &error)) == DB_OK) {
 				print_counts(&counts, (double)(clock_mono_ns() - started) / 1e9);
+				printf("Assessments: %ld assessor certifications, %ld assessments (%ld countersigned, %ld superseded,"
+				       " %ld awaiting countersignature, %ld drafts),\n%ld reassessment triggers, %ld levels set as the"
+				       " latest judgement suggested.\n",
+				       ac.certifications, ac.assessments, ac.countersigned, ac.superseded, ac.submitted, ac.drafts,
+				       ac.triggers, ac.levels_followed);
 				printf("Compliance: %ld alerts raised by the rules (%ld acknowledged, %ld dismissed, %ld escalated),"
 				       " %ld tasks,\n%ld breach allegations, %ld negative and %ld positive responses, %ld complaints.\n",
 				       cc.alerts_raised, cc.alerts_acknowledged, cc.alerts_dismissed, cc.escalated, cc.tasks,

@@ -95,7 +95,9 @@ test('executive and penitentiary cases have a decision with computed key dates',
 });
 
 test('each case has 1 to 4 notes with mixed sensitivity, nature and source, each in the timeline', () => {
-  assert.equal(count('SELECT COUNT(*) FROM case_file c WHERE (SELECT COUNT(*) FROM note n WHERE n.case_id = c.id) NOT BETWEEN 1 AND 4'), 0);
+  // (Besides the notes marked as new information that call for a reassessment, issue 8.)
+  assert.equal(count('SELECT COUNT(*) FROM case_file c WHERE (SELECT COUNT(*) FROM note n WHERE n.case_id = c.id' +
+    ' AND n.is_new_information = 0) NOT BETWEEN 1 AND 4'), 0);
   for (const column of ['sensitivity', 'nature', 'source']) assert.ok(count(`SELECT COUNT(DISTINCT ${column}) FROM note`) >= 2, column);
   assert.ok(count("SELECT COUNT(*) FROM note WHERE sensitivity = 'restricted'") > 0);
   assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'note.added'"), count('SELECT COUNT(*) FROM note'));
@@ -147,6 +149,142 @@ test('supervision (issue 5): conditions the decision authorises, levels, plans, 
   assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'condition.imposed'"), count('SELECT COUNT(*) FROM case_condition'));
   assert.equal(count("SELECT COUNT(*) FROM case_event e JOIN case_file c ON c.id = e.case_id WHERE c.status = 'closed'" +
     " AND e.kind <> 'case.closed' AND e.at > (SELECT MAX(x.at) FROM case_event x WHERE x.case_id = c.id AND x.kind = 'case.closed')"), 0);
+});
+
+test('assessments (issue 8): certifications, assessments over time, triggers, levels after a suggestion', () => {
+  assert.match(first.stdout, /Assessments: [1-9]\d* assessor certifications, [1-9]\d* assessments \([1-9]\d* countersigned, [1-9]\d* superseded, [1-9]\d* awaiting countersignature, [1-9]\d* drafts\),\n[1-9]\d* reassessment triggers, [1-9]\d* levels set as the latest judgement suggested/);
+  const today = new Date().toISOString().slice(0, 10);
+  const NEEDS = 'kadam.needs-screening', REVIEW = 'kadam.disengagement-review';
+  // Certifications: the demo officers and unit heads for both instruments; one expired, one revoked.
+  for (const login of ['officer.bishkek', 'officer.osh', 'officer.chui', 'head.bishkek', 'head.service']) {
+    for (const code of [NEEDS, REVIEW]) {
+      assert.equal(count("SELECT COUNT(*) FROM assessor_certification c JOIN account a ON a.id = c.account_id" +
+        ` WHERE a.login = '${login}' AND c.instrument_code = '${code}' AND c.certified_on <= '${today}'` +
+        ` AND c.expires_on > '${today}' AND c.revoked_at IS NULL`), 1, `${login} ${code}`);
+    }
+  }
+  assert.ok(count(`SELECT COUNT(*) FROM assessor_certification WHERE expires_on <= '${today}' AND revoked_at IS NULL`) >= 1);
+  assert.ok(count('SELECT COUNT(*) FROM assessor_certification WHERE revoked_at IS NOT NULL AND revoked_by IS NOT NULL' +
+    ' AND length(revoke_reason) >= 5') >= 1);
+  // Every status, with both instruments.
+  for (const status of ['draft', 'submitted', 'countersigned', 'superseded']) {
+    assert.ok(count(`SELECT COUNT(*) FROM assessment WHERE status = '${status}'`) > 0, status);
+  }
+  const byCode = (code, extra = '') => count('SELECT COUNT(*) FROM assessment a JOIN instrument i ON i.id = a.instrument_id' +
+    ` WHERE i.code = '${code}' ${extra}`);
+  assert.ok(byCode(NEEDS, "AND a.status = 'superseded'") > 0);
+  assert.ok(byCode(REVIEW, "AND a.status = 'countersigned'") > 0);
+  // Most supervised open cases have a completed needs screening.
+  const supervised = count("SELECT COUNT(*) FROM case_file c WHERE c.status = 'open' AND c.officer_id IS NOT NULL" +
+    ' AND EXISTS (SELECT 1 FROM case_supervision_level l WHERE l.case_id = c.id)');
+  const screened = count("SELECT COUNT(DISTINCT a.case_id) FROM assessment a JOIN instrument i ON i.id = a.instrument_id" +
+    ` WHERE i.code = '${NEEDS}' AND a.status IN ('submitted', 'countersigned', 'superseded')`);
+  assert.ok(screened * 2 > supervised, `${screened} of ${supervised}`);
+  // Disengagement reviews only on extremism cases (decision articles of that kind).
+  assert.equal(count("SELECT COUNT(*) FROM assessment a JOIN instrument i ON i.id = a.instrument_id" +
+    ` WHERE i.code = '${REVIEW}' AND NOT EXISTS (SELECT 1 FROM decision d JOIN decision_article x ON x.decision_id = d.id` +
+    " WHERE d.case_id = a.case_id AND x.article IN ('CC-252', 'CC-255', 'CC-256', 'CC-327', 'CC-330'))"), 0);
+  // Countersigned by someone else, a unit head, after the submission; never by the assessor.
+  assert.equal(count("SELECT COUNT(*) FROM assessment WHERE status IN ('countersigned', 'superseded')" +
+    ' AND (countersigned_by IS NULL OR countersigned_by = assessor_id OR countersigned_at IS NULL' +
+    ' OR countersigned_at < submitted_at OR NOT EXISTS (SELECT 1 FROM account_role r WHERE r.account_id = countersigned_by' +
+    " AND r.role = 'unit_head'))"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM assessment WHERE status IN ('draft', 'submitted') AND countersigned_by IS NOT NULL"), 0);
+  // A superseded one points at a later assessment of the case with the same instrument, countersigned when it was superseded.
+  assert.equal(count("SELECT COUNT(*) FROM assessment a JOIN instrument ia ON ia.id = a.instrument_id" +
+    ' LEFT JOIN assessment b ON b.id = a.superseded_by LEFT JOIN instrument ib ON ib.id = b.instrument_id' +
+    " WHERE a.status = 'superseded' AND (b.id IS NULL OR b.case_id <> a.case_id OR ib.code <> ia.code" +
+    " OR b.assessed_on <= a.assessed_on OR b.status NOT IN ('countersigned', 'superseded')" +
+    ' OR a.superseded_at IS NULL OR a.superseded_at <> b.countersigned_at)'), 0);
+  assert.equal(count("SELECT COUNT(*) FROM assessment WHERE status <> 'superseded' AND (superseded_by IS NOT NULL OR superseded_at IS NOT NULL)"), 0);
+  // At most one open (draft or submitted) assessment per case and instrument.
+  assert.equal(count("SELECT COUNT(*) FROM (SELECT a.case_id, i.code FROM assessment a JOIN instrument i ON i.id = a.instrument_id" +
+    " WHERE a.status IN ('draft', 'submitted') GROUP BY a.case_id, i.code HAVING COUNT(*) > 1) x"), 0);
+  // Nothing dated in the future.
+  const now = Date.now();
+  assert.equal(count(`SELECT COUNT(*) FROM assessment WHERE assessed_on > '${today}' OR created_at > ${now}` +
+    ` OR submitted_at > ${now} OR countersigned_at > ${now} OR updated_at > ${now}`), 0);
+  assert.equal(count(`SELECT COUNT(*) FROM case_event WHERE at > ${now}`), 0);
+  // Ratings and domain ratings name the instrument's own items, domains and scale values; complete ones are complete.
+  const instruments = rows('SELECT id FROM instrument');
+  const defs = Object.fromEntries(instruments.map((id) => [id, JSON.parse(sql(db.url, `SELECT definition FROM instrument WHERE id = '${id}'`))]));
+  const scale = (def, id) => def.scales.find((s) => s.id === id).values.map((v) => v.id);
+  const ratings = rows("SELECT a.instrument_id || '|' || r.item || '|' || r.value || '|' || COALESCE(r.source, '') || '|'" +
+    " || a.status || '|' || length(r.evidence) FROM assessment_rating r JOIN assessment a ON a.id = r.assessment_id");
+  assert.ok(ratings.length > 1000);
+  for (const row of ratings) {
+    const [instrument, item, value, source, status, evidence] = row.split('|');
+    const def = defs[instrument];
+    const found = def.domains.flatMap((d) => d.items).find((x) => x.id === item);
+    assert.ok(found, `${item} is an item of ${def.id}`);
+    assert.ok(scale(def, found.scale).includes(value), `${item}: ${value}`);
+    if (status !== 'draft') assert.ok(source && Number(evidence) > 0, `${item} has evidence and a source`);
+  }
+  for (const row of rows("SELECT a.instrument_id || '|' || d.domain || '|' || d.value FROM assessment_domain d JOIN assessment a ON a.id = d.assessment_id")) {
+    const [instrument, domain, value] = row.split('|');
+    const found = defs[instrument].domains.find((x) => x.id === domain);
+    assert.ok(found && scale(defs[instrument], found.rating_scale).includes(value), `${domain}: ${value}`);
+  }
+  for (const row of rows("SELECT id || '|' || instrument_id || '|' || judgement || '|' || (SELECT COUNT(*) FROM assessment_rating r WHERE r.assessment_id = a.id)" +
+    " || '|' || (SELECT COUNT(*) FROM assessment_domain d WHERE d.assessment_id = a.id) FROM assessment a" +
+    " WHERE status <> 'draft'")) {
+    const [id, instrument, judgement, nratings, ndomains] = row.split('|');
+    const def = defs[instrument];
+    assert.ok(def.judgements.some((j) => j.id === judgement), `${id}: ${judgement}`);
+    assert.equal(Number(nratings), def.domains.flatMap((d) => d.items).length, id);
+    assert.equal(Number(ndomains), def.domains.length, id);
+  }
+  assert.equal(count("SELECT COUNT(*) FROM assessment WHERE status <> 'draft' AND (assessed_on IS NULL OR sources = ''" +
+    " OR limitations = '' OR rationale IS NULL OR rationale = '' OR submitted_at IS NULL)"), 0);
+  // The disengagement reviews mostly improve: more cases end lower than they began than higher.
+  const trends = rows("SELECT a.case_id || '|' || a.assessed_on || '|' || a.judgement FROM assessment a JOIN instrument i ON i.id = a.instrument_id" +
+    ` WHERE i.code = '${REVIEW}' AND a.status <> 'draft' ORDER BY a.case_id, a.assessed_on`);
+  const order = ['low_concern', 'moderate_concern', 'high_concern'];
+  const series = {};
+  for (const r of trends) {
+    const [c, , j] = r.split('|');
+    (series[c] ??= []).push(order.indexOf(j));
+  }
+  const moved = Object.values(series).filter((s) => s.length > 1);
+  assert.ok(moved.length > 0);
+  assert.ok(moved.filter((s) => s.at(-1) < s[0]).length > moved.filter((s) => s.at(-1) > s[0]).length);
+  // Countersigned actions went into the supervision plan.
+  assert.equal(count("SELECT COUNT(*) FROM assessment a WHERE a.status IN ('countersigned', 'superseded') AND a.plan_objective_id IS NULL"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM assessment a JOIN plan_objective o ON o.id = a.plan_objective_id WHERE o.need <> 'risk_management'"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM assessment_action x JOIN assessment a ON a.id = x.assessment_id" +
+    " WHERE a.status IN ('countersigned', 'superseded') AND x.plan_action_id IS NULL"), 0);
+  // Triggers: some resolved by the assessment that followed, some open with their alert.
+  assert.ok(count("SELECT COUNT(*) FROM reassessment_trigger t JOIN assessment a ON a.id = t.resolved_by" +
+    " WHERE a.reason = 'trigger' AND a.trigger_id = t.id AND a.assessed_on >= t.occurred_on") > 0);
+  const open = rows('SELECT id FROM reassessment_trigger WHERE resolved_at IS NULL');
+  assert.ok(open.length > 0);
+  for (const id of open) {
+    assert.equal(count(`SELECT COUNT(*) FROM alert WHERE dedupe_key = 'reassessment.triggered:${id}'`), 1, id);
+  }
+  assert.ok(count("SELECT COUNT(*) FROM reassessment_trigger t JOIN note n ON n.id = t.record_id" +
+    " WHERE t.kind = 'new_information' AND t.record_type = 'note' AND n.is_new_information = 1") > 0);
+  assert.ok(count("SELECT COUNT(*) FROM reassessment_trigger WHERE kind = 'work' AND recorded_by IS NOT NULL") > 0);
+  // Nothing submitted after an open trigger (a submission resolves the triggers before it).
+  assert.equal(count("SELECT COUNT(*) FROM reassessment_trigger t WHERE t.resolved_at IS NULL AND EXISTS (SELECT 1 FROM assessment a" +
+    " WHERE a.case_id = t.case_id AND a.status <> 'draft' AND a.assessed_on >= t.occurred_on)"), 0);
+  // Levels after the latest suggestion: most follow it; one or two depart with a longer reason.
+  assert.ok(count('SELECT COUNT(*) FROM case_supervision_level WHERE assessment_id IS NOT NULL AND level = suggested_level') > 0);
+  const departures = rows('SELECT reason FROM case_supervision_level WHERE assessment_id IS NOT NULL AND level <> suggested_level');
+  assert.ok(departures.length >= 1);
+  assert.ok(departures.every((r) => [...r].length >= 30), departures.join('\n'));
+  // The timeline has each step.
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'assessment.started'"), count('SELECT COUNT(*) FROM assessment'));
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'assessment.submitted'"),
+    count("SELECT COUNT(*) FROM assessment WHERE status <> 'draft'"));
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'assessment.countersigned'"),
+    count("SELECT COUNT(*) FROM assessment WHERE status IN ('countersigned', 'superseded')"));
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'assessment.superseded'"),
+    count("SELECT COUNT(*) FROM assessment WHERE status = 'superseded'"));
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'reassessment.triggered'"), count('SELECT COUNT(*) FROM reassessment_trigger'));
+  assert.equal(count("SELECT COUNT(*) FROM case_supervision_level l WHERE l.assessment_id IS NOT NULL AND NOT EXISTS" +
+    " (SELECT 1 FROM case_event e WHERE e.record_id = l.id AND e.kind = 'supervision.level_set')"), 0);
+  // One processing-log entry for the run.
+  assert.equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'collect' AND record_type = 'assessment' AND detail LIKE 'demo assessments:%'"), 1);
 });
 
 test('one processing-log entry for the seeding run', () => {
