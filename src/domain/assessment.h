@@ -24,6 +24,50 @@
 enum db_status assessor_certified(db *conn, const char *account_id, const char *instrument_code, const char *today,
                                   bool *certified_r);
 
+/*
+ * What still stops the submission of an assessment a (as the API shows it:
+ * assessed_on, sources, limitations, ratings {item: {value, evidence,
+ * source}}, domains {domain: {value}}, judgement, rationale) with instrument
+ * def: [{field, message}] in the instrument's order, [] when complete. Pure.
+ */
+json_t *assessment_missing(const json_t *def, const json_t *a);
+
+/*
+ * Saves a draft's whole body (checked by assessment_body_validate) in the
+ * caller's transaction: the row, guarded by id, version and status 'draft',
+ * its ratings, domain ratings and actions replaced. *changed_r false (and
+ * nothing written) when the guard found no such row.
+ */
+enum db_status assessment_save(db *conn, const char *id, int64_t version, const json_t *body, int64_t now,
+                               bool *changed_r);
+
+/*
+ * Marks the case's other submitted or countersigned assessments with the
+ * same instrument code superseded by id, each with a timeline event
+ * (assessment.superseded). Their ids are appended to superseded (a JSON
+ * array, may be NULL).
+ */
+enum db_status assessment_supersede(db *conn, const char *case_id, const char *instrument_code, const char *id,
+                                    const char *actor_id, int64_t now, json_t *superseded);
+
+/* Where a countersigned assessment's actions went in the supervision plan. */
+struct assessment_plan {
+	char plan_id[UUID_STR_LEN];
+	bool plan_created;
+	char objective_id[UUID_STR_LEN]; /* "" when the assessment had no scenario and no action */
+	json_t *action_ids;              /* the plan_action ids made (owned; free with json_decref) */
+};
+/*
+ * Puts a countersigned assessment's scenarios and actions into its case's
+ * supervision plan (started, review every 90 days, when the case has none):
+ * one objective (need risk_management) naming the assessment and each
+ * scenario, one action per action (owner: the case's officer, else the
+ * assessor); records plan_objective_id and each plan_action_id. Adds the
+ * plan's timeline events. today: YYYY-MM-DD.
+ */
+enum db_status assessment_into_plan(db *conn, const char *id, const char *actor_id, const char *today, int64_t now,
+                                    struct assessment_plan *out);
+
 /* ---- reassessment.c: triggers, due dates, the level suggestion --------- */
 
 /* An event that calls for a reassessment; borrowed strings. */

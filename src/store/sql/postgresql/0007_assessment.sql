@@ -114,8 +114,8 @@ CREATE TABLE assessment_rating (
 	item TEXT NOT NULL,                          -- the item's id in the instrument
 	value TEXT NOT NULL,                         -- a value id of the item's scale
 	evidence TEXT NOT NULL,
-	source TEXT NOT NULL CHECK (source IN ('observation', 'person', 'family', 'employer', 'police', 'court',
-	                                       'prison', 'partner', 'document', 'other')),
+	source TEXT CHECK (source IN ('observation', 'person', 'family', 'employer', 'police', 'court', -- NULL in a draft
+	                              'prison', 'partner', 'document', 'other')),
 	source_detail TEXT,
 	PRIMARY KEY (assessment_id, item)
 );
