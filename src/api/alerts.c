@@ -28,6 +28,7 @@
 #include "base/clock.h"
 #include "domain/alert_steps.h"
 #include "domain/alerts.h"
+#include "domain/assessment.h"
 #include "domain/breaches.h"
 #include "domain/casefile.h"
 #include "domain/keydates.h"
@@ -778,6 +779,15 @@ void api_alert_verify(struct http_request *req, struct http_response *resp)
 		struct breach_new bn = {.allegation = json_str(b, "allegation"), .occurred_on = json_str(b, "occurred_on"),
 		                        .condition_ids = list, .nconditions = n};
 		rc = alert_verify_breach_if(req->db, a.id, version, actor, reasons, &bn, now, made);
+		/* A verified breach calls for a reassessment (its trigger, alert and task). */
+		if (rc == DB_OK) {
+			struct trigger_new t = {.case_id = a.case_id, .kind = "breach", .occurred_on = bn.occurred_on,
+			                        .summary = "A breach allegation was reported", .record_type = "breach",
+			                        .record_id = made, .recorded_by = actor};
+			char trigger[UUID_STR_LEN];
+			bool created = false;
+			rc = reassessment_trigger_add(req->db, &t, now, trigger, &created);
+		}
 	} else {
 		const json_t *t = json_object_get(req->json, "task");
 		const char *assignee = json_str(t, "assigned_to");

@@ -12,6 +12,7 @@
 #include "auth/policy.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "domain/assessment.h"
 #include "domain/person.h"
 
 
@@ -167,10 +168,22 @@ void api_person_address_add(struct http_request *req, struct http_response *resp
 	if (field_errors_respond(&fe, resp, req) || !begin_change(req, resp, http_request_param(req, "id"), &s))
 		return;
 	const json_t *b = req->json;
-	char item[UUID_STR_LEN];
+	char item[UUID_STR_LEN], today[11];
+	int64_t now = clock_now_ms();
+	if (!api_today_date(req, resp, NULL, today))
+		return;
 	if (person_address_add(req->db, s.person_id, json_str(b, "kind"), json_str(b, "address"), json_str(b, "valid_from"),
-	                       clock_now_ms(), item) != DB_OK) {
+	                       now, item) != DB_OK) {
 		api_db_failed(req, resp, "adding an address");
+		return;
+	}
+	/* A change of address calls for a reassessment on each open case of the person. */
+	const char *from = json_str(b, "valid_from");
+	struct trigger_new t = {.kind = "address", .occurred_on = from ? from : today,
+	                        .summary = "The person's address changed", .record_type = "person_address",
+	                        .record_id = item, .recorded_by = req->principal.account_id};
+	if (reassessment_trigger_person(req->db, s.person_id, &t, now) != DB_OK) {
+		api_db_failed(req, resp, "recording a reassessment trigger");
 		return;
 	}
 	finish_change(req, resp, &s, AUDIT_COLLECT, "address added",

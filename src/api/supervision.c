@@ -2,9 +2,13 @@
  * supervision.c — a case's supervision level (chosen by the officer with a
  * written reason, S5) and whether the level's policy minimum is met: the
  * contacts and home visits recorded in the policy's period up to today, and
- * when the level falls due for reassessment. The policy table itself
+ * when the case falls due for reassessment (domain/reassessment.c). The
+ * latest countersigned assessment's judgement suggests a level
+ * (level_suggestion); the officer still decides, and a departure from the
+ * suggestion needs a longer reason. The policy table itself
  * (ref_supervision_level) is a reference list the administrator changes.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -14,6 +18,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "domain/appointments.h"
+#include "domain/assessment.h"
 #include "domain/casefile.h"
 #include "domain/keydates.h"
 
@@ -82,8 +87,7 @@ static json_t *minimum_json(db *conn, const char *case_id, const char *kind, int
 }
 
 /* The compliance of a case with its level's policy (policy: a level_json object); NULL on a database error. */
-static json_t *compliance_json(db *conn, const char *case_id, const json_t *policy, const char *effective_from,
-                               struct civil_date today)
+static json_t *compliance_json(db *conn, const char *case_id, const json_t *policy, struct civil_date today)
 {
 	bool met = true;
 	json_t *contacts = minimum_json(conn, case_id, NULL, json_integer_value(json_object_get(policy, "min_contacts")),
@@ -98,18 +102,81 @@ static json_t *compliance_json(db *conn, const char *case_id, const json_t *poli
 		json_decref(visits);
 		return NULL;
 	}
-	/* Until assessments exist, reassessment is counted from the level's effective date. */
-	int64_t interval = json_integer_value(json_object_get(policy, "reassessment_days"));
-	struct civil_date anchor = today;
-	civil_date_parse(effective_from, &anchor);
-	struct civil_date due = civil_date_add_days(anchor, (int)interval);
-	char due_s[11];
-	civil_date_format(due, due_s);
-	bool overdue = civil_date_compare(due, today) < 0;
-	json_t *reassessment = json_pack("{s:I, s:n, s:s, s:b}", "interval_days", (json_int_t)interval, "last_on",
-	                                 "due_on", due_s, "overdue", overdue);
+	/* The earliest of the case's reassessment due dates (domain/reassessment.c). */
+	struct reassessment_due *due = NULL;
+	size_t n = 0;
+	if (reassessment_due_case(conn, case_id, &due, &n) != DB_OK || n == 0) {
+		free(due);
+		json_decref(contacts);
+		json_decref(visits);
+		return NULL;
+	}
+	struct civil_date due_on;
+	bool overdue = civil_date_parse(due[0].due_on, &due_on) && civil_date_compare(due_on, today) < 0;
+	json_t *reassessment = json_pack("{s:I, s:s?, s:s, s:b, s:s, s:s?}", "interval_days",
+	                                 (json_int_t)due[0].interval_days, "last_on",
+	                                 due[0].last_on[0] ? due[0].last_on : NULL, "due_on", due[0].due_on, "overdue",
+	                                 overdue, "basis", due[0].basis, "instrument_code",
+	                                 due[0].instrument_code[0] ? due[0].instrument_code : NULL);
+	free(due);
 	return json_pack("{s:o, s:o, s:o, s:b}", "contacts", contacts, "home_visits", visits, "reassessment",
 	                 reassessment, "met", met && !overdue);
+}
+
+/* The label {ky, ru, en} of a judgement in an instrument's definition, or null. */
+static json_t *judgement_label(const json_t *def, const char *judgement)
+{
+	size_t i;
+	const json_t *j;
+	json_array_foreach(json_object_get(def, "judgements"), i, j) {
+		const char *id = json_string_value(json_object_get(j, "id"));
+		const json_t *label = json_object_get(j, "label");
+		if (id && judgement && strcmp(id, judgement) == 0 && label)
+			return json_deep_copy(label);
+	}
+	return json_null();
+}
+
+/*
+ * The level the latest countersigned judgement suggests, as {level, level_title, assessment_id, instrument_id,
+ * instrument_code, instrument_name, judgement, judgement_label, assessed_on}, json null when there is none;
+ * NULL on a database error. sg_r (may be NULL) gets the suggestion.
+ */
+static json_t *suggestion_json(db *conn, const char *case_id, struct level_suggested *sg_r)
+{
+	struct level_suggested sg;
+	if (assessment_level_suggestion(conn, case_id, &sg) != DB_OK)
+		return NULL;
+	if (sg_r)
+		*sg_r = sg;
+	if (!sg.found)
+		return json_null();
+	bool failed = false;
+	json_t *level = api_select_one(conn, &failed,
+		"SELECT title_ky, title_ru, title_en FROM ref_supervision_level WHERE code = ?", "t", sg.level);
+	json_t *instrument = failed ? NULL : api_select_one(conn, &failed,
+		"SELECT name_ky, name_ru, name_en FROM instrument WHERE id = ?", "t", sg.instrument_id);
+	json_t *def = NULL;
+	char code[INSTRUMENT_CODE_LEN];
+	if (failed || instrument_definition(conn, sg.instrument_id, &def, code) != DB_OK) {
+		json_decref(level);
+		json_decref(instrument);
+		return NULL;
+	}
+	if (level)
+		texts_fold(level, "title", "title");
+	if (instrument)
+		texts_fold(instrument, "name", "name");
+	json_t *out = json_pack("{s:s, s:O, s:s, s:s, s:s, s:O, s:s, s:o, s:s}", "level", sg.level, "level_title",
+	                        level ? json_object_get(level, "title") : json_null(), "assessment_id", sg.assessment_id,
+	                        "instrument_id", sg.instrument_id, "instrument_code", sg.instrument_code,
+	                        "instrument_name", instrument ? json_object_get(instrument, "name") : json_null(),
+	                        "judgement", sg.judgement, "judgement_label", judgement_label(def, sg.judgement),
+	                        "assessed_on", sg.assessed_on);
+	json_decref(level);
+	json_decref(instrument);
+	json_decref(def);
+	return out;
 }
 
 /* GET /cases/{id}/supervision as an object; NULL on a database error. */
@@ -117,16 +184,29 @@ static json_t *supervision_json(db *conn, const char *case_id, struct civil_date
 {
 	json_t *history = api_select(conn,
 		"SELECT l.id, l.level, r.title_ky, r.title_ru, r.title_en, l.reason, l.effective_from,"
-		" a.display_name AS set_by_name, l.set_at FROM case_supervision_level l"
+		" a.display_name AS set_by_name, l.set_at, l.assessment_id, l.suggested_level FROM case_supervision_level l"
 		" JOIN ref_supervision_level r ON r.code = l.level JOIN account a ON a.id = l.set_by"
 		" WHERE l.case_id = ? ORDER BY l.set_at DESC, l.id DESC", "t", case_id);
 	if (!history)
 		return NULL;
 	size_t i;
 	json_t *h;
-	json_array_foreach(history, i, h)
+	json_array_foreach(history, i, h) {
 		texts_fold(h, "title", "level_title");
-	json_t *out = json_pack("{s:n, s:o, s:n, s:n}", "level", "history", history, "policy", "compliance");
+		/* Whether the officer chose the level the assessment suggested (null: nothing was suggested). */
+		const char *suggested = json_string_value(json_object_get(h, "suggested_level"));
+		json_object_set_new(h, "follows_suggestion",
+		                    suggested ? json_boolean(strcmp(suggested, json_string_value(json_object_get(h, "level")))
+		                                             == 0)
+		                              : json_null());
+	}
+	json_t *suggestion = suggestion_json(conn, case_id, NULL);
+	if (!suggestion) {
+		json_decref(history);
+		return NULL;
+	}
+	json_t *out = json_pack("{s:n, s:o, s:n, s:n, s:o}", "level", "history", history, "policy", "compliance",
+	                        "suggestion", suggestion);
 	json_t *latest = json_array_get(history, 0);
 	if (!latest)
 		return out;
@@ -139,9 +219,7 @@ static json_t *supervision_json(db *conn, const char *case_id, struct civil_date
 	bool failed = false;
 	json_t *policy = level_json(api_select_one(conn, &failed, LEVEL_COLUMNS " WHERE code = ?", "t",
 	                                           json_string_value(json_object_get(latest, "level"))));
-	json_t *compliance = policy ? compliance_json(conn, case_id, policy,
-	                                              json_string_value(json_object_get(latest, "effective_from")), today)
-	                            : NULL;
+	json_t *compliance = policy ? compliance_json(conn, case_id, policy, today) : NULL;
 	if (!policy || !compliance) {
 		json_decref(policy);
 		json_decref(out);
@@ -177,7 +255,11 @@ static const struct field_rule level_set_rules[] = {
 	{"level", FIELD_STRING, true, 1, 30, NULL},
 	{"reason", FIELD_STRING, true, 10, 2000, NULL},
 	{"effective_from", FIELD_DATE, false, 0, 0, NULL},
+	{"assessment_id", FIELD_UUID, false, 0, 0, NULL},
 };
+
+/* The reason's length when the level departs from the suggested one. */
+#define DEPARTURE_REASON_MIN 30
 
 void api_supervision_level_put(struct http_request *req, struct http_response *resp)
 {
@@ -211,6 +293,20 @@ void api_supervision_level_put(struct http_request *req, struct http_response *r
 		api_field_problem(req, resp, "level", known ? "is no longer in use" : "is not a supervision level");
 		return;
 	}
+	/* The suggestion of the latest countersigned assessment: the officer decides, and explains a departure. */
+	struct level_suggested sg;
+	if (assessment_level_suggestion(req->db, id, &sg) != DB_OK) {
+		api_db_failed(req, resp, "reading the suggested level");
+		return;
+	}
+	const char *assessment_id = json_str(req->json, "assessment_id"), *reason = api_str(req, "reason");
+	if (assessment_id && (!sg.found || strcmp(assessment_id, sg.assessment_id) != 0))
+		field_error(&fe, "assessment_id", "is not the assessment whose judgement suggests the level now");
+	if (sg.found && strcmp(level, sg.level) != 0 && utf8_length(reason) < DEPARTURE_REASON_MIN)
+		field_error(&fe, "reason", "explain why the level differs from the suggested %s (at least %d characters)",
+		            sg.level, DEPARTURE_REASON_MIN);
+	if (api_errors_answer(req, resp, &fe))
+		return;
 	/* The level before, for the timeline. */
 	json_t *prev = api_select_one(req->db, &failed,
 		"SELECT level FROM case_supervision_level WHERE case_id = ? ORDER BY set_at DESC, id DESC LIMIT 1", "t", id);
@@ -222,15 +318,17 @@ void api_supervision_level_put(struct http_request *req, struct http_response *r
 	char row_id[UUID_STR_LEN];
 	uuid_v7(row_id);
 	int64_t now = clock_now_ms();
-	json_t *detail = json_pack("{s:s, s:s?, s:s}", "level", level, "previous", prev_level, "effective_from", from);
+	const char *suggested = sg.found ? sg.level : NULL;
+	json_t *detail = json_pack("{s:s, s:s?, s:s, s:s*, s:s*}", "level", level, "previous", prev_level,
+	                           "effective_from", from, "suggested_level", suggested, "assessment_id", assessment_id);
 	char *detail_s = json_dumps(detail, JSON_COMPACT);
 	char *summary = prev_level ? xasprintf("Supervision level changed from %s to %s", prev_level, level)
 	                           : xasprintf("Supervision level set to %s", level);
 	bool ok = db_run(req->db, NULL,
-	                 "INSERT INTO case_supervision_level (id, case_id, level, reason, effective_from, set_by, set_at)"
-	                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-	                 "tttttti", row_id, id, level, api_str(req, "reason"), from, req->principal.account_id,
-	                 now) == DB_OK &&
+	                 "INSERT INTO case_supervision_level (id, case_id, level, reason, effective_from, set_by, set_at,"
+	                 " assessment_id, suggested_level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                 "tttttti" "tt", row_id, id, level, reason, from, req->principal.account_id, now, assessment_id,
+	                 suggested) == DB_OK &&
 	          case_event_add(req->db, id, now, "supervision.level_set", req->principal.account_id, summary, detail_s,
 	                         "case_supervision_level", row_id) == DB_OK &&
 	          scope_audit(req, &s, AUDIT_COLLECT, "case_supervision_level", row_id, id);

@@ -12,6 +12,14 @@
  * its look-back window once and expands each series there (the occurrence
  * rules of domain/appointments.h; appointments_occurrences itself reads every
  * outcome of an officer's appointments, which took seconds at 5,000 cases).
+ * The reassessment rules read the current levels and the completed
+ * assessments of all open cases in two queries and join them in memory.
+ *
+ * Every reassessment.* alert, when new, also opens a task to reassess. A
+ * release key date passing records a reassessment trigger
+ * (domain/reassessment.c), whose alert rules_on_trigger raises; the run's
+ * backstop raises it for unresolved triggers that have none (the rule was
+ * off when they were recorded).
  */
 #include "engine/rules.h"
 
@@ -24,7 +32,9 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/uuid.h"
+#include "domain/alert_steps.h"
 #include "domain/alerts.h"
+#include "domain/assessment.h"
 #include "domain/appointments.h"
 #include "domain/keydates.h"
 #include "domain/recurrence.h"
@@ -90,6 +100,33 @@ static void date_text(struct civil_date d, char out[11])
 	civil_date_format(d, out);
 }
 
+/*
+ * Every reassessment.* alert, when newly raised, also opens a task to
+ * reassess, due on the alert's due date and assigned as the alert is.
+ */
+static enum db_status reminder_task(struct ctx *c, const char *alert_id, const char *case_id, const char *rule,
+                                    const char *summary, const char *due_on)
+{
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(c->conn, &st, "SELECT assigned_to FROM alert WHERE id = ?", "t", alert_id);
+	if (rc != DB_OK)
+		return rc;
+	char assignee[UUID_STR_LEN] = "";
+	rc = db_step(st);
+	if (rc == DB_ROW && db_column_text(st, 0, NULL))
+		snprintf(assignee, sizeof assignee, "%s", db_column_text(st, 0, NULL));
+	db_finalize(&st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? DB_CONSTRAINT : rc;
+	char title[200], detail[120];
+	snprintf(title, sizeof title, "Reassess: %s", summary);
+	snprintf(detail, sizeof detail, "Opened by the compliance rule %s.", rule);
+	struct task_new t = {.case_id = case_id, .title = title, .detail = detail, .due_on = due_on,
+	                     .assigned_to = assignee[0] ? assignee : NULL, .source_alert_id = alert_id};
+	char task[UUID_STR_LEN];
+	return task_add(c->conn, &t, c->now, task);
+}
+
 /* Raises one rule alert; takes evidence. Counts it in stats when it is new. */
 static enum db_status raise(struct ctx *c, const char *rule, const char *case_id, const char *key,
                             const char *summary, json_t *evidence, const char *due_on)
@@ -106,6 +143,8 @@ static enum db_status raise(struct ctx *c, const char *rule, const char *case_id
 	free(ev);
 	if (rc == DB_OK && created && c->stats)
 		c->stats->raised++;
+	if (rc == DB_OK && created && strncmp(rule, "reassessment.", 13) == 0)
+		rc = reminder_task(c, id, case_id, rule, summary, due_on);
 	return rc;
 }
 
@@ -338,12 +377,41 @@ static enum db_status run_min_contacts(struct ctx *c)
 	return rc;
 }
 
+/* The latest submitted or countersigned assessment of an open case with one instrument code. */
+struct done_assessment {
+	char case_id[UUID_STR_LEN], id[UUID_STR_LEN], code[INSTRUMENT_CODE_LEN], assessed_on[11];
+	int64_t submitted_at;
+	long days; /* the instrument's reassessment interval (its current version's) */
+};
+
+/* By case, code, then newest first (assessed_on, submitted_at, id): the first of a (case, code) run is its latest. */
+static int done_compare(const void *pa, const void *pb)
+{
+	const struct done_assessment *a = pa, *b = pb;
+	int d = strcmp(a->case_id, b->case_id);
+	if (!d)
+		d = strcmp(a->code, b->code);
+	if (!d)
+		d = -strcmp(a->assessed_on, b->assessed_on);
+	if (!d)
+		d = a->submitted_at < b->submitted_at ? 1 : a->submitted_at > b->submitted_at ? -1 : 0;
+	if (!d)
+		d = -strcmp(a->id, b->id);
+	return d;
+}
+
+/*
+ * reassessment.due / reassessment.overdue, as reassessment_due_case counts (domain/reassessment.c), for every open
+ * case with a level in two queries: one due per instrument the case has a completed assessment with (its
+ * assessed_on + the shorter of the instrument's and the level's interval), or, with none, the level's effective
+ * date + the level's interval. "due" raises within threshold days before the date, "overdue" more than threshold
+ * days after it. Key "<rule>:<assessment or level row id>:<due_on>".
+ */
 static enum db_status run_reassessment(struct ctx *c)
 {
 	const struct rule_setting *due = rule_on(c, "reassessment.due"), *over = rule_on(c, "reassessment.overdue");
 	if (!due && !over)
 		return DB_OK;
-	/* Until risk assessments exist (issue 8), the level is reassessed reassessment_days after it took effect. */
 	db_stmt *st = NULL;
 	enum db_status rc = db_query(c->conn, &st,
 		"SELECT l.case_id, l.id, l.effective_from, r.reassessment_days, l.level FROM case_supervision_level l"
@@ -370,9 +438,83 @@ static enum db_status run_reassessment(struct ctx *c)
 		free(rows);
 		return rc == DB_ROW ? DB_ERROR : rc;
 	}
+	rc = db_query(c->conn, &st,
+		"SELECT a.case_id, a.id, i.code, a.assessed_on, a.submitted_at,"
+		" COALESCE(ic.reassessment_days, i.reassessment_days) FROM assessment a"
+		" JOIN case_file c ON c.id = a.case_id AND c.status = 'open'"
+		" JOIN instrument i ON i.id = a.instrument_id"
+		" LEFT JOIN instrument ic ON ic.code = i.code AND ic.is_current = 1"
+		" WHERE a.status IN ('submitted', 'countersigned') AND a.assessed_on IS NOT NULL", "");
+	struct done_assessment *done = NULL;
+	size_t nd = 0, dcap = 0;
+	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		done = xgrow(done, &dcap, nd, sizeof *done);
+		struct done_assessment *d = &done[nd++];
+		snprintf(d->case_id, sizeof d->case_id, "%s", col(st, 0));
+		snprintf(d->id, sizeof d->id, "%s", col(st, 1));
+		snprintf(d->code, sizeof d->code, "%s", col(st, 2));
+		snprintf(d->assessed_on, sizeof d->assessed_on, "%s", col(st, 3));
+		d->submitted_at = db_column_int64(st, 4);
+		d->days = (long)db_column_int64(st, 5);
+		rc = DB_OK;
+	}
+	db_finalize(&st);
+	if (rc != DB_DONE) {
+		free(rows);
+		free(done);
+		return rc == DB_ROW || rc == DB_OK ? DB_ERROR : rc;
+	}
+	if (nd > 1)
+		qsort(done, nd, sizeof *done, done_compare);
 	rc = DB_OK;
 	for (size_t i = 0; i < n && rc == DB_OK; i++) {
 		const struct row *r = &rows[i];
+		/* The case's first completed assessment in the sorted list (lower bound). */
+		size_t lo = 0, hi = nd;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(done[mid].case_id, r->case_id) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		bool any = false;
+		for (size_t k = lo; k < nd && rc == DB_OK && strcmp(done[k].case_id, r->case_id) == 0; k++) {
+			const struct done_assessment *d = &done[k];
+			if (k > lo && strcmp(done[k - 1].code, d->code) == 0)
+				continue; /* an older one with the same instrument */
+			any = true;
+			c->stats->evaluated++;
+			struct civil_date last;
+			if (!civil_date_parse(d->assessed_on, &last))
+				continue;
+			bool by_level = r->days > 0 && r->days < d->days;
+			long interval = by_level ? r->days : d->days;
+			struct civil_date due_on = civil_date_add_days(last, (int)interval);
+			int ahead = civil_date_diff_days(c->today, due_on);
+			const char *code = NULL, *fmt = NULL;
+			if (due && ahead >= 0 && ahead <= due->threshold) {
+				code = "reassessment.due";
+				fmt = "is due on";
+			} else if (over && -ahead > over->threshold) {
+				code = "reassessment.overdue";
+				fmt = "was due on";
+			}
+			if (!code)
+				continue;
+			char due_s[11], key[200], summary[200];
+			date_text(due_on, due_s);
+			snprintf(key, sizeof key, "%s:%s:%s", code, d->id, due_s);
+			snprintf(summary, sizeof summary, "The reassessment with %s %s %s", d->code, fmt, due_s);
+			json_t *ev = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "level", r->level, "level_from",
+			                       r->from, "instrument", d->code, "assessment_id", d->id, "last_on",
+			                       d->assessed_on, "interval_days", (json_int_t)interval, "basis",
+			                       by_level ? "level" : "instrument", "due_on", due_s);
+			rc = raise(c, code, r->case_id, key, summary, ev, due_s);
+		}
+		if (any || rc != DB_OK)
+			continue;
+		/* No completed assessment: counted from the level's start by the level's interval. */
 		c->stats->evaluated++;
 		struct civil_date from;
 		if (!civil_date_parse(r->from, &from))
@@ -396,6 +538,151 @@ static enum db_status run_reassessment(struct ctx *c)
 		json_t *ev = json_pack("{s:s, s:s, s:s}", "level", r->level, "level_from", r->from, "due_on", due_s);
 		rc = raise(c, code, r->case_id, key, summary, ev, due_s);
 	}
+	free(rows);
+	free(done);
+	return rc;
+}
+
+/* ---- reassessment triggers -------------------------------------------- */
+
+/*
+ * Raises reassessment.triggered for one unresolved trigger of an open case: due the rule's threshold in days after
+ * it occurred, key "reassessment.triggered:<trigger id>".
+ */
+static enum db_status raise_triggered(struct ctx *c, const struct rule_setting *s, const char *case_id,
+                                      const char *trigger_id, const char *kind, const char *occurred_on,
+                                      const char *record_type, const char *record_id)
+{
+	struct civil_date when;
+	if (!civil_date_parse(occurred_on, &when))
+		return DB_OK;
+	char due_s[11], key[160], summary[160];
+	date_text(civil_date_add_days(when, (int)s->threshold), due_s);
+	snprintf(key, sizeof key, "reassessment.triggered:%s", trigger_id);
+	snprintf(summary, sizeof summary, "A reassessment is called for after an event (%s) on %s", kind, occurred_on);
+	json_t *ev = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s}", "trigger_id", trigger_id, "kind", kind, "occurred_on",
+	                       occurred_on, "record_type", record_type, "record_id", record_id, "due_on", due_s);
+	return raise(c, "reassessment.triggered", case_id, key, summary, ev, due_s);
+}
+
+#define TRIGGER_COLUMNS \
+	"SELECT x.case_id, x.id, x.kind, x.occurred_on, x.record_type, x.record_id FROM reassessment_trigger x " \
+	OPEN_CASE " WHERE x.resolved_at IS NULL"
+
+/* One unresolved trigger read before raising. */
+struct trigger_row {
+	char case_id[UUID_STR_LEN], id[UUID_STR_LEN], kind[24], occurred_on[11], record_type[32], record_id[UUID_STR_LEN];
+	bool has_record;
+};
+
+static enum db_status triggers_read(db_stmt *st, struct trigger_row **rows_r, size_t *n_r)
+{
+	struct trigger_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	enum db_status rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		rows = xgrow(rows, &cap, n, sizeof *rows);
+		struct trigger_row *r = &rows[n++];
+		snprintf(r->case_id, sizeof r->case_id, "%s", col(st, 0));
+		snprintf(r->id, sizeof r->id, "%s", col(st, 1));
+		snprintf(r->kind, sizeof r->kind, "%s", col(st, 2));
+		snprintf(r->occurred_on, sizeof r->occurred_on, "%s", col(st, 3));
+		r->has_record = col(st, 4) && col(st, 5);
+		snprintf(r->record_type, sizeof r->record_type, "%s", r->has_record ? col(st, 4) : "");
+		snprintf(r->record_id, sizeof r->record_id, "%s", r->has_record ? col(st, 5) : "");
+	}
+	db_finalize(&st);
+	if (rc != DB_DONE) {
+		free(rows);
+		return rc == DB_ROW ? DB_ERROR : rc;
+	}
+	*rows_r = rows;
+	*n_r = n;
+	return DB_OK;
+}
+
+static enum db_status raise_rows(struct ctx *c, const struct rule_setting *s, const struct trigger_row *rows,
+                                 size_t n)
+{
+	enum db_status rc = DB_OK;
+	for (size_t i = 0; i < n && rc == DB_OK; i++) {
+		const struct trigger_row *r = &rows[i];
+		c->stats->evaluated++;
+		rc = raise_triggered(c, s, r->case_id, r->id, r->kind, r->occurred_on, r->has_record ? r->record_type : NULL,
+		                     r->has_record ? r->record_id : NULL);
+	}
+	return rc;
+}
+
+/* Releases: a release key date of a decision in force in the look-back window up to today records a trigger. */
+static enum db_status run_release_triggers(struct ctx *c)
+{
+	char lo[11];
+	date_text(civil_date_add_days(c->today, -RULES_LOOK_BACK_DAYS), lo);
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(c->conn, &st,
+		"SELECT x.case_id, x.decision_id, x.date, NULL FROM key_date x " OPEN_CASE
+		" JOIN decision d ON d.id = x.decision_id AND d.status = 'in_force'"
+		" WHERE x.kind = 'release' AND x.date IS NOT NULL AND x.date >= ? AND x.date <= ?"
+		" AND NOT EXISTS (SELECT 1 FROM reassessment_trigger t WHERE t.case_id = x.case_id AND t.kind = 'release'"
+		" AND t.record_type = 'decision' AND t.record_id = x.decision_id)", "tt", lo, c->today_s);
+	if (rc != DB_OK)
+		return rc;
+	struct hit *hits = NULL;
+	size_t n = 0;
+	if ((rc = hits_read(st, &hits, &n)) != DB_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == DB_OK; i++) {
+		c->stats->evaluated++;
+		char summary[80], id[UUID_STR_LEN];
+		snprintf(summary, sizeof summary, "Release date %s passed", hits[i].date);
+		struct trigger_new t = {.case_id = hits[i].case_id, .kind = "release", .occurred_on = hits[i].date,
+		                        .summary = summary, .record_type = "decision", .record_id = hits[i].record_id};
+		bool created = false;
+		rc = reassessment_trigger_add(c->conn, &t, c->now, id, &created);
+	}
+	free(hits);
+	return rc;
+}
+
+/* The backstop: unresolved triggers of open cases without their alert (the rule was off, say). */
+static enum db_status run_trigger_backstop(struct ctx *c)
+{
+	const struct rule_setting *s = rule_on(c, "reassessment.triggered");
+	if (!s)
+		return DB_OK;
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(c->conn, &st,
+		TRIGGER_COLUMNS " AND NOT EXISTS (SELECT 1 FROM alert al WHERE al.dedupe_key = CAST(? AS TEXT) || x.id)",
+		"t", "reassessment.triggered:");
+	if (rc != DB_OK)
+		return rc;
+	struct trigger_row *rows = NULL;
+	size_t n = 0;
+	if ((rc = triggers_read(st, &rows, &n)) != DB_OK)
+		return rc;
+	rc = raise_rows(c, s, rows, n);
+	free(rows);
+	return rc;
+}
+
+enum db_status rules_on_trigger(db *conn, const char *trigger_id, int64_t now)
+{
+	struct rules_stats stats = {0};
+	struct ctx c;
+	enum db_status rc = ctx_init(&c, conn, now, &stats);
+	const struct rule_setting *s = rc == DB_OK ? rule_on(&c, "reassessment.triggered") : NULL;
+	if (!s)
+		return rc;
+	db_stmt *st = NULL;
+	rc = db_query(conn, &st, TRIGGER_COLUMNS " AND x.id = ?", "t", trigger_id);
+	if (rc != DB_OK)
+		return rc;
+	struct trigger_row *rows = NULL;
+	size_t n = 0;
+	if ((rc = triggers_read(st, &rows, &n)) != DB_OK)
+		return rc;
+	rc = raise_rows(&c, s, rows, n);
 	free(rows);
 	return rc;
 }
@@ -708,17 +995,11 @@ enum db_status rules_run(db *conn, int64_t now, struct rules_stats *stats_r)
 	if (rc != DB_OK)
 		return rc;
 	if ((rc = run_no_outcome(&c)) != DB_OK || (rc = run_failed_backstop(&c)) != DB_OK ||
-	    (rc = run_min_contacts(&c)) != DB_OK || (rc = run_reassessment(&c)) != DB_OK)
+	    (rc = run_min_contacts(&c)) != DB_OK || (rc = run_reassessment(&c)) != DB_OK ||
+	    (rc = run_release_triggers(&c)) != DB_OK || (rc = run_trigger_backstop(&c)) != DB_OK)
 		return rc;
 	for (size_t i = 0; i < sizeof date_rules / sizeof date_rules[0]; i++)
 		if ((rc = run_date_rule(&c, &date_rules[i])) != DB_OK)
 			return rc;
-	return DB_OK;
-}
-
-/* PLACEHOLDER: issue 8 */
-enum db_status rules_on_trigger(db *conn, const char *trigger_id, int64_t now)
-{
-	(void)conn, (void)trigger_id, (void)now;
 	return DB_OK;
 }

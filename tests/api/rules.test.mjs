@@ -108,8 +108,8 @@ after(async () => {
 test('the rules are listed by rank with titles in three languages; updates need If-Match and valid fields', async () => {
   const r = await officer.get('/api/v1/compliance/rules');
   assert.equal(r.status, 200, r.text);
-  assert.equal(r.body.items.length, 15);
-  assert.deepEqual(r.body.items.map((x) => x.rank), [...Array(15).keys()].map((i) => i + 1));
+  assert.equal(r.body.items.length, 16);
+  assert.deepEqual(r.body.items.map((x) => x.rank), [...Array(16).keys()].map((i) => i + 1));
   const nr = r.body.items[0];
   assert.equal(nr.code, 'appointment.no_outcome');
   assert.equal(nr.fires_on, 'time');

@@ -71,7 +71,7 @@ test('the reference lists carry the supervision levels with their policy, most i
 test('a case without a level answers nulls, and the reading is logged', async () => {
   const r = await officer.get(`/api/v1/cases/${ids.case}/supervision`);
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.body, { level: null, history: [], policy: null, compliance: null });
+  assert.deepEqual(r.body, { level: null, history: [], policy: null, compliance: null, suggestion: null });
   assert.equal(count('audit_log', `action = 'consult' AND record_type = 'case_supervision' AND record_id = '${ids.case}' AND actor_login = 'sup.officer'`), 1);
 });
 
@@ -165,7 +165,8 @@ test('the level is set with a reason; compliance counts the contacts held in the
   assert.equal(s.policy.min_contacts, 2);
   assert.deepEqual(s.compliance.contacts, { required: 2, period_days: 7, done: 0, met: false, from: addDays(t, -6), to: t });
   assert.deepEqual(s.compliance.home_visits, { required: 1, period_days: 14, done: 0, met: false, from: addDays(t, -13), to: t });
-  assert.deepEqual(s.compliance.reassessment, { interval_days: 30, last_on: null, due_on: addDays(t, -10), overdue: true });
+  assert.deepEqual(s.compliance.reassessment, { interval_days: 30, last_on: null, due_on: addDays(t, -10), overdue: true,
+    basis: 'no_assessment', instrument_code: null });
   assert.equal(s.compliance.met, false);
   const ev = JSON.parse(sql(srv.db, `SELECT detail FROM case_event WHERE case_id = '${ids.case}' AND kind = 'supervision.level_set'`));
   assert.deepEqual(ev, { level: 'weekly_test', previous: null, effective_from: addDays(t, -40) });
@@ -198,7 +199,8 @@ test('the level is set with a reason; compliance counts the contacts held in the
   assert.equal(r.status, 200, r.text);
   s = r.body;
   assert.equal(s.level.effective_from, t, 'effective_from defaults to today');
-  assert.deepEqual(s.compliance.reassessment, { interval_days: 30, last_on: null, due_on: addDays(t, 30), overdue: false });
+  assert.deepEqual(s.compliance.reassessment, { interval_days: 30, last_on: null, due_on: addDays(t, 30), overdue: false,
+    basis: 'no_assessment', instrument_code: null });
   assert.equal(s.compliance.met, true);
   assert.deepEqual(s.history.map((h) => h.reason), ['Reassessed after the review meeting', 'Two breaches of curfew in the last month']);
   assert.deepEqual(s.history[1].level_title, { ky: 'Жумалык', ru: 'Еженедельный', en: 'Weekly' });
