@@ -24,6 +24,7 @@ import {
 import { NotesPanel } from './Notes';
 import { ConditionsPanel } from '../conditions/ConditionsPanel';
 import { SupervisionPanels } from '../supervision/SupervisionPanels';
+import { AssessmentsCard } from '../assessments/AssessmentsCard';
 import { AlertsCard } from '../compliance/AlertsCard';
 import { BreachesCard } from '../compliance/BreachesCard';
 import { ResponsesCard } from '../compliance/ResponsesCard';
@@ -95,6 +96,7 @@ function CaseBody({ record: { data: c }, headers, onChanged }: CaseBodyProps) {
           <li><a href="#plan">{t('cases.toc.plan')}</a></li>
           <li><a href="#appointments">{t('cases.toc.appointments')}</a></li>
           <li><a href="#contacts">{t('cases.toc.contacts')}</a></li>
+          {can('assessments.read') ? <li><a href="#assessments">{t('assessments.title')}</a></li> : null}
           <li><a href="#allocation">{t('cases.allocation')}</a></li>
           <li><a href="#notes">{t('cases.notes')}</a></li>
           <li><a href="#timeline">{t('timeline.title')}</a></li>
@@ -112,6 +114,7 @@ function CaseBody({ record: { data: c }, headers, onChanged }: CaseBodyProps) {
         caseKind={c.kind} headers={headers} onChanged={changed} />
       <ConditionsPanel record={c} headers={headers} onChanged={changed} />
       <SupervisionPanels record={c} headers={headers} onChanged={changed} />
+      <AssessmentsCard record={c} headers={headers} onChanged={changed} />
       <AlertsCard record={c} headers={headers} onChanged={changed} />
       <BreachesCard record={c} headers={headers} onChanged={changed} />
       <ResponsesCard record={c} headers={headers} onChanged={changed} />

@@ -87,6 +87,9 @@ export function NotesPanel({ caseId, notes, loading, loadError, canWrite, header
             <li key={n.id} class={n.nature === 'assessment' ? 'note note-assessment' : 'note note-fact'} id={`note-${n.id}`}>
               <p class="note-label">
                 <NatureBadge nature={n.nature} text={noteLabel(t, n)} />
+                {(n as Note & { new_information?: boolean }).new_information ? (
+                  <span class="badge badge-info note-new-information">{t('assess.note.new_information.badge')}</span>
+                ) : null}
                 {n.sensitivity !== 'normal' ? (
                   <span class={n.sensitivity === 'restricted' ? 'badge badge-bad' : 'badge badge-warn'}>
                     {noteSensitivityLabel(t, n.sensitivity)}
@@ -117,6 +120,7 @@ function NoteForm({ caseId, headers, onCancel, onSaved }: NoteFormProps) {
   const [detail, setDetail] = useState('');
   const [sensitivity, setSensitivity] = useState('normal');
   const [body, setBody] = useState('');
+  const [newInformation, setNewInformation] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const { busy, error: serverError, run } = useAction();
   const first = useRef(true);
@@ -147,7 +151,8 @@ function NoteForm({ caseId, headers, onCancel, onSaved }: NoteFormProps) {
         setAttempt(0);
         void run(async () => {
           await request('POST', `/api/v1/cases/${encodeURIComponent(caseId)}/notes`, {
-            body: { sensitivity, nature, source, source_detail: detail.trim() || null, body: body.trim() }, headers,
+            body: { sensitivity, nature, source, source_detail: detail.trim() || null, body: body.trim(),
+              ...(newInformation ? { new_information: true } : {}) }, headers,
           });
           onSaved();
         });
@@ -167,6 +172,14 @@ function NoteForm({ caseId, headers, onCancel, onSaved }: NoteFormProps) {
           options={NOTE_SENSITIVITIES.map((s) => ({ value: s, label: noteSensitivityLabel(t, s) }))} />
       </div>
       <TextAreaField id={fields.body} label={labels.body} value={body} onValue={setBody} rows={6} max={10000} error={fe.body} />
+      <div class="checkbox note-new-information-field">
+        <input type="checkbox" id="note-new-information" checked={newInformation}
+          onChange={(e) => setNewInformation(e.currentTarget.checked)} aria-describedby="note-new-information-hint" />
+        <label for="note-new-information">
+          {t('assess.note.new_information')}
+          <span class="checkbox-about" id="note-new-information-hint">{t('assess.note.new_information.hint')}</span>
+        </label>
+      </div>
       <div class="button-row">
         <button type="submit" class="button" disabled={busy}>{busy ? t('cases.saving') : t('cases.note.submit')}</button>
         <button type="button" class="button button-secondary" onClick={onCancel} disabled={busy}>{t('action.cancel')}</button>

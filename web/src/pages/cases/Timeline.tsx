@@ -40,6 +40,10 @@ const ICONS: Record<string, JSX.Element> = {
   response: <path d="M3 16h4v-4h4V8h4V4h2" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round" />,
   // a speech bubble (complaints)
   complaint: <path d="M3 4h14v9H9l-4 3.5V13H3z" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" />,
+  // a clipboard with a bar chart (risk and needs assessments)
+  assessment: <path d="M6 4H4.5v13.5h11V4H14M7 3h6v2.5H7zM7.5 15v-3M10 15V9.5M12.5 15v-4.5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round" />,
+  // a circular arrow (a reassessment is called for)
+  reassessment: <path d="M16 10a6 6 0 1 1-2-4.5M16 3v3.5h-3.5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round" />,
   // a dot
   other: <circle cx="10" cy="10" r="4" fill="none" stroke="currentColor" stroke-width="1.6" />,
 };

@@ -51,6 +51,7 @@ export function DiaryPage(_props: { id?: string }) {
       <p class="sup-links">
         <Link href="/supervision/variations">{t('diary.link.variations')}</Link>
         <Link href="/supervision/catalogue">{t('diary.link.catalogue')}</Link>
+        <Link href="/supervision/assessments">{t('diary.link.assessments')}</Link>
       </p>
       <section class="card sup-card" aria-labelledby="diary-range">
         <div class="sup-diary-bar">

@@ -1,7 +1,10 @@
 // The supervision level card: the current level with its written reason, who set it and when;
 // the policy minimum for the level (contacts and home visits per period, reassessment interval)
 // and whether the case meets it now; the history; and, for supervision.write holders, the form
-// that changes the level (a written reason is required).
+// that changes the level (a written reason is required). The level the latest assessment's judgement
+// suggests is shown with a "use suggestion" action; the officer still decides, and a level that
+// departs from the suggestion needs a longer reason (the server says so too). The history says
+// whether each choice followed the suggestion of its time.
 import { useState } from 'preact/hooks';
 import { get, request } from '../../api';
 import { FormError, SelectField, Success, TextAreaField, countChars } from '../../components/Form';
@@ -13,7 +16,21 @@ import { localProblem } from '../cases/Decisions';
 import { DateField } from '../cases/Fields';
 import { formatDay, localised } from '../cases/model';
 import { LoadError, caseApi, focusLater, loadLevels } from './common';
-import { plural, type Counted, type Supervision, type SupervisionLevel } from './model';
+import { plural, type Counted, type Supervision as SupervisionBase, type SupervisionLevel } from './model';
+import type { Suggestion } from '../assessments/AssessmentPage';
+import { suggestionText } from '../assessments/AssessmentsCard';
+
+type Supervision = Omit<SupervisionBase, 'history'> & {
+  suggestion?: Suggestion | null;
+  history: (SupervisionBase['history'][number] & {
+    assessment_id?: string | null;
+    suggested_level?: string | null;
+    follows_suggestion?: boolean | null;
+  })[];
+};
+
+/** The reason's minimum when the chosen level departs from the suggested one. */
+const DEPART_MIN = 30;
 
 interface Props {
   caseId: string;
@@ -29,15 +46,17 @@ export function LevelCard({ caseId, canWrite, headers, tick, onChanged }: Props)
   const sup = useLoad((signal) => get<Supervision>(caseApi(caseId, 'supervision'), { signal, headers }), [caseId, tick]);
   const levels = useLoad(() => loadLevels(), []);
   const [editing, setEditing] = useState(false);
+  const [initial, setInitial] = useState('');
   const [saved, setSaved] = useState(false);
   const s = sup.data;
+  const suggestion = s?.suggestion ?? null;
   const c = s?.compliance ?? null;
   return (
     <section class="card sup-card" aria-labelledby="supervision-heading" id="supervision">
       <div class="card-head">
         <h2 id="supervision-heading" tabIndex={-1}>{t('sup.level.title')}</h2>
         {canWrite && !editing ? (
-          <button type="button" class="button" id="level-change" onClick={() => { setEditing(true); setSaved(false); }}>
+          <button type="button" class="button" id="level-change" onClick={() => { setInitial(s?.level?.level ?? ''); setEditing(true); setSaved(false); }}>
             {s?.level ? t('sup.level.change') : t('sup.level.set')}
           </button>
         ) : null}
@@ -45,8 +64,20 @@ export function LevelCard({ caseId, canWrite, headers, tick, onChanged }: Props)
       {sup.status === 'error' ? <LoadError onRetry={sup.reload} /> : null}
       {!s && sup.status === 'loading' ? <p class="muted" role="status">{t('status.loading')}</p> : null}
       {saved ? <Success><p>{t('sup.level.saved')}</p></Success> : null}
+      {suggestion ? (
+        <div class="notice sup-suggestion" id="level-suggestion">
+          <p>{suggestionText(t, suggestion, lang)}{' '}
+            {s?.level?.level === suggestion.level ? <span class="badge badge-ok">{t('assess.suggestion.current')}</span> : null}</p>
+          <p class="hint">{t('assess.suggestion.decides')}</p>
+          {canWrite && !editing && s?.level?.level !== suggestion.level ? (
+            <button type="button" class="button button-secondary button-small" id="level-use-suggestion"
+              onClick={() => { setInitial(suggestion.level); setEditing(true); setSaved(false); }}>{t('assess.suggestion.use')}</button>
+          ) : null}
+        </div>
+      ) : null}
       {editing ? (
-        <LevelForm caseId={caseId} headers={headers} levels={levels.data ?? []} current={s?.level?.level ?? ''}
+        <LevelForm key={initial} caseId={caseId} headers={headers} levels={levels.data ?? []} current={s?.level?.level ?? ''} initial={initial}
+          suggestion={suggestion}
           onCancel={() => { setEditing(false); focusLater('level-change'); }}
           onSaved={() => { setEditing(false); setSaved(true); sup.reload(); onChanged(); focusLater('supervision-heading'); }} />
       ) : null}
@@ -63,6 +94,10 @@ export function LevelCard({ caseId, canWrite, headers, tick, onChanged }: Props)
           </p>
           <dl class="facts facts-compact">
             <div class="fact"><dt>{t('sup.level.reason')}</dt><dd class="sup-text">{s.level.reason}</dd></div>
+            {s.history[0] && s.history[0].follows_suggestion != null ? (
+              <div class="fact"><dt>{t('assess.suggestion.title')}</dt>
+                <dd id="level-follows"><FollowsMark row={s.history[0]} levels={levels.data ?? []} /></dd></div>
+            ) : null}
             <div class="fact"><dt>{t('sup.level.from')}</dt><dd>{formatDay(s.level.effective_from, lang)}</dd></div>
             <div class="fact"><dt>{t('sup.level.set_by')}</dt>
               <dd>{t('sup.by_at', { name: s.level.set_by_name ?? '—', time: dates.short(s.level.set_at) })}</dd></div>
@@ -93,6 +128,7 @@ export function LevelCard({ caseId, canWrite, headers, tick, onChanged }: Props)
               <li key={h.id} class="sup-history-item">
                 <strong>{localised(h.level_title, lang) || h.level}</strong>{' '}
                 {t('sup.level.history.line', { date: formatDay(h.effective_from, lang), name: h.set_by_name ?? '—' })}
+                <FollowsMark row={h} levels={levels.data ?? []} />
                 <p class="sup-text">{h.reason}</p>
               </li>
             ))}
@@ -101,6 +137,18 @@ export function LevelCard({ caseId, canWrite, headers, tick, onChanged }: Props)
       ) : null}
     </section>
   );
+}
+
+/** Whether a level choice followed the suggestion of its time (nothing when there was none). */
+function FollowsMark({ row, levels }: { row: Supervision['history'][number]; levels: SupervisionLevel[] }) {
+  const { t, lang } = useI18n();
+  if (row.follows_suggestion === true) return <> <span class="badge badge-ok sup-follows">{t('assess.suggestion.followed')}</span></>;
+  if (row.follows_suggestion === false) {
+    const l = levels.find((x) => x.code === row.suggested_level);
+    return <> <span class="badge badge-warn sup-follows">{t('assess.suggestion.departed', {
+      level: l ? localised(l.title, lang) || l.code : row.suggested_level ?? '' })}</span></>;
+  }
+  return null;
 }
 
 /** "2 contacts in the last 28 days (minimum 1)", with a met / not met badge. */
@@ -123,15 +171,17 @@ interface FormProps {
   headers: Record<string, string>;
   levels: SupervisionLevel[];
   current: string;
+  initial: string;
+  suggestion: Suggestion | null;
   onCancel: () => void;
   onSaved: () => void;
 }
 
 const REASON = { min: 10, max: 2000 };
 
-function LevelForm({ caseId, headers, levels, current, onCancel, onSaved }: FormProps) {
+function LevelForm({ caseId, headers, levels, current, initial, suggestion, onCancel, onSaved }: FormProps) {
   const { t, lang } = useI18n();
-  const [level, setLevel] = useState(current);
+  const [level, setLevel] = useState(initial || current);
   const [reason, setReason] = useState('');
   const [from, setFrom] = useState('');
   const [attempt, setAttempt] = useState(0);
@@ -139,7 +189,10 @@ function LevelForm({ caseId, headers, levels, current, onCancel, onSaved }: Form
   const mistakes: { field: string; message: string }[] = [];
   if (!level) mistakes.push({ field: 'level', message: t('sup.level.choose') });
   const n = countChars(reason);
+  const departs = !!suggestion && !!level && level !== suggestion.level;
+  const suggestedTitle = suggestion ? localised(suggestion.level_title, lang) || suggestion.level : '';
   if (n < REASON.min || n > REASON.max) mistakes.push({ field: 'reason', message: t('sup.chars', { min: REASON.min, max: REASON.max }) });
+  else if (departs && n < DEPART_MIN) mistakes.push({ field: 'reason', message: t('assess.suggestion.depart.short', { n: DEPART_MIN, level: suggestedTitle }) });
   const local = attempt > 0 && mistakes.length ? localProblem(mistakes) : null;
   const error = local ?? serverError;
   const fe = fieldErrors(error, t);
@@ -154,6 +207,7 @@ function LevelForm({ caseId, headers, levels, current, onCancel, onSaved }: Form
         setAttempt(0);
         void run(async () => {
           const body: Record<string, string> = { level, reason: reason.trim() };
+          if (suggestion) body.assessment_id = suggestion.assessment_id;
           if (from) body.effective_from = from;
           await request('PUT', caseApi(caseId, 'supervision-level'), { body, headers });
           onSaved();
@@ -175,7 +229,10 @@ function LevelForm({ caseId, headers, levels, current, onCancel, onSaved }: Form
             vdays: chosen.home_visits_period_days, rdays: chosen.reassessment_days })}
         </p>
       ) : null}
-      <TextAreaField id={fields.reason} label={labels.reason} value={reason} onValue={setReason} rows={4} min={REASON.min}
+      {departs ? (
+        <p class="notice" id="level-departs">{t('assess.suggestion.depart', { level: suggestedTitle, n: DEPART_MIN })}</p>
+      ) : null}
+      <TextAreaField id={fields.reason} label={labels.reason} value={reason} onValue={setReason} rows={4} min={departs ? DEPART_MIN : REASON.min}
         max={REASON.max} error={fe.reason} hint={t('sup.level.reason.hint')} />
       <div class="button-row">
         <button type="submit" class="button" disabled={busy}>{busy ? t('cases.saving') : t('sup.level.submit')}</button>
