@@ -303,6 +303,9 @@ json_t *api_row_json(db_stmt *st);
 json_t *api_object_from(const char *text);
 /* Replaces row's text member by the object it holds (api_object_from). */
 void api_member_object(json_t *row, const char *member);
+/* Moves row's members <prefix>_ky, <prefix>_ru and <prefix>_en into one object row[name] = {ky, ru, en};
+ * row[name] is null when all three are NULL or absent. */
+void api_texts_fold(json_t *row, const char *prefix, const char *name);
 /* Runs a bound statement and returns its rows as an array, or NULL on error. */
 json_t *api_rows_json(db_stmt *st);
 

@@ -417,3 +417,24 @@ void api_member_object(json_t *row, const char *member)
 {
 	json_object_set_new(row, member, api_object_from(json_string_value(json_object_get(row, member))));
 }
+
+void api_texts_fold(json_t *row, const char *prefix, const char *name)
+{
+	static const char *const langs[] = {"ky", "ru", "en"};
+	json_t *o = json_object();
+	bool any = false;
+	for (int l = 0; l < 3; l++) {
+		char key[64];
+		snprintf(key, sizeof key, "%s_%s", prefix, langs[l]);
+		json_t *v = json_object_get(row, key);
+		any |= json_is_string(v);
+		json_object_set(o, langs[l], v ? v : json_null());
+		json_object_del(row, key);
+	}
+	if (any) {
+		json_object_set_new(row, name, o);
+	} else {
+		json_decref(o);
+		json_object_set_new(row, name, json_null());
+	}
+}
