@@ -779,11 +779,12 @@ void api_alert_verify(struct http_request *req, struct http_response *resp)
 		struct breach_new bn = {.allegation = json_str(b, "allegation"), .occurred_on = json_str(b, "occurred_on"),
 		                        .condition_ids = list, .nconditions = n};
 		rc = alert_verify_breach_if(req->db, a.id, version, actor, reasons, &bn, now, made);
-		/* A verified breach calls for a reassessment (its trigger, alert and task). */
+		/* A verified breach calls for a reassessment (its trigger, alert and task), recorded by the engine: the
+		   officer's part is the verification, in the alert's own log. */
 		if (rc == DB_OK) {
 			struct trigger_new t = {.case_id = a.case_id, .kind = "breach", .occurred_on = bn.occurred_on,
 			                        .summary = "A breach allegation was reported", .record_type = "breach",
-			                        .record_id = made, .recorded_by = actor};
+			                        .record_id = made, .recorded_by = NULL};
 			char trigger[UUID_STR_LEN];
 			bool created = false;
 			rc = reassessment_trigger_add(req->db, &t, now, trigger, &created);

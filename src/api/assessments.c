@@ -4,8 +4,11 @@
  * instrument, saves it whole as often as needed, and submits it once
  * complete and while certified; a unit head other than the assessor
  * countersigns it (its scenarios and actions go into the supervision plan,
- * earlier ones with the same instrument become superseded) or returns it
- * as a draft. A draft may be withdrawn. The final judgement is whatever the
+ * earlier-dated ones with the same instrument become superseded, and the
+ * case's reassessment reminders are resolved: only then is a reassessment
+ * done) or returns it as a draft. An assessment dated before the
+ * countersigned one that stands is superseded by it at once. A draft may be
+ * withdrawn. The final judgement is whatever the
  * assessor chose: nothing here derives it from the item ratings.
  *
  *   draft -> submitted (submission) -> countersigned (countersignature) -> superseded
@@ -88,19 +91,6 @@ static void ids_of(const json_t *array, struct buf *out)
 	}
 }
 
-/* The scale object with id scale_id. */
-static const json_t *scale_of(const json_t *def, const char *scale_id)
-{
-	size_t i;
-	const json_t *s;
-	json_array_foreach(json_object_get(def, "scales"), i, s) {
-		const char *id = json_string_value(json_object_get(s, "id"));
-		if (id && scale_id && strcmp(id, scale_id) == 0)
-			return s;
-	}
-	return NULL;
-}
-
 /* A value on a scale: an error on field naming the scale's values when it is not one of them. */
 static void value_check(const json_t *def, const char *scale_id, const json_t *entry, const char *field,
                         struct field_errors *fe)
@@ -110,7 +100,7 @@ static void value_check(const json_t *def, const char *scale_id, const json_t *e
 	if (!value || !*value || utf8_length(value) > 40 || instrument_scale_position(def, scale_id, value) >= 0)
 		return;
 	struct buf list = {0};
-	ids_of(json_object_get(scale_of(def, scale_id), "values"), &list);
+	ids_of(json_object_get(instrument_scale(def, scale_id), "values"), &list);
 	field_error(fe, field, "must be one of: %s", list.data ? list.data : "");
 	buf_free(&list);
 }
@@ -209,7 +199,7 @@ bool assessment_body_validate(const json_t *body, const json_t *def, const char 
 
 #define SUMMARY_COLUMNS \
 	"SELECT a.id, a.case_id, c.number AS case_number, a.instrument_id, i.code AS instrument_code," \
-	" i.version AS instrument_version, i.name_ky AS name_ky_, i.name_ru AS name_ru_, i.name_en AS name_en_," \
+	" i.version AS instrument_version, i.name_ky, i.name_ru, i.name_en," \
 	" a.reason, a.trigger_id, a.status, a.assessor_id, aa.display_name AS assessor_name, a.assessed_on," \
 	" a.judgement, a.submitted_at, a.countersigned_at, ca.display_name AS countersigned_by_name, a.superseded_at," \
 	" a.created_at, a.updated_at, a.version"
@@ -221,21 +211,6 @@ bool assessment_body_validate(const json_t *body, const json_t *def, const char 
 	" ra.display_name AS returned_by_name, a.return_note, a.superseded_by, a.withdrawn_at, a.withdraw_reason," \
 	" a.plan_objective_id, i.certification_required AS certification_required_"
 #define DETAIL_FROM SUMMARY_FROM " LEFT JOIN account ra ON ra.id = a.returned_by"
-
-/* {ky, ru, en} from the members <prefix>ky_, <prefix>ru_, <prefix>en_ of row, which are removed. */
-static json_t *texts_from(json_t *row, const char *prefix)
-{
-	json_t *out = json_object();
-	static const char *const langs[] = {"ky", "ru", "en"};
-	for (size_t i = 0; i < 3; i++) {
-		char member[40];
-		snprintf(member, sizeof member, "%s%s_", prefix, langs[i]);
-		json_t *v = json_object_get(row, member);
-		json_object_set(out, langs[i], v ? v : json_null());
-		json_object_del(row, member);
-	}
-	return out;
-}
 
 /* The label of the member of def's array whose id is id (a copy), or JSON null. */
 static json_t *label_in(const json_t *array, const char *id, const char *member)
@@ -269,7 +244,7 @@ static bool summaries_fill(db *conn, json_t *rows, json_t *cache)
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row) {
-		json_object_set_new(row, "instrument_name", texts_from(row, "name_"));
+		api_texts_fold(row, "name", "instrument_name");
 		const json_t *def = def_cached(conn, cache, json_string_value(json_object_get(row, "instrument_id")));
 		if (!def)
 			return false;
@@ -396,7 +371,7 @@ struct assessment_row {
 	char instrument_version[40];
 	char status[16];
 	char assessor_id[UUID_STR_LEN];
-	char name_en[320];
+	char name_en[300 * 4 + 1]; /* up to 300 characters of UTF-8: never cut mid-character */
 	int64_t version;
 	bool certification_required;
 };
@@ -486,46 +461,54 @@ static void wrong_status(struct http_request *req, struct http_response *resp, c
 static json_t *current_name(db *conn, const char *code, bool *failed_r)
 {
 	json_t *row = api_select_one(conn, failed_r,
-		"SELECT name_ky AS name_ky_, name_ru AS name_ru_, name_en AS name_en_ FROM instrument"
+		"SELECT name_ky, name_ru, name_en FROM instrument"
 		" WHERE code = ? AND is_current = 1", "t", code);
 	if (!row)
 		return json_null();
-	json_t *out = texts_from(row, "name_");
+	api_texts_fold(row, "name", "name");
+	json_t *out = json_incref(json_object_get(row, "name"));
 	json_decref(row);
 	return out;
 }
 
-/* The level the latest judgement suggests, as Suggestion, or JSON null; NULL on error. */
-static json_t *suggestion_json(db *conn, const char *case_id, json_t *cache)
+json_t *assessment_suggestion_json(db *conn, const char *case_id, bool *failed_r)
 {
+	*failed_r = false;
 	struct level_suggested sg;
 	memset(&sg, 0, sizeof sg);
-	if (assessment_level_suggestion(conn, case_id, &sg) != DB_OK)
+	if (assessment_level_suggestion(conn, case_id, &sg) != DB_OK) {
+		*failed_r = true;
 		return NULL;
+	}
 	if (!sg.found)
 		return json_null();
 	bool failed = false;
 	json_t *level = api_select_one(conn, &failed,
-		"SELECT title_ky AS title_ky_, title_ru AS title_ru_, title_en AS title_en_ FROM ref_supervision_level"
-		" WHERE code = ?", "t", sg.level);
+		"SELECT title_ky, title_ru, title_en FROM ref_supervision_level WHERE code = ?", "t", sg.level);
 	json_t *inst = failed ? NULL : api_select_one(conn, &failed,
-		"SELECT name_ky AS name_ky_, name_ru AS name_ru_, name_en AS name_en_ FROM instrument WHERE id = ?", "t",
-		sg.instrument_id);
-	const json_t *def = failed ? NULL : def_cached(conn, cache, sg.instrument_id);
-	if (failed || (sg.instrument_id[0] && !def)) {
+		"SELECT name_ky, name_ru, name_en FROM instrument WHERE id = ?", "t", sg.instrument_id);
+	json_t *def = NULL;
+	if (failed || instrument_definition(conn, sg.instrument_id, &def, NULL) != DB_OK) {
 		json_decref(level);
 		json_decref(inst);
+		json_decref(def);
+		*failed_r = true;
 		return NULL;
 	}
-	json_t *out = json_pack("{s:s, s:o, s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "level", sg.level, "level_title",
-	                        level ? texts_from(level, "title_") : json_null(), "assessment_id", sg.assessment_id,
+	if (level)
+		api_texts_fold(level, "title", "title");
+	if (inst)
+		api_texts_fold(inst, "name", "name");
+	json_t *out = json_pack("{s:s, s:O, s:s, s:s, s:s, s:O, s:s, s:o, s:o}", "level", sg.level, "level_title",
+	                        level ? json_object_get(level, "title") : json_null(), "assessment_id", sg.assessment_id,
 	                        "instrument_id", sg.instrument_id, "instrument_code", sg.instrument_code,
-	                        "instrument_name", inst ? texts_from(inst, "name_") : json_null(), "judgement",
+	                        "instrument_name", inst ? json_object_get(inst, "name") : json_null(), "judgement",
 	                        sg.judgement, "judgement_label",
 	                        label_in(json_object_get(def, "judgements"), sg.judgement, "label"), "assessed_on",
 	                        sg.assessed_on[0] ? json_string(sg.assessed_on) : json_null());
 	json_decref(level);
 	json_decref(inst);
+	json_decref(def);
 	return out;
 }
 
@@ -561,13 +544,13 @@ static json_t *reassessment_json(db *conn, const char *case_id, const char *toda
 static json_t *instruments_json(struct http_request *req, const char *today)
 {
 	json_t *rows = api_select(req->db,
-		"SELECT id, code, version, name_ky AS name_ky_, name_ru AS name_ru_, name_en AS name_en_,"
+		"SELECT id, code, version, name_ky, name_ru, name_en,"
 		" certification_required AS is_certification_required FROM instrument WHERE is_current = 1 ORDER BY code",
 		"");
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row) {
-		json_object_set_new(row, "name", texts_from(row, "name_"));
+		api_texts_fold(row, "name", "name");
 		bool certified = false;
 		if (assessor_certified(req->db, req->principal.account_id, json_string_value(json_object_get(row, "code")),
 		                       today, &certified) != DB_OK) {
@@ -595,7 +578,8 @@ void api_case_assessments(struct http_request *req, struct http_response *resp)
 		" LEFT JOIN account a ON a.id = t.recorded_by WHERE t.case_id = ?"
 		" ORDER BY t.occurred_on DESC, t.recorded_at DESC, t.id DESC LIMIT 50", "t", case_id);
 	json_t *reassessment = reassessment_json(req->db, case_id, today);
-	json_t *suggestion = suggestion_json(req->db, case_id, cache);
+	bool suggestion_failed = false;
+	json_t *suggestion = assessment_suggestion_json(req->db, case_id, &suggestion_failed);
 	json_t *instruments = instruments_json(req, today);
 	if (!items || !triggers || !reassessment || !suggestion || !instruments ||
 	    !summaries_fill(req->db, items, cache) ||
@@ -674,6 +658,13 @@ void api_assessment_create(struct http_request *req, struct http_response *resp)
 		}
 		json_decref(t);
 	}
+	/* Starts on one case queue here, so two cannot both find none open: the no-op UPDATE takes the case row's lock
+	 * on PostgreSQL (READ COMMITTED: the check below then sees the other's committed draft); SQLite's BEGIN
+	 * IMMEDIATE holds the write lock already. */
+	if (db_run(req->db, NULL, "UPDATE case_file SET updated_at = updated_at WHERE id = ?", "t", case_id) != DB_OK) {
+		api_db_failed(req, resp, "locking a case");
+		return;
+	}
 	json_t *open = api_select_one(req->db, &failed,
 		"SELECT a.id FROM assessment a JOIN instrument i ON i.id = a.instrument_id WHERE a.case_id = ? AND i.code = ?"
 		" AND a.status IN ('draft', 'submitted')", "tt", case_id, a.code);
@@ -716,7 +707,7 @@ static json_t *scale_values(const json_t *def, const char *scale_id)
 	json_t *out = json_array();
 	size_t i;
 	const json_t *v;
-	json_array_foreach(json_object_get(scale_of(def, scale_id), "values"), i, v)
+	json_array_foreach(json_object_get(instrument_scale(def, scale_id), "values"), i, v)
 		json_array_append_new(out, json_pack("{s:O, s:O}", "id", json_object_get(v, "id"), "label",
 		                                     json_object_get(v, "label")));
 	return out;
@@ -800,7 +791,7 @@ void api_assessment_history(struct http_request *req, struct http_response *resp
 	bool failed = false;
 	/* The newest version this case used, else the current one. */
 	json_t *inst = api_select_one(req->db, &failed,
-		"SELECT i.id, i.code, i.name_ky AS name_ky_, i.name_ru AS name_ru_, i.name_en AS name_en_ FROM instrument i"
+		"SELECT i.id, i.code, i.name_ky, i.name_ru, i.name_en FROM instrument i"
 		" WHERE i.code = ? ORDER BY CASE WHEN EXISTS (SELECT 1 FROM assessment a WHERE a.instrument_id = i.id"
 		" AND a.case_id = ? AND a.status IN ('submitted', 'countersigned', 'superseded')) THEN 0 ELSE 1 END,"
 		" i.loaded_at DESC, i.id DESC LIMIT 1", "tt", code, case_id);
@@ -838,8 +829,9 @@ void api_assessment_history(struct http_request *req, struct http_response *resp
 		api_db_failed(req, resp, "reading a case's assessment history");
 		return;
 	}
-	json_t *out = json_pack("{s:O, s:o}", "instrument_code", json_object_get(inst, "code"), "instrument_name",
-	                        texts_from(inst, "name_"));
+	api_texts_fold(inst, "name", "instrument_name");
+	json_t *out = json_pack("{s:O, s:O}", "instrument_code", json_object_get(inst, "code"), "instrument_name",
+	                        json_object_get(inst, "instrument_name"));
 	history_frame(frame_def, out);
 	json_object_set_new(out, "assessments", rows);
 	json_decref(inst);
@@ -1020,8 +1012,8 @@ void api_assessment_submit(struct http_request *req, struct http_response *resp)
 		stale(req, resp);
 		return;
 	}
-	ok = ok && assessment_resolve_reminders(req->db, a.case_id, a.id, req->principal.account_id, now) == DB_OK &&
-	     assessment_event(req->db, &a, "assessment.submitted", req->principal.account_id, now,
+	/* The reminders are resolved at countersignature: a submitted assessment may still be returned. */
+	ok = ok && assessment_event(req->db, &a, "assessment.submitted", req->principal.account_id, now,
 	                      "Assessment submitted for countersignature", NULL) &&
 	     scope_audit(req, &s, AUDIT_ALTER, "assessment", a.id, a.case_id);
 	if (!ok) {
@@ -1095,8 +1087,15 @@ void api_assessment_countersign(struct http_request *req, struct http_response *
 	json_t *superseded = json_array();
 	struct assessment_plan plan;
 	memset(&plan, 0, sizeof plan);
-	ok = ok && assessment_supersede(req->db, a.case_id, a.code, a.id, actor, now, superseded) == DB_OK &&
-	     assessment_into_plan(req->db, a.id, actor, today, now, &plan) == DB_OK;
+	char superseded_by[UUID_STR_LEN] = "";
+	ok = ok && assessment_supersede(req->db, a.case_id, a.code, a.id, actor, now, superseded, superseded_by) == DB_OK;
+	/* An assessment dated before the countersigned one that stands is superseded at once: its actions stay out of
+	 * the plan (the standing one's are there). */
+	if (ok && !superseded_by[0])
+		ok = assessment_into_plan(req->db, a.id, actor, today, now, &plan) == DB_OK;
+	else
+		plan.action_ids = json_array();
+	ok = ok && assessment_resolve_reminders(req->db, a.case_id, a.id, actor, now) == DB_OK;
 	size_t i;
 	json_t *x;
 	json_array_foreach(superseded, i, x) {
@@ -1110,7 +1109,9 @@ void api_assessment_countersign(struct http_request *req, struct http_response *
 		ok = ok && scope_audit(req, &s, AUDIT_COLLECT, "plan_action", json_string_value(x), a.case_id);
 	}
 	ok = ok && assessment_event(req->db, &a, "assessment.countersigned", actor, now, "Assessment countersigned",
-	                            json_pack("{s:O, s:o, s:I}", "superseded", superseded, "plan_objective_id",
+	                            json_pack("{s:O, s:o, s:o, s:I}", "superseded", superseded, "superseded_by",
+	                                      superseded_by[0] ? json_string(superseded_by) : json_null(),
+	                                      "plan_objective_id",
 	                                      plan.objective_id[0] ? json_string(plan.objective_id) : json_null(),
 	                                      "plan_actions", (json_int_t)json_array_size(plan.action_ids))) &&
 	     scope_audit(req, &s, AUDIT_ALTER, "assessment", a.id, a.case_id);

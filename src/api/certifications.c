@@ -34,22 +34,7 @@
 /* name_ky, name_ru, name_en into instrument_name (null when the code has no current version). */
 static void certification_json(json_t *row)
 {
-	static const char *const langs[] = {"ky", "ru", "en"};
-	json_t *name = json_object();
-	bool any = false;
-	for (int l = 0; l < 3; l++) {
-		char key[16];
-		snprintf(key, sizeof key, "name_%s", langs[l]);
-		json_t *v = json_object_get(row, key);
-		any |= json_is_string(v);
-		json_object_set(name, langs[l], v ? v : json_null());
-		json_object_del(row, key);
-	}
-	if (!any) {
-		json_decref(name);
-		name = json_null();
-	}
-	json_object_set_new(row, "instrument_name", name);
+	api_texts_fold(row, "name", "instrument_name");
 }
 
 static json_t *certification_get(db *conn, bool *failed_r, const char *id, const char *today)
@@ -140,6 +125,9 @@ void api_certification_create(struct http_request *req, struct http_response *re
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp))
 		return;
 	const char *account = json_str(b, "account_id"), *code = json_str(b, "instrument_code");
+	/* The person who records a certification vouches for another's training, never their own. */
+	if (account && strcmp(account, req->principal.account_id) == 0)
+		field_error(&fe, "account_id", "you cannot certify yourself");
 	const char *certified_on = json_str(b, "certified_on"), *reference = json_str(b, "reference");
 	bool failed = false;
 	json_t *who = api_select_one(req->db, &failed, "SELECT id FROM account WHERE id = ? AND status = 'active'", "t",
@@ -165,7 +153,9 @@ void api_certification_create(struct http_request *req, struct http_response *re
 	} else {
 		/* The instrument's usual validity (a checked file has one). */
 		json_t *def = json_loads(json_string_value(json_object_get(instrument, "definition")), 0, NULL);
-		json_int_t days = json_integer_value(json_object_get(json_object_get(def, "certification"), "valid_days"));
+		/* An integer by the schema (a 730.0 stored before loading normalised numbers reads as 730). */
+		json_int_t days = (json_int_t)json_number_value(json_object_get(json_object_get(def, "certification"),
+		                                                                "valid_days"));
 		json_decref(def);
 		civil_date_format(civil_date_add_days(from, days > 0 ? (int)days : 1), expires_on);
 	}

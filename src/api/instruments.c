@@ -24,30 +24,10 @@
 	" i.certification_required, i.reassessment_days, i.sha256, i.loaded_at, a.display_name AS loaded_by_name," \
 	" i.is_current, i.definition FROM instrument i LEFT JOIN account a ON a.id = i.loaded_by"
 
-/* Moves row's members <prefix>_ky, _ru and _en into one object named name (null when all are NULL). */
-static void languages_member(json_t *row, const char *prefix, const char *name)
-{
-	static const char *const langs[] = {"ky", "ru", "en"};
-	json_t *o = json_object();
-	bool any = false;
-	for (int l = 0; l < 3; l++) {
-		char key[48];
-		snprintf(key, sizeof key, "%s_%s", prefix, langs[l]);
-		json_t *v = json_object_get(row, key);
-		any |= json_is_string(v);
-		json_object_set(o, langs[l], v ? v : json_null());
-		json_object_del(row, key);
-	}
-	json_object_set_new(row, name, any ? o : json_null());
-	if (any)
-		return;
-	json_decref(o);
-}
-
 /* A loaded instrument row as the contract's Instrument; with_definition keeps the file as loaded. */
 static void instrument_json(json_t *row, bool with_definition)
 {
-	languages_member(row, "name", "name");
+	api_texts_fold(row, "name", "name");
 	json_object_set_new(row, "certification_required",
 	                    json_boolean(json_integer_value(json_object_get(row, "certification_required")) != 0));
 	json_t *def = json_loads(json_string_value(json_object_get(row, "definition")), 0, NULL);
@@ -55,8 +35,11 @@ static void instrument_json(json_t *row, bool with_definition)
 	const json_t *d;
 	json_array_foreach(json_object_get(def, "domains"), i, d)
 		items += json_array_size(json_object_get(d, "items"));
-	json_object_set(row, "certification_valid_days",
-	                json_object_get(json_object_get(def, "certification"), "valid_days"));
+	/* An integer by the schema; a 365.0 stored before loading normalised numbers reads as 365. */
+	const json_t *valid_days = json_object_get(json_object_get(def, "certification"), "valid_days");
+	json_object_set_new(row, "certification_valid_days",
+	                    json_is_number(valid_days) ? json_integer((json_int_t)json_number_value(valid_days))
+	                                               : json_null());
 	json_object_set_new(row, "domain_count", json_integer((json_int_t)json_array_size(json_object_get(def, "domains"))));
 	json_object_set_new(row, "item_count", json_integer((json_int_t)items));
 	const json_t *notice = json_object_get(def, "notice");
@@ -131,6 +114,15 @@ static void answer_problems(struct http_request *req, struct http_response *resp
 	http_problem(resp, req, 422, "instrument-invalid", "The instrument file has problems", detail, errors);
 }
 
+/* 409 instrument-loaded (the transaction rolled back). */
+static void already_loaded(struct http_request *req, struct http_response *resp, const char *code,
+                           const char *version)
+{
+	char detail[200];
+	snprintf(detail, sizeof detail, "%s version %s is already loaded; give the file a new version.", code, version);
+	api_conflict(req, resp, "instrument-loaded", "This instrument version is already loaded", detail);
+}
+
 void api_instrument_import(struct http_request *req, struct http_response *resp)
 {
 	struct instrument_problems problems = {NULL, 0};
@@ -141,7 +133,7 @@ void api_instrument_import(struct http_request *req, struct http_response *resp)
 	}
 	const char *code = json_string_value(json_object_get(req->json, "id"));
 	const char *version = json_string_value(json_object_get(req->json, "version"));
-	/* The hash of the canonical text (the body as stored); the command line hashes the file's bytes. */
+	/* The hash of the body as parsed and re-serialised; the command line hashes the file's bytes. */
 	char *canonical = json_dumps(req->json, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	char sha[65];
 	catalogue_sha256_hex(canonical ? canonical : "", canonical ? strlen(canonical) : 0, sha);
@@ -157,14 +149,16 @@ void api_instrument_import(struct http_request *req, struct http_response *resp)
 			api_db_failed(req, resp, "reading the instruments");
 			return;
 		}
-		char detail[200];
-		snprintf(detail, sizeof detail, "%s version %s is already loaded; give the file a new version.", code,
-		         version);
-		api_conflict(req, resp, "instrument-loaded", "This instrument version is already loaded", detail);
+		already_loaded(req, resp, code, version);
 		return;
 	}
 	char id[UUID_STR_LEN], detail[200];
 	enum db_status rc = instrument_load(req->db, req->json, sha, req->principal.account_id, clock_now_ms(), id);
+	if (rc == DB_CONSTRAINT) {
+		/* Someone loaded the same code and version since the check above. */
+		already_loaded(req, resp, code, version);
+		return;
+	}
 	snprintf(detail, sizeof detail, "loaded %.63s version %.32s, sha256 %.16s...", code, version, sha);
 	if (rc != DB_OK || !api_audit(req, AUDIT_ALTER, "instrument", id, AUDIT_OUTCOME_SUCCESS, detail)) {
 		api_db_failed(req, resp, "loading an instrument");
@@ -227,8 +221,8 @@ static json_t *suggestions(db *conn, const char *code, const char *judgement)
 			def_code = row_code;
 		}
 		json_object_del(row, "definition");
-		languages_member(row, "name", "instrument_name");
-		languages_member(row, "level_title", "level_title");
+		api_texts_fold(row, "name", "instrument_name");
+		api_texts_fold(row, "level_title", "level_title");
 		const char *j = json_string_value(json_object_get(row, "judgement"));
 		int position = def ? instrument_judgement_position(def, j) : -1;
 		const json_t *label = position >= 0

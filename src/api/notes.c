@@ -100,10 +100,11 @@ void api_note_create(struct http_request *req, struct http_response *resp)
 	if (ok && new_information && strcmp(s.status, "open") == 0) {
 		struct trigger_new t = {.case_id = id, .kind = "new_information", .occurred_on = today,
 		                        .summary = "A note records new information", .record_type = "note",
-		                        .record_id = note, .recorded_by = req->principal.account_id};
+		                        .record_id = note, .recorded_by = req->principal.account_id, .caller_logs = true};
 		char trigger[UUID_STR_LEN];
 		bool created = false;
-		ok = reassessment_trigger_add(req->db, &t, now, trigger, &created) == DB_OK;
+		ok = reassessment_trigger_add(req->db, &t, now, trigger, &created) == DB_OK &&
+		     (!created || scope_audit(req, &s, AUDIT_COLLECT, "reassessment_trigger", trigger, id));
 	}
 	free(summary);
 	buf_free(&detail);

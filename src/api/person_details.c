@@ -177,12 +177,27 @@ void api_person_address_add(struct http_request *req, struct http_response *resp
 		api_db_failed(req, resp, "adding an address");
 		return;
 	}
-	/* A change of address calls for a reassessment on each open case of the person. */
-	const char *from = json_str(b, "valid_from");
-	struct trigger_new t = {.kind = "address", .occurred_on = from ? from : today,
-	                        .summary = "The person's address changed", .record_type = "person_address",
-	                        .record_id = item, .recorded_by = req->principal.account_id};
-	if (reassessment_trigger_person(req->db, s.person_id, &t, now) != DB_OK) {
+	/* A new current address (no valid_to) calls for a reassessment on each open case of the person, as of today:
+	   the day Kadam learns of the change, whatever valid_from says. */
+	bool failed = false;
+	json_t *added = api_select_one(req->db, &failed, "SELECT valid_to FROM person_address WHERE id = ?", "t", item);
+	bool current = added && json_is_null(json_object_get(added, "valid_to"));
+	json_decref(added);
+	json_t *triggers = json_array();
+	struct trigger_new t = {.kind = "address", .occurred_on = today, .summary = "The person's address changed",
+	                        .record_type = "person_address", .record_id = item,
+	                        .recorded_by = req->principal.account_id, .caller_logs = true};
+	bool ok = !failed && (!current || reassessment_trigger_person(req->db, s.person_id, &t, now, triggers) == DB_OK);
+	size_t i;
+	json_t *one;
+	json_array_foreach(triggers, i, one) {
+		if (!ok)
+			break;
+		ok = scope_audit(req, &s, AUDIT_COLLECT, "reassessment_trigger", json_string_value(json_object_get(one, "id")),
+		                 json_string_value(json_object_get(one, "case_id")));
+	}
+	json_decref(triggers);
+	if (!ok) {
 		api_db_failed(req, resp, "recording a reassessment trigger");
 		return;
 	}

@@ -5,7 +5,8 @@
  * its alert and task through the compliance engine (reassessment_trigger_add
  * -> rules_on_trigger); breaches are recorded only by the engine, from a
  * verified alert. The trigger names no personal data in its summary's
- * timeline event; the summary itself is the officer's one line.
+ * timeline event; the summary itself is the officer's one line. Logged here
+ * (scope_audit: under a grant, with its basis and purpose).
  */
 #include <string.h>
 
@@ -53,10 +54,11 @@ void api_reassessment_trigger_create(struct http_request *req, struct http_respo
 	}
 	struct trigger_new t = {.case_id = case_id, .kind = api_str(req, "kind"),
 	                        .occurred_on = api_str(req, "occurred_on"), .summary = api_str(req, "summary"),
-	                        .recorded_by = req->principal.account_id};
+	                        .recorded_by = req->principal.account_id, .caller_logs = true};
 	char id[UUID_STR_LEN];
 	bool created = false;
-	if (reassessment_trigger_add(req->db, &t, clock_now_ms(), id, &created) != DB_OK || !created) {
+	if (reassessment_trigger_add(req->db, &t, clock_now_ms(), id, &created) != DB_OK || !created ||
+	    !scope_audit(req, &s, AUDIT_COLLECT, "reassessment_trigger", id, case_id)) {
 		api_db_failed(req, resp, "recording a reassessment trigger");
 		return;
 	}

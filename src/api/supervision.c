@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/assessments.h"
 #include "api/scope.h"
 #include "api/validate.h"
 #include "audit/audit.h"
@@ -26,30 +27,14 @@
 	"SELECT code, rank, title_ky, title_ru, title_en, min_contacts, contacts_period_days, min_home_visits," \
 	" home_visits_period_days, reassessment_days, is_active FROM ref_supervision_level"
 
-/* Moves the members <prefix>_ky/_ru/_en of o into one object o[name] = {ky, ru, en}. */
-static void texts_fold(json_t *o, const char *prefix, const char *name)
-{
-	static const char *const langs[] = {"ky", "ru", "en"};
-	json_t *t = json_object();
-	for (size_t i = 0; i < 3; i++) {
-		char key[48];
-		snprintf(key, sizeof key, "%s_%s", prefix, langs[i]);
-		json_t *v = json_object_get(o, key);
-		json_object_set(t, langs[i], v ? v : json_null());
-		json_object_del(o, key);
-	}
-	json_object_set_new(o, name, t);
-}
-
 /* A ref_supervision_level row (LEVEL_COLUMNS) as the API shows it; takes the row. */
 static json_t *level_json(json_t *row)
 {
 	if (row)
-		texts_fold(row, "title", "title");
+		api_texts_fold(row, "title", "title");
 	return row;
 }
 
-/* A change needs the case within the caller's units or a live grant; a stated purpose allows reading only. */
 /* The number of contacts of a case (of one kind, or any when kind is NULL) held from..to, both inclusive. */
 static bool contacts_held(db *conn, const char *case_id, const char *kind, struct civil_date from,
                           struct civil_date to, int64_t *n_r)
@@ -123,62 +108,6 @@ static json_t *compliance_json(db *conn, const char *case_id, const json_t *poli
 	                 reassessment, "met", met && !overdue);
 }
 
-/* The label {ky, ru, en} of a judgement in an instrument's definition, or null. */
-static json_t *judgement_label(const json_t *def, const char *judgement)
-{
-	size_t i;
-	const json_t *j;
-	json_array_foreach(json_object_get(def, "judgements"), i, j) {
-		const char *id = json_string_value(json_object_get(j, "id"));
-		const json_t *label = json_object_get(j, "label");
-		if (id && judgement && strcmp(id, judgement) == 0 && label)
-			return json_deep_copy(label);
-	}
-	return json_null();
-}
-
-/*
- * The level the latest countersigned judgement suggests, as {level, level_title, assessment_id, instrument_id,
- * instrument_code, instrument_name, judgement, judgement_label, assessed_on}, json null when there is none;
- * NULL on a database error. sg_r (may be NULL) gets the suggestion.
- */
-static json_t *suggestion_json(db *conn, const char *case_id, struct level_suggested *sg_r)
-{
-	struct level_suggested sg;
-	if (assessment_level_suggestion(conn, case_id, &sg) != DB_OK)
-		return NULL;
-	if (sg_r)
-		*sg_r = sg;
-	if (!sg.found)
-		return json_null();
-	bool failed = false;
-	json_t *level = api_select_one(conn, &failed,
-		"SELECT title_ky, title_ru, title_en FROM ref_supervision_level WHERE code = ?", "t", sg.level);
-	json_t *instrument = failed ? NULL : api_select_one(conn, &failed,
-		"SELECT name_ky, name_ru, name_en FROM instrument WHERE id = ?", "t", sg.instrument_id);
-	json_t *def = NULL;
-	char code[INSTRUMENT_CODE_LEN];
-	if (failed || instrument_definition(conn, sg.instrument_id, &def, code) != DB_OK) {
-		json_decref(level);
-		json_decref(instrument);
-		return NULL;
-	}
-	if (level)
-		texts_fold(level, "title", "title");
-	if (instrument)
-		texts_fold(instrument, "name", "name");
-	json_t *out = json_pack("{s:s, s:O, s:s, s:s, s:s, s:O, s:s, s:o, s:s}", "level", sg.level, "level_title",
-	                        level ? json_object_get(level, "title") : json_null(), "assessment_id", sg.assessment_id,
-	                        "instrument_id", sg.instrument_id, "instrument_code", sg.instrument_code,
-	                        "instrument_name", instrument ? json_object_get(instrument, "name") : json_null(),
-	                        "judgement", sg.judgement, "judgement_label", judgement_label(def, sg.judgement),
-	                        "assessed_on", sg.assessed_on);
-	json_decref(level);
-	json_decref(instrument);
-	json_decref(def);
-	return out;
-}
-
 /* GET /cases/{id}/supervision as an object; NULL on a database error. */
 static json_t *supervision_json(db *conn, const char *case_id, struct civil_date today)
 {
@@ -192,7 +121,7 @@ static json_t *supervision_json(db *conn, const char *case_id, struct civil_date
 	size_t i;
 	json_t *h;
 	json_array_foreach(history, i, h) {
-		texts_fold(h, "title", "level_title");
+		api_texts_fold(h, "title", "level_title");
 		/* Whether the officer chose the level the assessment suggested (null: nothing was suggested). */
 		const char *suggested = json_string_value(json_object_get(h, "suggested_level"));
 		json_object_set_new(h, "follows_suggestion",
@@ -200,7 +129,8 @@ static json_t *supervision_json(db *conn, const char *case_id, struct civil_date
 		                                             == 0)
 		                              : json_null());
 	}
-	json_t *suggestion = suggestion_json(conn, case_id, NULL);
+	bool failed = false;
+	json_t *suggestion = assessment_suggestion_json(conn, case_id, &failed);
 	if (!suggestion) {
 		json_decref(history);
 		return NULL;
@@ -216,7 +146,6 @@ static json_t *supervision_json(db *conn, const char *case_id, struct civil_date
 	                          json_object_get(latest, "effective_from"), "set_by_name",
 	                          json_object_get(latest, "set_by_name"), "set_at", json_object_get(latest, "set_at"));
 	json_object_set_new(out, "level", level);
-	bool failed = false;
 	json_t *policy = level_json(api_select_one(conn, &failed, LEVEL_COLUMNS " WHERE code = ?", "t",
 	                                           json_string_value(json_object_get(latest, "level"))));
 	json_t *compliance = policy ? compliance_json(conn, case_id, policy, today) : NULL;

@@ -97,6 +97,21 @@ struct compiler {
 	size_t errsize;
 };
 
+/* Drops an incomplete UTF-8 sequence at the end of s (left by a cut): messages stay UTF-8. */
+static void utf8_end(char *s)
+{
+	size_t end = strlen(s);
+	if (end == 0)
+		return;
+	size_t lead = end - 1;
+	while (lead > 0 && ((unsigned char)s[lead] & 0xC0) == 0x80)
+		lead--;
+	unsigned char c = (unsigned char)s[lead];
+	size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	if (lead + need > end)
+		s[lead] = '\0';
+}
+
 static bool fail(struct compiler *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool fail(struct compiler *c, const char *fmt, ...)
 {
@@ -105,11 +120,21 @@ static bool fail(struct compiler *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	/* A long path keeps its end, so that the reason always fits. */
+	utf8_end(what);
+	/* A long path keeps its end, so that the reason always fits; the cut falls on a character boundary (the
+	 * message stays UTF-8: a key may be any text). */
 	const char *path = c->path.len ? c->path.data : "/";
+	const char *tail = path;
 	size_t len = strlen(path);
-	if (c->errsize)
-		snprintf(c->err, c->errsize, "%s%s: %s", len > 96 ? "..." : "", len > 96 ? path + len - 96 : path, what);
+	if (len > 96) {
+		tail = path + len - 96;
+		while (*tail && ((unsigned char)*tail & 0xC0) == 0x80)
+			tail++;
+	}
+	if (c->errsize) {
+		snprintf(c->err, c->errsize, "%s%s: %s", tail != path ? "..." : "", tail, what);
+		utf8_end(c->err);
+	}
 	return false;
 }
 
@@ -151,31 +176,81 @@ static struct node *def_find(const struct jschema *s, const char *name)
 	return NULL;
 }
 
-/* A non-negative integer keyword value into *out. */
+/* Whether x is an integer in JSON Schema's sense: an integer, or a number with no fractional part (180.0). */
+static bool integral(const json_t *x)
+{
+	if (json_is_integer(x))
+		return true;
+	if (!json_is_real(x))
+		return false;
+	double d = json_real_value(x);
+	/* Past 2^53 a double has no fractional bits (jansson never holds an infinity or a NaN). */
+	if (d >= 9007199254740992.0 || d <= -9007199254740992.0)
+		return true;
+	return d == (double)(long long)d;
+}
+
+/* A non-negative integer keyword value into *out (1.0 counts as 1). */
 static bool count_value(struct compiler *c, const char *kw, const json_t *v, long long *out)
 {
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
+	if (!integral(v) || json_number_value(v) < 0)
 		return fail(c, "%s must be a non-negative integer", kw);
-	*out = json_integer_value(v);
+	double d = json_number_value(v);
+	*out = d > 1e15 ? (long long)1e15 : (long long)d; /* past any real count */
 	return true;
 }
 
-/* Refuses ECMA-262 features POSIX extended expressions lack or read differently: escapes of letters and digits
- * (\d, \w, \b, backreferences ...) and groups with "(?". An escaped punctuation character is the same in both. */
-static bool pattern_portable(const char *p)
+/*
+ * NULL when p means the same as an ECMA-262 pattern (with the u flag, as
+ * validators use it) and as a POSIX extended expression matched byte by byte
+ * (the C locale); otherwise what differs. Refused: escapes of letters and
+ * digits (\d, \w, \b, backreferences ...), groups with "(?", "{," (a literal in
+ * ECMA, {0,n} in glibc), "." (ECMA's excludes line terminators, POSIX's takes
+ * one byte of a character), negated brackets "[^" (a byte, not a character),
+ * any backslash inside [...] (an escape in ECMA, a literal in POSIX), "]"
+ * first in a bracket and "[:", "[." and "[=" inside one (POSIX classes), and
+ * any byte outside ASCII (POSIX would read a character as bytes). An escaped
+ * punctuation character outside brackets is the same in both.
+ */
+static const char *pattern_unportable(const char *p)
 {
+	bool bracket = false;
 	for (; *p; p++) {
-		if (*p == '\\') {
+		unsigned char ch = (unsigned char)*p;
+		if (ch >= 0x80)
+			return "a character outside ASCII";
+		if (bracket) {
+			if (ch == '\\')
+				return "a backslash inside [...]";
+			if (ch == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '='))
+				return "a POSIX class inside [...]";
+			if (ch == ']')
+				bracket = false;
+			continue;
+		}
+		if (ch == '\\') {
 			unsigned char next = (unsigned char)p[1];
 			if (!next || (next >= '0' && next <= '9') || (next >= 'a' && next <= 'z') ||
 			    (next >= 'A' && next <= 'Z'))
-				return false;
+				return "an escape of a letter or a digit";
+			if (next >= 0x80)
+				return "a character outside ASCII";
 			p++;
-		} else if (*p == '(' && p[1] == '?') {
-			return false;
+		} else if (ch == '(' && p[1] == '?') {
+			return "a group with (?";
+		} else if (ch == '{' && p[1] == ',') {
+			return "{,";
+		} else if (ch == '.') {
+			return "\".\" (write the characters it may be, in [...])";
+		} else if (ch == '[') {
+			if (p[1] == '^')
+				return "a negated bracket [^...]";
+			if (p[1] == ']')
+				return "\"]\" first in a bracket";
+			bracket = true;
 		}
 	}
-	return true;
+	return NULL;
 }
 
 static bool compile(struct compiler *c, const json_t *sch, struct node *n, int depth);
@@ -255,8 +330,9 @@ static bool compile_pattern(struct compiler *c, const json_t *v, struct node *n)
 	const char *p = json_string_value(v);
 	if (!p || strlen(p) != json_string_length(v))
 		return fail(c, "pattern must be a string");
-	if (!pattern_portable(p))
-		return fail(c, "pattern %s uses a feature outside the POSIX extended subset", p);
+	const char *unportable = pattern_unportable(p);
+	if (unportable)
+		return fail(c, "pattern %s uses a feature outside the POSIX extended subset: %s", p, unportable);
 	int rc = regcomp(&n->re, p, REG_EXTENDED | REG_NOSUB);
 	if (rc != 0) {
 		char why[128];
@@ -467,18 +543,10 @@ static void problem(struct validation *v, const char *fmt, ...)
 		char message[512];
 		va_list ap;
 		va_start(ap, fmt);
-		int n = vsnprintf(message, sizeof message, fmt, ap);
+		vsnprintf(message, sizeof message, fmt, ap);
 		va_end(ap);
 		/* A long message (an enum of long texts) is cut on a character boundary: messages stay UTF-8. */
-		if (n >= (int)sizeof message) {
-			size_t end = sizeof message - 1, lead = end - 1;
-			while (lead > 0 && ((unsigned char)message[lead] & 0xC0) == 0x80)
-				lead--;
-			unsigned char c = (unsigned char)message[lead];
-			size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-			if (lead + need > end)
-				message[lead] = '\0';
-		}
+		utf8_end(message);
 		v->report(v->ctx, v->path.len ? v->path.data : "", message);
 	}
 	v->count++;
@@ -498,11 +566,12 @@ static unsigned type_of(const json_t *x)
 	}
 }
 
-/* Whether x is of one of the types (an integer is also a number). */
+/* Whether x is of one of the types (an integer is also a number; a number with no fractional part, 180.0, is an
+ * integer, as JSON Schema says). */
 static bool type_matches(unsigned types, const json_t *x)
 {
 	unsigned t = type_of(x);
-	return (types & t) || (t == T_INTEGER && (types & T_NUMBER));
+	return (types & t) || (t == T_INTEGER && (types & T_NUMBER)) || ((types & T_INTEGER) && integral(x));
 }
 
 /* "a string", "a string or null", "an object, an array or null" */

@@ -5,7 +5,9 @@
 #ifndef KADAM_CLI_CLI_H
 #define KADAM_CLI_CLI_H
 
+#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/config.h"
 #include "store/db.h"
@@ -34,5 +36,22 @@ bool cli_flag(struct config *cfg, const char *key, const char *value, const char
 db *cli_open_migrated(const struct config *cfg, bool quiet);
 /* Prints "kadam CMD: message" and the usage line to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *message);
+
+/* The arguments of `kadam CMD check|import FILE [--db URL] [--config FILE]` (a data file's subcommands). */
+struct cli_file_args {
+	const char *file;
+	const char *db;     /* NULL: not given */
+	const char *config; /* NULL: not given */
+};
+/* Parses argv (argv[0] the subcommand) into a (--db and --config only when db_options); returns -1 to go on, else
+ * an exit status (0 after --help, which prints usage; EXIT_USAGE after a usage error naming cmd). */
+int cli_file_args(int argc, char **argv, const char *cmd, const char *usage, bool db_options,
+                  struct cli_file_args *a);
+/* Reads and parses a JSON data file of at most max_bytes (duplicate members refused) and the SHA-256 of its bytes
+ * in hex; prints the problem ("FILE:LINE:COLUMN: ..." for bad JSON) and returns NULL. */
+json_t *cli_read_json(const char *path, size_t max_bytes, char sha_r[65]);
+/* The configuration (config_file, then --db db_url when not NULL) and its database, migrated quietly; prints the
+ * problem and returns NULL. */
+db *cli_open_db(const char *db_url, const char *config_file);
 
 #endif

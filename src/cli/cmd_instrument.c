@@ -6,7 +6,6 @@
  * transaction as POST /api/v1/instruments, logged with the command line as
  * the actor).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,35 +25,6 @@ static const char usage[] =
 	"                          and version are loaded once\n";
 
 #define ACTOR "kadam instrument (command line)"
-
-/* Reads and parses FILE (at most INSTRUMENT_MAX_BYTES); prints the problem and returns NULL. */
-static json_t *read_file(const char *path, char sha_r[65])
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		perror(path);
-		return NULL;
-	}
-	char *data = xmalloc(INSTRUMENT_MAX_BYTES + 1);
-	size_t n = fread(data, 1, INSTRUMENT_MAX_BYTES + 1, f);
-	bool failed = ferror(f);
-	fclose(f);
-	json_t *doc = NULL;
-	if (failed) {
-		fprintf(stderr, "%s: cannot be read\n", path);
-	} else if (n > INSTRUMENT_MAX_BYTES) {
-		fprintf(stderr, "%s: larger than %d bytes\n", path, INSTRUMENT_MAX_BYTES);
-	} else {
-		json_error_t err;
-		doc = json_loadb(data, n, JSON_REJECT_DUPLICATES, &err);
-		if (!doc)
-			fprintf(stderr, "%s:%d:%d: not valid JSON: %s\n", path, err.line, err.column, err.text);
-		else
-			catalogue_sha256_hex(data, n, sha_r);
-	}
-	free(data);
-	return doc;
-}
 
 /* Checks doc; prints each problem as "PATH: message" ("/" for the whole file) and returns false when any. */
 static bool checked(const json_t *doc)
@@ -82,44 +52,15 @@ static size_t item_count(const json_t *doc)
 	return n;
 }
 
-/* Parses FILE and the options; returns -1 to go on, else an exit status. */
-static int parse(int argc, char **argv, bool db_options, const char **file_r, const char **db_r,
-                 const char **config_r)
-{
-	static const struct option options[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
-			return 0;
-		}
-		if (!db_options || (c != 'd' && c != 'c'))
-			return cli_usage_error("instrument", usage, "unknown option or missing value");
-		*(c == 'd' ? db_r : config_r) = optarg;
-	}
-	if (optind >= argc)
-		return cli_usage_error("instrument", usage, "which FILE?");
-	if (optind + 1 < argc)
-		return cli_usage_error("instrument", usage, "unexpected argument");
-	*file_r = argv[optind];
-	return -1;
-}
-
 static int check(int argc, char **argv)
 {
-	const char *file = NULL, *db_url = NULL, *config_file = NULL;
-	int rc = parse(argc, argv, false, &file, &db_url, &config_file);
+	struct cli_file_args args;
+	int rc = cli_file_args(argc, argv, "instrument", usage, false, &args);
 	if (rc >= 0)
 		return rc;
+	const char *file = args.file;
 	char sha[65];
-	json_t *doc = read_file(file, sha);
+	json_t *doc = cli_read_json(file, INSTRUMENT_MAX_BYTES, sha);
 	if (!doc)
 		return 1;
 	bool ok = checked(doc);
@@ -146,12 +87,13 @@ static enum db_status loaded(db *conn, const json_t *doc)
 
 static int import(int argc, char **argv)
 {
-	const char *file = NULL, *db_url = NULL, *config_file = NULL;
-	int rc = parse(argc, argv, true, &file, &db_url, &config_file);
+	struct cli_file_args args;
+	int rc = cli_file_args(argc, argv, "instrument", usage, true, &args);
 	if (rc >= 0)
 		return rc;
+	const char *file = args.file;
 	char sha[65];
-	json_t *doc = read_file(file, sha);
+	json_t *doc = cli_read_json(file, INSTRUMENT_MAX_BYTES, sha);
 	if (!doc)
 		return 1;
 	if (!checked(doc)) {
@@ -160,13 +102,7 @@ static int import(int argc, char **argv)
 	}
 	const char *code = json_string_value(json_object_get(doc, "id"));
 	const char *version = json_string_value(json_object_get(doc, "version"));
-	struct config cfg;
-	if (!cli_config(&cfg, config_file) || (db_url && !cli_flag(&cfg, "db", db_url, "--db"))) {
-		json_decref(doc);
-		return 1;
-	}
-	db *conn = cli_open_migrated(&cfg, true);
-	config_free(&cfg);
+	db *conn = cli_open_db(args.db, args.config);
 	if (!conn) {
 		json_decref(doc);
 		return 1;

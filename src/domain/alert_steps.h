@@ -64,6 +64,12 @@ enum db_status alert_verify_task_if(db *conn, const char *alert_id, int64_t vers
                                     const char *reasons, const struct task_new *t, int64_t now,
                                     char task_id_r[UUID_STR_LEN]);
 
+/* open | acknowledged -> verified as a task that already exists (task_id; NULL when the alert has none), such as
+   the task a reassessment reminder opened when the reassessment is done. DB_DONE when the alert is closed or not
+   at version. */
+enum db_status alert_verify_existing_task_if(db *conn, const char *alert_id, int64_t version, const char *actor_id,
+                                             const char *reasons, const char *task_id, int64_t now);
+
 /* open | acknowledged -> verified as a breach allegation (breach_open; b->alert_id, case_id and actor_id are set
    here). The caller has checked that the conditions are active conditions of the alert's case. DB_DONE when the
    alert is closed or not at version. */

@@ -372,8 +372,11 @@ static enum db_status verify_end(db *conn, const struct alert_facts *f, const ch
 	                                  : "UPDATE alert SET task_id = ? WHERE id = ?",
 	                           "tt", record_id, alert_id);
 	char extra[160];
-	snprintf(extra, sizeof extra, "\"outcome\":\"%s\",\"%s\":\"%s\"", outcome, breach ? "breach_id" : "task_id",
-	         record_id);
+	if (record_id)
+		snprintf(extra, sizeof extra, "\"outcome\":\"%s\",\"%s\":\"%s\"", outcome,
+		         breach ? "breach_id" : "task_id", record_id);
+	else
+		snprintf(extra, sizeof extra, "\"outcome\":\"%s\",\"%s\":null", outcome, breach ? "breach_id" : "task_id");
 	if (rc == DB_OK) {
 		char detail[170];
 		snprintf(detail, sizeof detail, "{%s}", extra);
@@ -400,6 +403,16 @@ enum db_status alert_verify_task_if(db *conn, const char *alert_id, int64_t vers
 	rc = task_add(conn, &n, now, task_id_r);
 	if (rc == DB_OK)
 		rc = verify_end(conn, &f, alert_id, "task", task_id_r, actor_id, reasons, now);
+	return rc;
+}
+
+enum db_status alert_verify_existing_task_if(db *conn, const char *alert_id, int64_t version, const char *actor_id,
+                                             const char *reasons, const char *task_id, int64_t now)
+{
+	struct alert_facts f;
+	enum db_status rc = verify_begin(conn, alert_id, version, "task", actor_id, reasons, now, &f);
+	if (rc == DB_OK)
+		rc = verify_end(conn, &f, alert_id, "task", task_id, actor_id, reasons, now);
 	return rc;
 }
 

@@ -177,15 +177,68 @@ enum db_status assessment_save(db *conn, const char *id, int64_t version, const 
 
 /* ---- superseding -------------------------------------------------------- */
 
-enum db_status assessment_supersede(db *conn, const char *case_id, const char *instrument_code, const char *id,
-                                    const char *actor_id, int64_t now, json_t *superseded)
+/* Marks old (status was) superseded by by, with its timeline event; *done_r false when its status had moved. */
+static enum db_status supersede_one(db *conn, const char *case_id, const char *instrument_code, const char *old,
+                                    const char *was, const char *by, const char *actor_id, int64_t now, bool *done_r)
 {
+	*done_r = false;
+	int64_t changed = 0;
+	enum db_status rc = db_run(conn, &changed,
+		"UPDATE assessment SET status = 'superseded', superseded_at = ?, superseded_by = ?, updated_at = ?,"
+		" version = version + 1 WHERE id = ? AND status = ?", "ititt", now, by, now, old, was);
+	if (rc != DB_OK || changed != 1)
+		return rc;
+	*done_r = true;
+	struct buf detail = {0};
+	buf_puts(&detail, "{\"assessment_id\":");
+	buf_json_string(&detail, old);
+	buf_puts(&detail, ",\"superseded_by\":");
+	buf_json_string(&detail, by);
+	buf_puts(&detail, ",\"instrument_code\":");
+	buf_json_string(&detail, instrument_code);
+	buf_putc(&detail, '}');
+	rc = case_event_add(conn, case_id, now, "assessment.superseded", actor_id,
+	                    "Assessment superseded by a countersigned assessment of a later or the same date",
+	                    detail.data, "assessment", old);
+	buf_free(&detail);
+	return rc;
+}
+
+enum db_status assessment_supersede(db *conn, const char *case_id, const char *instrument_code, const char *id,
+                                    const char *actor_id, int64_t now, json_t *superseded,
+                                    char superseded_by_r[UUID_STR_LEN])
+{
+	superseded_by_r[0] = '\0';
 	db_stmt *st = NULL;
+	char on[11] = "", newer[UUID_STR_LEN] = "";
+	enum db_status rc = db_query(conn, &st, "SELECT assessed_on FROM assessment WHERE id = ?", "t", id);
+	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		const char *s = db_column_text(st, 0, NULL);
+		snprintf(on, sizeof on, "%s", s ? s : "");
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_MISUSE;
+	}
+	db_finalize(&st);
+	/* A countersigned assessment dated after this one stands; this one gives way to the newest. */
+	if (rc == DB_OK)
+		rc = db_query(conn, &st,
+			"SELECT a.id FROM assessment a JOIN instrument i ON i.id = a.instrument_id"
+			" WHERE a.case_id = ? AND i.code = ? AND a.id <> ? AND a.status = 'countersigned' AND a.assessed_on > ?"
+			" ORDER BY a.assessed_on DESC, a.countersigned_at DESC, a.id DESC LIMIT 1",
+			"tttt", case_id, instrument_code, id, on);
+	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		snprintf(newer, sizeof newer, "%s", db_column_text(st, 0, NULL));
+		rc = DB_OK;
+	}
+	db_finalize(&st);
+	rc = rc == DB_DONE ? DB_OK : rc;
 	json_t *ids = json_array();
-	enum db_status rc = db_query(conn, &st,
-		"SELECT a.id, a.status FROM assessment a JOIN instrument i ON i.id = a.instrument_id"
-		" WHERE a.case_id = ? AND i.code = ? AND a.id <> ? AND a.status IN ('submitted', 'countersigned')"
-		" ORDER BY a.created_at, a.id", "ttt", case_id, instrument_code, id);
+	if (rc == DB_OK)
+		rc = db_query(conn, &st,
+			"SELECT a.id, a.status FROM assessment a JOIN instrument i ON i.id = a.instrument_id"
+			" WHERE a.case_id = ? AND i.code = ? AND a.id <> ? AND a.status IN ('submitted', 'countersigned')"
+			" AND a.assessed_on <= ? ORDER BY a.created_at, a.id", "tttt", case_id, instrument_code, id, on);
 	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
 		json_array_append_new(ids, json_pack("{s:s, s:s}", "id", db_column_text(st, 0, NULL), "status",
 		                                     db_column_text(st, 1, NULL)));
@@ -199,29 +252,22 @@ enum db_status assessment_supersede(db *conn, const char *case_id, const char *i
 		if (rc != DB_OK)
 			break;
 		const char *old = json_string_value(json_object_get(row, "id"));
-		const char *was = json_string_value(json_object_get(row, "status"));
-		int64_t changed = 0;
-		rc = db_run(conn, &changed,
-			"UPDATE assessment SET status = 'superseded', superseded_at = ?, superseded_by = ?, updated_at = ?,"
-			" version = version + 1 WHERE id = ? AND status = ?", "ititt", now, id, now, old, was);
-		if (rc != DB_OK || changed != 1)
-			continue;
-		struct buf detail = {0};
-		buf_puts(&detail, "{\"assessment_id\":");
-		buf_json_string(&detail, old);
-		buf_puts(&detail, ",\"superseded_by\":");
-		buf_json_string(&detail, id);
-		buf_puts(&detail, ",\"instrument_code\":");
-		buf_json_string(&detail, instrument_code);
-		buf_putc(&detail, '}');
-		rc = case_event_add(conn, case_id, now, "assessment.superseded", actor_id,
-		                    "Assessment superseded by a later countersigned assessment", detail.data, "assessment",
-		                    old);
-		buf_free(&detail);
-		if (rc == DB_OK && superseded)
+		bool done = false;
+		/* Those older ones go to the assessment that stands: this one, or the newer one above. */
+		rc = supersede_one(conn, case_id, instrument_code, old, json_string_value(json_object_get(row, "status")),
+		                   newer[0] ? newer : id, actor_id, now, &done);
+		if (rc == DB_OK && done && superseded)
 			json_array_append_new(superseded, json_string(old));
 	}
 	json_decref(ids);
+	if (rc == DB_OK && newer[0]) {
+		bool done = false;
+		rc = supersede_one(conn, case_id, instrument_code, id, "countersigned", newer, actor_id, now, &done);
+		if (rc == DB_OK && done)
+			snprintf(superseded_by_r, UUID_STR_LEN, "%s", newer);
+		else if (rc == DB_OK)
+			rc = DB_MISUSE;
+	}
 	return rc;
 }
 

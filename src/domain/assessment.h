@@ -42,13 +42,19 @@ enum db_status assessment_save(db *conn, const char *id, int64_t version, const 
                                bool *changed_r);
 
 /*
- * Marks the case's other submitted or countersigned assessments with the
- * same instrument code superseded by id, each with a timeline event
- * (assessment.superseded). Their ids are appended to superseded (a JSON
- * array, may be NULL).
+ * On the countersignature of id (assessed on D): marks the case's other
+ * submitted or countersigned assessments with the same instrument code and
+ * assessed on or before D superseded by id, each with a timeline event
+ * (assessment.superseded); their ids are appended to superseded (a JSON
+ * array, may be NULL). When a countersigned one assessed after D exists, an
+ * older-dated countersignature must not displace it: id itself is then
+ * superseded at once by the newest such one (its event added, its id put in
+ * superseded_by_r; "" otherwise). Later-dated submitted ones are left alone:
+ * their own countersignature will supersede id.
  */
 enum db_status assessment_supersede(db *conn, const char *case_id, const char *instrument_code, const char *id,
-                                    const char *actor_id, int64_t now, json_t *superseded);
+                                    const char *actor_id, int64_t now, json_t *superseded,
+                                    char superseded_by_r[UUID_STR_LEN]);
 
 /* Where a countersigned assessment's actions went in the supervision plan. */
 struct assessment_plan {
@@ -79,18 +85,23 @@ struct trigger_new {
 	const char *record_type; /* what raised it, or NULL (an officer's own) */
 	const char *record_id;
 	const char *recorded_by; /* NULL: the engine */
+	bool caller_logs;        /* true: the caller logs the collection itself (scope_audit, with the request's basis);
+	                            false: logged here (actor recorded_by, or the compliance rules) */
 };
 
 /*
  * Records a trigger in the caller's transaction, once per (case, kind,
- * record), and raises its alert and task through the compliance engine
- * (rules_on_trigger). *created_r false when it was recorded before.
+ * record), with its timeline event and (unless t->caller_logs) its
+ * processing-log entry, and raises its alert and task through the
+ * compliance engine (rules_on_trigger). *created_r false when it was
+ * recorded before.
  */
 enum db_status reassessment_trigger_add(db *conn, const struct trigger_new *t, int64_t now,
                                         char id_r[UUID_STR_LEN], bool *created_r);
-/* The same for every open case of a person (a change of address). */
+/* The same for every open case of a person (a change of address). Each trigger recorded now is appended to created
+ * (a JSON array, may be NULL) as {"id", "case_id"}, for a caller that logs them. */
 enum db_status reassessment_trigger_person(db *conn, const char *person_id, const struct trigger_new *t,
-                                           int64_t now);
+                                           int64_t now, json_t *created);
 
 /* When a case's next reassessment with one instrument falls due. */
 struct reassessment_due {
@@ -98,15 +109,19 @@ struct reassessment_due {
 	char assessment_id[UUID_STR_LEN];          /* the latest submitted or countersigned one; "" when none */
 	char last_on[11];                          /* its assessed_on; "" when none */
 	char due_on[11];
-	int interval_days;                         /* min(instrument, level) or the level's when none */
+	int interval_days;                         /* min(instrument, level), the instrument's without a level, or
+	                                              the level's when there is no completed assessment */
 	const char *basis;                         /* "instrument", "level" or "no_assessment" */
 };
 /*
- * Every due date of an open case with a supervision level: one per
- * instrument the case has a completed assessment with (due = assessed_on +
- * the shorter of the instrument's and the level's interval), or, with none,
- * one counted from the level's effective date by the level's interval.
- * *n_r 0 when the case has no level. The array is malloc'ed (free it).
+ * Every due date of a case, earliest first: one per instrument the case has
+ * a completed (submitted or countersigned) assessment with (due =
+ * assessed_on + the shorter of the instrument's and the supervision level's
+ * interval; the instrument's alone while the case has no level), or, with
+ * none, one counted from the level's effective date by the level's interval.
+ * *n_r 0 when the case has neither a level nor a completed assessment. A
+ * returned assessment is a draft again and counts no more. The array is
+ * malloc'ed (free it).
  */
 enum db_status reassessment_due_case(db *conn, const char *case_id, struct reassessment_due **due_r, size_t *n_r);
 
@@ -123,10 +138,15 @@ struct level_suggested {
 enum db_status assessment_level_suggestion(db *conn, const char *case_id, struct level_suggested *s);
 
 /*
- * On submission of assessment_id: resolves the case's open triggers that
- * occurred on or before its assessed_on, marks the open reassessment tasks
- * done and closes the open reassessment alerts (verified, outcome task) with
- * a note naming the assessment.
+ * On countersignature of assessment_id (a reassessment is done when a unit
+ * head accepts it: a submitted one can still be returned and withdrawn):
+ * resolves the case's open triggers that occurred on or before its
+ * assessed_on, marks every open task of the case's open reassessment
+ * reminders (reassessment.due / .overdue counted from the level or from this
+ * instrument, and .triggered of the triggers resolved) done and verifies the
+ * reminder alerts with their task (alert_verify_existing_task), each with a
+ * note naming the assessment, its timeline event and its processing-log
+ * entry (actor_id).
  */
 enum db_status assessment_resolve_reminders(db *conn, const char *case_id, const char *assessment_id,
                                             const char *actor_id, int64_t now);

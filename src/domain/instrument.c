@@ -197,15 +197,46 @@ static const char *text_in(const json_t *o, const char *member, const char *lang
 	return json_string_value(json_object_get(json_object_get(o, member), lang));
 }
 
-enum db_status instrument_load(db *conn, const json_t *doc, const char *sha256_hex, const char *loaded_by,
+/* A copy of x with every number that has no fractional part as an integer (a checked file is bounded in depth by
+ * the schema, and jansson bounds any parsed document). */
+static json_t *integers_normalised(const json_t *x)
+{
+	if (json_is_real(x)) {
+		double d = json_real_value(x);
+		if (d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == (double)(json_int_t)d)
+			return json_integer((json_int_t)d);
+		return json_real(d);
+	}
+	if (json_is_array(x)) {
+		json_t *out = json_array();
+		size_t i;
+		const json_t *v;
+		json_array_foreach(x, i, v)
+			json_array_append_new(out, integers_normalised(v));
+		return out;
+	}
+	if (json_is_object(x)) {
+		json_t *out = json_object();
+		const char *key;
+		json_t *v;
+		json_object_foreach((json_t *)x, key, v)
+			json_object_set_new(out, key, integers_normalised(v));
+		return out;
+	}
+	return json_deep_copy(x);
+}
+
+enum db_status instrument_load(db *conn, const json_t *file, const char *sha256_hex, const char *loaded_by,
                                int64_t now, char id_r[UUID_STR_LEN])
 {
+	json_t *doc = integers_normalised(file);
 	const char *code = json_string_value(json_object_get(doc, "id"));
 	const char *version = json_string_value(json_object_get(doc, "version"));
 	const json_t *cert = json_object_get(doc, "certification");
 	char *definition = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!code || !version || !definition) {
 		free(definition);
+		json_decref(doc);
 		return DB_ERROR;
 	}
 	uuid_v7(id_r);
@@ -236,6 +267,7 @@ enum db_status instrument_load(db *conn, const json_t *doc, const char *sha256_h
 			" (SELECT 1 FROM level_suggestion WHERE instrument_code = ? AND judgement = ?)",
 			"ttitt", code, judgement, now, code, judgement);
 	}
+	json_decref(doc);
 	return rc;
 }
 
@@ -372,9 +404,14 @@ const json_t *instrument_domain(const json_t *def, const char *domain_id)
 	return by_id(json_object_get(def, "domains"), domain_id);
 }
 
+const json_t *instrument_scale(const json_t *def, const char *scale_id)
+{
+	return by_id(json_object_get(def, "scales"), scale_id);
+}
+
 int instrument_scale_position(const json_t *def, const char *scale_id, const char *value)
 {
-	const json_t *scale = by_id(json_object_get(def, "scales"), scale_id);
+	const json_t *scale = instrument_scale(def, scale_id);
 	return scale ? position_of(json_object_get(scale, "values"), value) : -1;
 }
 

@@ -36,8 +36,11 @@ bool instrument_check(const json_t *doc, struct instrument_problems *p);
 /*
  * Loads a checked file in the caller's transaction: a new instrument row that
  * becomes the current version of its code, and a level_suggestion row (no
- * level) for each judgement that has none. DB_CONSTRAINT when the code and
- * version are already loaded. loaded_by NULL: shipped or the command line.
+ * level) for each judgement that has none. Numbers with no fractional part
+ * (180.0, an integer for JSON Schema) are stored as integers (180), so that
+ * every reader of the definition sees integers. DB_CONSTRAINT when the code
+ * and version are already loaded (a concurrent import of the same version).
+ * loaded_by NULL: shipped or the command line.
  */
 enum db_status instrument_load(db *conn, const json_t *doc, const char *sha256_hex, const char *loaded_by,
                                int64_t now, char id_r[UUID_STR_LEN]);
@@ -54,6 +57,8 @@ enum db_status instrument_definition(db *conn, const char *instrument_id, json_t
 const json_t *instrument_item(const json_t *def, const char *item_id, const json_t **domain_r);
 /* The domain object with id domain_id, or NULL. */
 const json_t *instrument_domain(const json_t *def, const char *domain_id);
+/* The scale object with id scale_id, or NULL. */
+const json_t *instrument_scale(const json_t *def, const char *scale_id);
 /* The position (0 = least concern) of value in scale scale_id, or -1 when it is not one of its values. */
 int instrument_scale_position(const json_t *def, const char *scale_id, const char *value);
 /* The position of a judgement id among the instrument's judgements, or -1. */

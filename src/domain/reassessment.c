@@ -5,7 +5,7 @@
  * triggers (a verified breach, a release, a new address or work, a note of
  * new information, an officer's own). A trigger raises its alert and task
  * through the compliance engine (rules_on_trigger); the next assessment
- * submitted resolves the triggers before it and closes the reminders. The
+ * countersigned resolves the triggers before it and closes the reminders. The
  * level a countersigned judgement suggests comes from level_suggestion; the
  * officer still decides (S5, S14).
  */
@@ -15,6 +15,7 @@
 
 #include "audit/audit.h"
 #include "base/buf.h"
+#include "domain/alert_steps.h"
 #include "domain/alerts.h"
 #include "domain/assessment.h"
 #include "domain/casefile.h"
@@ -86,14 +87,16 @@ enum db_status reassessment_trigger_add(db *conn, const struct trigger_new *t, i
 	buf_free(&detail);
 	if (rc != DB_OK)
 		return rc;
-	char what[80];
-	snprintf(what, sizeof what, "trigger %s on case %s", t->kind, t->case_id);
-	struct audit_entry e = {.actor_id = t->recorded_by,
-	                        .actor_login = t->recorded_by ? NULL : "kadam (compliance rules)",
-	                        .action = AUDIT_COLLECT, .record_type = "reassessment_trigger", .record_id = id,
-	                        .outcome = AUDIT_OUTCOME_SUCCESS, .detail = what};
-	if (audit_append(conn, &e) != DB_OK)
-		return DB_ERROR;
+	if (!t->caller_logs) {
+		char what[80];
+		snprintf(what, sizeof what, "trigger %s on case %s", t->kind, t->case_id);
+		struct audit_entry e = {.actor_id = t->recorded_by,
+		                        .actor_login = t->recorded_by ? NULL : "kadam (compliance rules)",
+		                        .action = AUDIT_COLLECT, .record_type = "reassessment_trigger", .record_id = id,
+		                        .outcome = AUDIT_OUTCOME_SUCCESS, .detail = what};
+		if (audit_append(conn, &e) != DB_OK)
+			return DB_ERROR;
+	}
 	if ((rc = rules_on_trigger(conn, id, now)) != DB_OK)
 		return rc;
 	copy(id_r, UUID_STR_LEN, id);
@@ -102,7 +105,7 @@ enum db_status reassessment_trigger_add(db *conn, const struct trigger_new *t, i
 }
 
 enum db_status reassessment_trigger_person(db *conn, const char *person_id, const struct trigger_new *t,
-                                           int64_t now)
+                                           int64_t now, json_t *created_ids)
 {
 	db_stmt *st = NULL;
 	enum db_status rc = db_query(conn, &st,
@@ -127,6 +130,8 @@ enum db_status reassessment_trigger_person(db *conn, const char *person_id, cons
 		char id[UUID_STR_LEN];
 		bool created = false;
 		rc = reassessment_trigger_add(conn, &one, now, id, &created);
+		if (rc == DB_OK && created && created_ids)
+			json_array_append_new(created_ids, json_pack("{s:s, s:s}", "id", id, "case_id", cases[i]));
 	}
 	free(cases);
 	return rc;
@@ -138,7 +143,7 @@ enum db_status reassessment_due_case(db *conn, const char *case_id, struct reass
 {
 	*due_r = NULL;
 	*n_r = 0;
-	/* The current level: the case's latest row. */
+	/* The current level: the case's latest row (none: the instruments' intervals alone). */
 	db_stmt *st = NULL;
 	enum db_status rc = db_query(conn, &st,
 		"SELECT l.effective_from, r.reassessment_days FROM case_supervision_level l"
@@ -154,10 +159,9 @@ enum db_status reassessment_due_case(db *conn, const char *case_id, struct reass
 		level_days = (int)db_column_int64(st, 1);
 	}
 	db_finalize(&st);
-	if (rc == DB_DONE)
-		return DB_OK;
-	if (rc != DB_ROW)
+	if (rc != DB_ROW && rc != DB_DONE)
 		return rc;
+	bool has_level = rc == DB_ROW;
 	/* The latest submitted or countersigned assessment per instrument code, with the current version's interval
 	   (the assessment's own version's when the code has no current one). */
 	rc = db_query(conn, &st,
@@ -194,6 +198,8 @@ enum db_status reassessment_due_case(db *conn, const char *case_id, struct reass
 		free(due);
 		return rc == DB_ROW ? DB_ERROR : rc;
 	}
+	if (n == 0 && !has_level)
+		return DB_OK; /* neither a level nor a completed assessment: nothing is due */
 	if (n == 0) {
 		due = xgrow(due, &cap, n, sizeof *due);
 		memset(&due[0], 0, sizeof due[0]);
@@ -250,7 +256,7 @@ enum db_status assessment_level_suggestion(db *conn, const char *case_id, struct
 	return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
-/* ---- closing the reminders on submission ---------------------------------------------------- */
+/* ---- closing the reminders on countersignature -------------------------------------------- */
 
 /* An open reminder (an alert of a reassessment.* rule) read before any is changed. */
 struct reminder {
@@ -318,85 +324,75 @@ static enum db_status trigger_resolved(db *conn, const char *key, bool *resolved
 	return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
-/* Closes one reminder: its open tasks done, the alert (when still open) verified with outcome task. */
+/* Logs a change the countersignature made to a record (a reminder's task or alert). */
+static enum db_status log_change(db *conn, const char *actor_id, const char *record_type, const char *record_id,
+                                 const char *detail)
+{
+	struct audit_entry e = {.actor_id = actor_id, .actor_login = actor_id ? NULL : "kadam",
+	                        .action = AUDIT_ALTER, .record_type = record_type, .record_id = record_id,
+	                        .outcome = AUDIT_OUTCOME_SUCCESS, .detail = detail};
+	return audit_append(conn, &e) == DB_OK ? DB_OK : DB_ERROR;
+}
+
+/* Closes one reminder: every open task it opened done, the alert (when still open) verified with its task. */
 static enum db_status reminder_close(db *conn, const char *case_id, const struct reminder *r, const char *note,
                                     const char *assessment_id, const char *actor_id, int64_t now)
 {
-	/* The tasks it opened. */
+	/* The tasks it opened (the first is the one the alert is verified with), read before any is changed. */
 	db_stmt *st = NULL;
 	enum db_status rc = db_query(conn, &st,
-		"SELECT id FROM task WHERE source_alert_id = ? AND status = 'open' ORDER BY created_at, id", "t", r->id);
+		"SELECT id, status FROM task WHERE source_alert_id = ? ORDER BY created_at, id", "t", r->id);
 	if (rc != DB_OK)
 		return rc;
-	char tasks[8][UUID_STR_LEN];
-	int ntasks = 0;
-	while ((rc = db_step(st)) == DB_ROW)
-		if (ntasks < 8)
-			copy(tasks[ntasks++], UUID_STR_LEN, db_column_text(st, 0, NULL));
+	struct task_ref {
+		char id[UUID_STR_LEN];
+		bool open;
+	} *tasks = NULL;
+	size_t ntasks = 0, cap = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		tasks = xgrow(tasks, &cap, ntasks, sizeof *tasks);
+		copy(tasks[ntasks].id, UUID_STR_LEN, db_column_text(st, 0, NULL));
+		const char *status = db_column_text(st, 1, NULL);
+		tasks[ntasks++].open = status && strcmp(status, "open") == 0;
+	}
 	db_finalize(&st);
-	if (rc != DB_DONE)
+	if (rc != DB_DONE) {
+		free(tasks);
 		return rc == DB_ROW ? DB_ERROR : rc;
+	}
 	rc = DB_OK;
-	for (int i = 0; i < ntasks && rc == DB_OK; i++) {
+	for (size_t i = 0; i < ntasks && rc == DB_OK; i++) {
+		if (!tasks[i].open)
+			continue;
 		int64_t changed = 0;
 		rc = db_run(conn, &changed,
 		            "UPDATE task SET status = 'done', closed_at = ?, closed_by = ?, close_note = ?,"
 		            " version = version + 1 WHERE id = ? AND status = 'open'",
-		            "itt" "t", now, actor_id, note, tasks[i]);
+		            "itt" "t", now, actor_id, note, tasks[i].id);
 		if (rc != DB_OK || changed != 1)
 			continue;
 		struct buf detail = {0};
 		buf_puts(&detail, "{\"task_id\":");
-		buf_json_string(&detail, tasks[i]);
+		buf_json_string(&detail, tasks[i].id);
 		buf_puts(&detail, ",\"fields\":[\"status\"],\"assessment_id\":");
 		buf_json_string(&detail, assessment_id);
 		buf_putc(&detail, '}');
-		rc = case_event_add(conn, case_id, now, "task.done", actor_id, "Task done: the reassessment was submitted",
-		                    detail.data, "task", tasks[i]);
+		rc = case_event_add(conn, case_id, now, "task.done", actor_id,
+		                    "Task done: the reassessment was countersigned", detail.data, "task", tasks[i].id);
 		buf_free(&detail);
+		if (rc == DB_OK)
+			rc = log_change(conn, actor_id, "task", tasks[i].id, "done: reassessment countersigned");
 	}
-	if (rc != DB_OK || !r->open)
-		return rc;
-	int64_t changed = 0;
-	rc = db_run(conn, &changed,
-	            "UPDATE alert SET status = 'verified', outcome = 'task', closed_at = ?, closed_by = ?,"
-	            " close_reason = ?, task_id = ?, version = version + 1"
-	            " WHERE id = ? AND status IN ('open', 'acknowledged')",
-	            "itttt", now, actor_id, note, ntasks ? tasks[0] : NULL, r->id);
-	if (rc != DB_OK || changed != 1)
-		return rc;
-	struct buf detail = {0};
-	buf_puts(&detail, "{\"outcome\":\"task\",\"task_id\":");
-	buf_json_string(&detail, ntasks ? tasks[0] : NULL);
-	buf_puts(&detail, ",\"assessment_id\":");
-	buf_json_string(&detail, assessment_id);
-	buf_putc(&detail, '}');
-	char event[UUID_STR_LEN];
-	uuid_v7(event);
-	rc = db_run(conn, NULL,
-	            "INSERT INTO alert_event (id, alert_id, at, actor_id, action, reason, detail)"
-	            " VALUES (?, ?, ?, ?, 'verified', ?, ?)",
-	            "ttittt", event, r->id, now, actor_id, note, detail.data);
-	buf_free(&detail);
-	if (rc != DB_OK)
-		return rc;
-	struct buf timeline = {0};
-	buf_puts(&timeline, "{\"alert_id\":");
-	buf_json_string(&timeline, r->id);
-	buf_puts(&timeline, ",\"rule\":");
-	buf_json_string(&timeline, r->rule);
-	buf_puts(&timeline, ",\"outcome\":\"task\",\"assessment_id\":");
-	buf_json_string(&timeline, assessment_id);
-	buf_putc(&timeline, '}');
-	rc = case_event_add(conn, case_id, now, "alert.verified", actor_id,
-	                    "Alert closed: the reassessment was submitted", timeline.data, "alert", r->id);
-	buf_free(&timeline);
-	if (rc != DB_OK)
-		return rc;
-	struct audit_entry e = {.actor_id = actor_id, .actor_login = actor_id ? NULL : "kadam",
-	                        .action = AUDIT_ALTER, .record_type = "alert", .record_id = r->id,
-	                        .outcome = AUDIT_OUTCOME_SUCCESS, .detail = "verified: reassessment submitted"};
-	return audit_append(conn, &e) == DB_OK ? DB_OK : DB_ERROR;
+	if (rc == DB_OK && r->open) {
+		rc = alert_verify_existing_task_if(conn, r->id, ALERT_ANY_VERSION, actor_id, note,
+		                                   ntasks ? tasks[0].id : NULL, now);
+		if (rc == DB_OK)
+			rc = log_change(conn, actor_id, "alert", r->id, "verified: reassessment countersigned");
+		else if (rc == DB_DONE)
+			rc = DB_OK; /* closed since it was read */
+	}
+	free(tasks);
+	return rc;
 }
 
 enum db_status assessment_resolve_reminders(db *conn, const char *case_id, const char *assessment_id,
@@ -430,7 +426,8 @@ enum db_status assessment_resolve_reminders(db *conn, const char *case_id, const
 	if ((rc = reminders_read(conn, case_id, &list, &n)) != DB_OK)
 		return rc;
 	char note[160];
-	snprintf(note, sizeof note, "Reassessment %s (%s, assessed on %s) submitted", assessment_id, code, assessed_on);
+	snprintf(note, sizeof note, "Reassessment %s (%s, assessed on %s) countersigned", assessment_id, code,
+	         assessed_on);
 	for (size_t i = 0; i < n && rc == DB_OK; i++) {
 		const struct reminder *r = &list[i];
 		bool close;

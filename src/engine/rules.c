@@ -13,7 +13,9 @@
  * rules of domain/appointments.h; appointments_occurrences itself reads every
  * outcome of an officer's appointments, which took seconds at 5,000 cases).
  * The reassessment rules read the current levels and the completed
- * assessments of all open cases in two queries and join them in memory.
+ * assessments of all open cases in two queries and join them in memory (a
+ * case with a completed assessment and no level is due by the instrument's
+ * interval alone).
  *
  * Every reassessment.* alert, when new, also opens a task to reassess. A
  * release key date passing records a reassessment trigger
@@ -400,12 +402,62 @@ static int done_compare(const void *pa, const void *pb)
 	return d;
 }
 
+/* The current supervision level of an open case. */
+struct level_row {
+	char case_id[UUID_STR_LEN], id[UUID_STR_LEN], from[11], level[40];
+	long days;
+};
+
+static int level_compare(const void *pa, const void *pb)
+{
+	return strcmp(((const struct level_row *)pa)->case_id, ((const struct level_row *)pb)->case_id);
+}
+
+/* bsearch keys: a case id against a row's case_id. */
+static int case_is_level(const void *key, const void *row)
+{
+	return strcmp(key, ((const struct level_row *)row)->case_id);
+}
+static int case_is_done(const void *key, const void *row)
+{
+	return strcmp(key, ((const struct done_assessment *)row)->case_id);
+}
+
+/*
+ * Raises the reminder one reassessment due date calls for today, if any: reassessment.due within the due rule's
+ * threshold days before the date (today included), reassessment.overdue more than the overdue rule's threshold
+ * days after it; key "<rule>:<record>:<due_on>", summary "<subject> is (was) due on <date>". Takes ev (the
+ * evidence, to which due_on is added).
+ */
+static enum db_status raise_due(struct ctx *c, const struct rule_setting *due, const struct rule_setting *over,
+                                const char *case_id, const char *record_id, const char *subject,
+                                struct civil_date due_on, json_t *ev)
+{
+	c->stats->evaluated++;
+	int ahead = civil_date_diff_days(c->today, due_on); /* days until due; negative: past */
+	const char *code = NULL;
+	if (due && ahead >= 0 && ahead <= due->threshold)
+		code = "reassessment.due";
+	else if (over && -ahead > over->threshold)
+		code = "reassessment.overdue";
+	if (!code) {
+		json_decref(ev);
+		return DB_OK;
+	}
+	char due_s[11], key[200], summary[200];
+	date_text(due_on, due_s);
+	snprintf(key, sizeof key, "%s:%s:%s", code, record_id, due_s);
+	snprintf(summary, sizeof summary, "%s %s due on %s", subject, ahead >= 0 ? "is" : "was", due_s);
+	json_object_set_new(ev, "due_on", json_string(due_s));
+	return raise(c, code, case_id, key, summary, ev, due_s);
+}
+
 /*
  * reassessment.due / reassessment.overdue, as reassessment_due_case counts (domain/reassessment.c), for every open
- * case with a level in two queries: one due per instrument the case has a completed assessment with (its
- * assessed_on + the shorter of the instrument's and the level's interval), or, with none, the level's effective
- * date + the level's interval. "due" raises within threshold days before the date, "overdue" more than threshold
- * days after it. Key "<rule>:<assessment or level row id>:<due_on>".
+ * case with a level or a completed assessment, in two queries: one due per instrument the case has a completed
+ * assessment with (its assessed_on + the shorter of the instrument's and the level's interval, the instrument's
+ * alone without a level), or, with none, the level's effective date + the level's interval. Key
+ * "<rule>:<assessment or level row id>:<due_on>".
  */
 static enum db_status run_reassessment(struct ctx *c)
 {
@@ -419,14 +471,11 @@ static enum db_status run_reassessment(struct ctx *c)
 		" JOIN ref_supervision_level r ON r.code = l.level WHERE" CURRENT_LEVEL, "");
 	if (rc != DB_OK)
 		return rc;
-	struct row {
-		char case_id[UUID_STR_LEN], id[UUID_STR_LEN], from[11], level[40];
-		long days;
-	} *rows = NULL;
+	struct level_row *levels = NULL;
 	size_t n = 0, cap = 0;
 	while ((rc = db_step(st)) == DB_ROW) {
-		rows = xgrow(rows, &cap, n, sizeof *rows);
-		struct row *r = &rows[n++];
+		levels = xgrow(levels, &cap, n, sizeof *levels);
+		struct level_row *r = &levels[n++];
 		snprintf(r->case_id, sizeof r->case_id, "%s", col(st, 0));
 		snprintf(r->id, sizeof r->id, "%s", col(st, 1));
 		snprintf(r->from, sizeof r->from, "%s", col(st, 2));
@@ -435,7 +484,7 @@ static enum db_status run_reassessment(struct ctx *c)
 	}
 	db_finalize(&st);
 	if (rc != DB_DONE) {
-		free(rows);
+		free(levels);
 		return rc == DB_ROW ? DB_ERROR : rc;
 	}
 	rc = db_query(c->conn, &st,
@@ -460,85 +509,45 @@ static enum db_status run_reassessment(struct ctx *c)
 	}
 	db_finalize(&st);
 	if (rc != DB_DONE) {
-		free(rows);
+		free(levels);
 		free(done);
 		return rc == DB_ROW || rc == DB_OK ? DB_ERROR : rc;
 	}
+	if (n > 1)
+		qsort(levels, n, sizeof *levels, level_compare);
 	if (nd > 1)
 		qsort(done, nd, sizeof *done, done_compare);
 	rc = DB_OK;
-	for (size_t i = 0; i < n && rc == DB_OK; i++) {
-		const struct row *r = &rows[i];
-		/* The case's first completed assessment in the sorted list (lower bound). */
-		size_t lo = 0, hi = nd;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (strcmp(done[mid].case_id, r->case_id) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		bool any = false;
-		for (size_t k = lo; k < nd && rc == DB_OK && strcmp(done[k].case_id, r->case_id) == 0; k++) {
-			const struct done_assessment *d = &done[k];
-			if (k > lo && strcmp(done[k - 1].code, d->code) == 0)
-				continue; /* an older one with the same instrument */
-			any = true;
-			c->stats->evaluated++;
-			struct civil_date last;
-			if (!civil_date_parse(d->assessed_on, &last))
-				continue;
-			bool by_level = r->days > 0 && r->days < d->days;
-			long interval = by_level ? r->days : d->days;
-			struct civil_date due_on = civil_date_add_days(last, (int)interval);
-			int ahead = civil_date_diff_days(c->today, due_on);
-			const char *code = NULL, *fmt = NULL;
-			if (due && ahead >= 0 && ahead <= due->threshold) {
-				code = "reassessment.due";
-				fmt = "is due on";
-			} else if (over && -ahead > over->threshold) {
-				code = "reassessment.overdue";
-				fmt = "was due on";
-			}
-			if (!code)
-				continue;
-			char due_s[11], key[200], summary[200];
-			date_text(due_on, due_s);
-			snprintf(key, sizeof key, "%s:%s:%s", code, d->id, due_s);
-			snprintf(summary, sizeof summary, "The reassessment with %s %s %s", d->code, fmt, due_s);
-			json_t *ev = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "level", r->level, "level_from",
-			                       r->from, "instrument", d->code, "assessment_id", d->id, "last_on",
-			                       d->assessed_on, "interval_days", (json_int_t)interval, "basis",
-			                       by_level ? "level" : "instrument", "due_on", due_s);
-			rc = raise(c, code, r->case_id, key, summary, ev, due_s);
-		}
-		if (any || rc != DB_OK)
+	/* Counted from the latest completed assessment with each instrument (and the case's level, if any). */
+	for (size_t k = 0; k < nd && rc == DB_OK; k++) {
+		const struct done_assessment *d = &done[k];
+		if (k > 0 && strcmp(done[k - 1].case_id, d->case_id) == 0 && strcmp(done[k - 1].code, d->code) == 0)
+			continue; /* an older one with the same instrument */
+		struct civil_date last;
+		if (!civil_date_parse(d->assessed_on, &last))
 			continue;
-		/* No completed assessment: counted from the level's start by the level's interval. */
-		c->stats->evaluated++;
-		struct civil_date from;
-		if (!civil_date_parse(r->from, &from))
-			continue;
-		struct civil_date due_on = civil_date_add_days(from, (int)r->days);
-		int ahead = civil_date_diff_days(c->today, due_on); /* days until due; negative: past */
-		const char *code = NULL, *fmt = NULL;
-		if (due && ahead >= 0 && ahead <= due->threshold) {
-			code = "reassessment.due";
-			fmt = "The supervision level's reassessment is due on ";
-		} else if (over && -ahead > over->threshold) {
-			code = "reassessment.overdue";
-			fmt = "The supervision level's reassessment was due on ";
-		}
-		if (!code)
-			continue;
-		char due_s[11], key[160], summary[160];
-		date_text(due_on, due_s);
-		snprintf(key, sizeof key, "%s:%s:%s", code, r->id, due_s);
-		snprintf(summary, sizeof summary, "%s%s", fmt, due_s);
-		json_t *ev = json_pack("{s:s, s:s, s:s}", "level", r->level, "level_from", r->from, "due_on", due_s);
-		rc = raise(c, code, r->case_id, key, summary, ev, due_s);
+		const struct level_row *r = bsearch(d->case_id, levels, n, sizeof *levels, case_is_level);
+		bool by_level = r && r->days > 0 && r->days < d->days;
+		long interval = by_level ? r->days : d->days;
+		char subject[120];
+		snprintf(subject, sizeof subject, "The reassessment with %s", d->code);
+		json_t *ev = json_pack("{s:s?, s:s?, s:s, s:s, s:s, s:I, s:s}", "level", r ? r->level : NULL, "level_from",
+		                       r ? r->from : NULL, "instrument", d->code, "assessment_id", d->id, "last_on",
+		                       d->assessed_on, "interval_days", (json_int_t)interval, "basis",
+		                       by_level ? "level" : "instrument");
+		rc = raise_due(c, due, over, d->case_id, d->id, subject, civil_date_add_days(last, (int)interval), ev);
 	}
-	free(rows);
+	/* No completed assessment: counted from the level's start by the level's interval. */
+	for (size_t i = 0; i < n && rc == DB_OK; i++) {
+		const struct level_row *r = &levels[i];
+		struct civil_date from;
+		if (bsearch(r->case_id, done, nd, sizeof *done, case_is_done) || !civil_date_parse(r->from, &from))
+			continue;
+		json_t *ev = json_pack("{s:s, s:s}", "level", r->level, "level_from", r->from);
+		rc = raise_due(c, due, over, r->case_id, r->id, "The supervision level's reassessment",
+		               civil_date_add_days(from, (int)r->days), ev);
+	}
+	free(levels);
 	free(done);
 	return rc;
 }

@@ -1,7 +1,9 @@
 // Risk and needs assessments (S14): an assessor starts a draft with a shipped instrument, saves it
 // whole (each bad value named by its path), submits it once complete and only while certified; a
 // unit head other than the assessor countersigns it — its scenarios and actions go into the
-// supervision plan and the earlier one with the same instrument is superseded — or returns it.
+// supervision plan, the case's open reassessment triggers are resolved, and earlier-dated ones with
+// the same instrument are superseded (an older-dated one countersigned late gives way at once to the
+// newer one that stands) — or returns it. Two concurrent starts open one draft.
 // The final judgement is whatever the assessor chose, whatever the items say. Each step is on the
 // timeline and in the processing log; cases outside the caller's units answer as scope_case does.
 import { test, before, after } from 'node:test';
@@ -349,8 +351,12 @@ test('returned to draft by the unit head, resubmitted, countersigned: its action
   assert.equal(count('audit_log', `action = 'collect' AND record_type = 'plan_action'`), 2);
 });
 
-test('a later countersigned assessment supersedes the earlier one; the plan gains an objective', async () => {
-  let r = await officer.post(`/api/v1/cases/${ids.case}/assessments`, { instrument_id: inst[NS].id, reason: 'interval' });
+test('a later countersigned assessment supersedes the earlier one; the plan gains an objective; triggers resolve at countersignature', async () => {
+  let r = await officer.post(`/api/v1/cases/${ids.case}/reassessment-triggers`, { kind: 'other', occurred_on: today(), summary: 'The person moved in with a new partner' });
+  assert.equal(r.status, 201, r.text);
+  const triggerId = r.body.id;
+  const trigger = async () => (await officer.get(`/api/v1/cases/${ids.case}/assessments`)).body.triggers.find((t) => t.id === triggerId);
+  r = await officer.post(`/api/v1/cases/${ids.case}/assessments`, { instrument_id: inst[NS].id, reason: 'trigger', trigger_id: triggerId });
   assert.equal(r.status, 201, r.text);
   ids.ns2 = r.body.id;
   const body = complete(NS, 'first', 'medium', { actions: [{ kind: 'supervision', description: 'Home visit', due_on: addDays(today(), 7) }] });
@@ -358,8 +364,15 @@ test('a later countersigned assessment supersedes the earlier one; the plan gain
   assert.equal(r.status, 200, r.text);
   r = await officer.post(`/api/v1/assessments/${ids.ns2}/submission`, undefined, { 'if-match': '"2"' });
   assert.equal(r.status, 200, r.text);
+  // Submitted is not done: a unit head may still return it, and its assessor withdraw it.
+  let t = await trigger();
+  assert.equal(t.resolved_at, null, 'a submission resolves no trigger');
+  assert.equal(t.resolved_by, null);
   r = await head2.post(`/api/v1/assessments/${ids.ns2}/countersignature`, {}, { 'if-match': '"3"' });
   assert.equal(r.status, 200, r.text + srv.logs().slice(-1500));
+  t = await trigger();
+  assert.ok(t.resolved_at, 'the countersignature resolves the trigger');
+  assert.equal(t.resolved_by, ids.ns2);
   r = await officer.get(`/api/v1/assessments/${ids.ns1}`);
   assert.equal(r.body.status, 'superseded');
   assert.equal(r.body.superseded_by, ids.ns2);
@@ -439,6 +452,56 @@ test('history: one instrument\'s completed assessments, oldest first, with posit
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.body.assessments, []);
   assert.ok(count('audit_log', `action = 'consult' AND record_type = 'case_assessments' AND record_id = '${ids.case}' AND detail = 'history: ${NS}'`) >= 1);
+});
+
+test('an older-dated assessment countersigned after a newer one is superseded by it at once, and stays out of the plan', async () => {
+  const objectives = async () => (await officer.get(`/api/v1/cases/${ids.case}/plan`)).body.objectives.length;
+  const before = await objectives();
+  let r = await officer.post(`/api/v1/cases/${ids.case}/assessments`, { instrument_id: inst[NS].id, reason: 'other' });
+  assert.equal(r.status, 201, r.text);
+  ids.ns3 = r.body.id;
+  const body = complete(NS, 'last', 'high', {
+    assessed_on: addDays(today(), -3), actions: [{ kind: 'monitoring', description: 'Check the address', due_on: addDays(today(), 5) }],
+  });
+  r = await officer.put(`/api/v1/assessments/${ids.ns3}`, body, { 'if-match': '"1"' });
+  assert.equal(r.status, 200, r.text);
+  r = await officer.post(`/api/v1/assessments/${ids.ns3}/submission`, undefined, { 'if-match': '"2"' });
+  assert.equal(r.status, 200, r.text);
+  r = await head.post(`/api/v1/assessments/${ids.ns3}/countersignature`, { note: 'Late paperwork' }, { 'if-match': '"3"' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'superseded', 'the newer-dated countersigned one stands');
+  assert.equal(r.body.superseded_by, ids.ns2);
+  assert.ok(r.body.countersigned_at);
+  assert.equal(r.body.countersign_note, 'Late paperwork');
+  assert.equal(r.body.plan_objective_id, null);
+  assert.ok(r.body.actions.every((x) => x.plan_action_id === null));
+  assert.equal(await objectives(), before, 'the actions of an assessment that does not stand stay out of the plan');
+  r = await officer.get(`/api/v1/assessments/${ids.ns2}`);
+  assert.equal(r.body.status, 'countersigned');
+  assert.equal(r.body.version, 4, 'the newer one is untouched');
+  const events = await timeline();
+  const ev = events.filter((e) => e.kind === 'assessment.superseded' && e.detail.assessment_id === ids.ns3);
+  assert.deepEqual(ev.map((e) => e.detail.superseded_by), [ids.ns2]);
+  const signed = events.find((e) => e.kind === 'assessment.countersigned' && e.detail.assessment_id === ids.ns3);
+  assert.equal(signed.detail.superseded_by, ids.ns2);
+  r = await officer.get(`/api/v1/cases/${ids.case}/assessments`);
+  assert.equal(r.body.suggestion.assessment_id === ids.ns3, false, 'the superseded one suggests nothing');
+  r = await officer.get(`/api/v1/cases/${ids.case}/assessments/history?instrument=${NS}`);
+  assert.deepEqual(r.body.assessments.map((a) => a.id), [ids.ns3, ids.ns1, ids.ns2], 'oldest first by assessed_on');
+});
+
+test('two concurrent starts with one instrument open one draft: the other is refused as open', async () => {
+  // Four sessions (one session's requests queue on its row).
+  const start = (client) => client.post(`/api/v1/cases/${ids.case}/assessments`, { instrument_id: inst[NS].id, reason: 'other' });
+  const results = await Promise.all([officer, officer2, head, head2].map(start));
+  const statuses = results.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [201, 409, 409, 409], results.map((r) => r.text).join('\n'));
+  for (const r of results.filter((x) => x.status === 409))
+    assert.match(r.body.type, /assessment-open/);
+  const id = results.find((r) => r.status === 201).body.id;
+  assert.equal(count('assessment', `case_id = '${ids.case}' AND status = 'draft'`), 1);
+  const r = await head.post(`/api/v1/assessments/${id}/withdrawal`, { reason: 'Only testing the lock' }, { 'if-match': '"1"' });
+  assert.equal(r.status, 200, r.text);
 });
 
 test('withdrawing a draft: its assessor or a unit head, with a reason; not once submitted', async () => {

@@ -164,6 +164,37 @@ test('an administrator imports a new instrument; a second version supersedes it;
   assert.equal(count('audit_log', `action = 'alter' AND record_type = 'instrument' AND record_id = '${ids.mini11}'`), 1);
 });
 
+test('integral numbers (180.0) are integers, stored as such; concurrent imports of one version load it once', async () => {
+  // The body as text: JSON.stringify would write 180.0 as 180.
+  const text = readFileSync(join(FIXTURES, 'integral-numbers.json'), 'utf8');
+  assert.match(text, /"reassessment_days": 180\.0/);
+  const post = () => fetch(`${srv.url}/api/v1/instruments`, {
+    method: 'POST', body: text,
+    headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+  });
+  const before = count('instrument');
+  const answers = await Promise.all([post(), post(), post(), post()]);
+  const bodies = await Promise.all(answers.map((r) => r.text()));
+  assert.deepEqual(answers.map((r) => r.status).sort(), [201, 409, 409, 409], bodies.join('\n'));
+  for (const [i, r] of answers.entries())
+    if (r.status === 409) assert.equal(JSON.parse(bodies[i]).type, 'urn:kadam:problem:instrument-loaded');
+  assert.equal(count('instrument'), before + 1);
+  const created = JSON.parse(bodies[answers.findIndex((r) => r.status === 201)]);
+  assert.equal(created.reassessment_days, 180);
+  assert.equal(created.certification_valid_days, 365);
+  const stored = sql(srv.db, `SELECT definition FROM instrument WHERE id = '${created.id}'`);
+  assert.match(stored, /"reassessment_days":180,/, 'stored as an integer');
+  assert.match(stored, /"valid_days":365\}/);
+  assert.equal(sql(srv.db, `SELECT reassessment_days FROM instrument WHERE id = '${created.id}'`).trim(), '180');
+  const got = await admin.get(`/api/v1/instruments/${created.id}`);
+  assert.match(got.text, /"reassessment_days":180,/);
+  assert.doesNotMatch(got.text, /180\.0|365\.0/);
+  // A fractional number is not an integer.
+  const r = await admin.post('/api/v1/instruments', { ...JSON.parse(text), id: 'test.fractional', reassessment_days: 180.5 });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.body.errors.map((e) => e.field), ['/reassessment_days']);
+});
+
 test('a bad file is refused with every problem named by its path, semantic ones included; nothing is loaded', async () => {
   const before = count('instrument');
   const suggestions = count('level_suggestion');
@@ -304,6 +335,9 @@ test('certifications: recorded by a unit head, listed (one\'s own for an officer
 
   // 422s, each naming its field; nothing recorded.
   const n = count('assessor_certification');
+  r = await head.post('/api/v1/certifications', { ...body, account_id: ids['ins.head'] });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.body.errors, [{ field: 'account_id', message: 'you cannot certify yourself' }]);
   r = await head.post('/api/v1/certifications', { ...body, account_id: '0190a000-0000-7000-8000-000000000000',
     instrument_code: 'no.such-instrument' });
   assert.equal(r.status, 422);

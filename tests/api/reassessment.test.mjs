@@ -1,10 +1,11 @@
 // Reassessment (issue 8): a case falls due for reassessment by its supervision level's interval while it has
 // no completed assessment, then by the shorter of the instrument's and the level's interval from the latest
-// one; each trigger (a new address, a note of new information, a verified breach, a release date passing, an
-// officer's own) is recorded once and raises one alert and one task through the compliance engine; submitting
-// an assessment resolves the triggers before it and closes the reminders. The latest countersigned judgement
-// suggests a level; the officer decides, and departing from it needs a reason of 30 characters. Time moves
-// with PUT /system/clock (never a sleep).
+// submitted or countersigned one (the instrument's alone without a level); each trigger (a new current address,
+// a note of new information, a verified breach, a release date passing, an officer's own) is recorded and logged
+// once and raises one alert and one task through the compliance engine; countersigning an assessment (not
+// submitting it: a submitted one can be returned and withdrawn) resolves the triggers before it and closes every
+// reminder task and alert, each logged. The latest countersigned judgement suggests a level; the officer decides,
+// and departing from it needs a reason of 30 characters. Time moves with PUT /system/clock (never a sleep).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -105,6 +106,12 @@ function assertRaised(caseId, trigger) {
 
 // A complete needs-screening assessment by the officer through the API: started, filled, submitted, and
 // countersigned by the unit head when asked.
+const versionOf = async (id) => (await officer.get(`/api/v1/assessments/${id}`)).body.version;
+async function countersign(id) {
+  const r = await head.post(`/api/v1/assessments/${id}/countersignature`, { note: '' }, { 'if-match': `"${await versionOf(id)}"` });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'countersigned');
+}
 async function assess(caseId, assessedOn, judgement, { countersign = false, reason = 'initial', triggerId } = {}) {
   let r = await officer.post(`/api/v1/cases/${caseId}/assessments`, { instrument_id: ids.instrument, reason,
     ...(triggerId ? { trigger_id: triggerId } : {}) });
@@ -147,7 +154,15 @@ before(async () => {
   const o = await user('reas.officer', 'probation_officer');
   officer = o.client;
   ids.officer = o.id;
-  head = (await user('reas.head', 'unit_head')).client;
+  const h = await user('reas.head', 'unit_head');
+  head = h.client;
+  ids.head = h.id;
+  // An officer of another unit (logged in now: TOTP follows the real clock, which the tests move later).
+  const unitB = (await admin.post('/api/v1/units', { agency_id: ids.agency, name: 'Reassessment Office B' })).body.id;
+  r = await admin.post('/api/v1/users', { login: 'reas.officer.b', display_name: 'Test reas.officer.b', agency_id: ids.agency,
+    unit_id: unitB, roles: ['probation_officer'] });
+  assert.equal(r.status, 201, r.text);
+  ids.officerB = { id: r.body.user.id, client: (await firstLogin(srv.url, 'reas.officer.b', r.body.one_time_password)).client };
   // The shipped instrument and a certification for the officer.
   r = await officer.get('/api/v1/instruments');
   assert.equal(r.status, 200, r.text);
@@ -226,9 +241,16 @@ test('each kind of trigger is recorded once and raises one alert and one task', 
   assert.equal(tr.length, 1);
   assert.deepEqual(tr[0].record_type, 'person_address');
   assert.equal(tr[0].record_id, address);
-  assert.equal(tr[0].occurred_on, addDays(T, -2));
+  assert.equal(tr[0].occurred_on, T, 'the day Kadam learns of the change, not valid_from');
   assertRaised(a.id, tr[0]);
   assert.equal(triggersOf(second).filter((t) => t.kind === 'address').length, 1, 'each open case');
+  // Each logged once, by the officer.
+  for (const c of [a.id, second]) {
+    const [t] = triggersOf(c).filter((x) => x.kind === 'address');
+    assert.equal(count('audit_log', `record_type = 'reassessment_trigger' AND record_id = ${q(t.id)}`), 1);
+    assert.equal(count('audit_log', `record_type = 'reassessment_trigger' AND record_id = ${q(t.id)} AND action = 'collect'
+      AND actor_id = ${q(ids.officer)} AND detail = ${q(c)}`), 1);
+  }
   assert.equal(triggersOf(closed).length, 0, 'not a closed case');
   assert.equal(count('case_event', `case_id = ${q(a.id)} AND kind = 'reassessment.triggered'`), 1);
 
@@ -254,10 +276,14 @@ test('each kind of trigger is recorded once and raises one alert and one task', 
   assert.equal(tr[0].record_id, note);
   assert.equal(tr[0].occurred_on, T);
   assertRaised(a.id, tr[0]);
+  assert.equal(count('audit_log', `record_type = 'reassessment_trigger' AND record_id = ${q(tr[0].id)}`), 1);
+  assert.equal(count('audit_log', `record_type = 'reassessment_trigger' AND record_id = ${q(tr[0].id)} AND action = 'collect'
+    AND actor_id = ${q(ids.officer)}`), 1);
 
   // a breach allegation from a verified alert
   r = await officer.post(`/api/v1/cases/${a.id}/alerts`, { summary: 'Missed the Monday appointment', severity: 'high' });
   assert.equal(r.status, 201, r.text);
+  const breachAlert = r.body.id;
   r = await officer.post(`/api/v1/alerts/${r.body.id}/verification`, { outcome: 'breach',
     reasons: 'Confirmed: no contact and no reason given',
     breach: { allegation: 'Did not report on the appointed Monday', occurred_on: addDays(T, -3), condition_ids: [] },
@@ -270,6 +296,12 @@ test('each kind of trigger is recorded once and raises one alert and one task', 
   assert.equal(tr[0].record_id, breach);
   assert.equal(tr[0].occurred_on, addDays(T, -3));
   assertRaised(a.id, tr[0]);
+  // Recorded by the engine; the officer's verification is in the alert's own log.
+  assert.equal(sql(srv.db, `SELECT COALESCE(recorded_by, 'engine') FROM reassessment_trigger WHERE id = ${q(tr[0].id)}`), 'engine');
+  assert.equal(count('audit_log', `record_type = 'reassessment_trigger' AND record_id = ${q(tr[0].id)} AND action = 'collect'
+    AND actor_id IS NULL`), 1);
+  assert.equal(count('audit_log', `record_type = 'alert' AND record_id = ${q(breachAlert)} AND action = 'alter'
+    AND actor_id = ${q(ids.officer)}`), 1);
 
   // an officer's own
   r = await officer.post(`/api/v1/cases/${a.id}/reassessment-triggers`, { kind: 'work', occurred_on: addDays(T, -1),
@@ -291,7 +323,8 @@ test('each kind of trigger is recorded once and raises one alert and one task', 
     summary: 'Started work at a building site' });
   assert.equal(r.status, 201, r.text);
   assert.notEqual(r.body.id, manual.id);
-  // Logged: collected by the officer.
+  // Logged once: collected by the officer.
+  assert.equal(count('audit_log', `record_type = 'reassessment_trigger' AND record_id = ${q(manual.id)}`), 1);
   assert.equal(count('audit_log', `record_type = 'reassessment_trigger' AND record_id = ${q(manual.id)}
     AND action = 'collect' AND actor_id = ${q(ids.officer)}`), 1);
   assert.ok(count('audit_log', "record_type = 'reassessment_trigger' AND action = 'collect'") >= 6);
@@ -304,6 +337,39 @@ test('each kind of trigger is recorded once and raises one alert and one task', 
   r = await officer.get(`/api/v1/cases/${a.id}/assessments`);
   assert.equal(r.status, 200, r.text);
   assert.deepEqual([...new Set(r.body.triggers.map((t) => t.kind))].sort(), ['address', 'breach', 'new_information', 'work']);
+  assert.equal(r.body.triggers.find((t) => t.kind === 'breach').recorded_by_name, null);
+  assert.equal(r.body.triggers.find((t) => t.kind === 'address').recorded_by_name, 'Test reas.officer');
+});
+
+test('an address raises a trigger as of today, also when it takes effect later', async () => {
+  const c = await openCase('Адресова');
+  const r = await officer.post(`/api/v1/people/${c.person}/addresses`, { kind: 'registered', address: 'Osh, Lenina 5',
+    valid_from: addDays(ids.today, 20) });
+  assert.equal(r.status, 201, r.text);
+  const tr = triggersOf(c.id);
+  assert.equal(tr.length, 1);
+  assert.equal(tr[0].occurred_on, ids.today);
+  assertRaised(c.id, tr[0]);
+});
+
+test('an officer of another unit under a grant records a trigger; the log names the grant (S10, S17)', async () => {
+  const { id: other, client: b } = ids.officerB;
+  const c = await openCase('Грантова');
+  let r;
+  const path = `/api/v1/cases/${c.id}/reassessment-triggers`;
+  const body = { kind: 'other', occurred_on: addDays(ids.today, -1), summary: 'Reported by the covering officer' };
+  r = await b.post(path, body);
+  assert.equal(r.status, 403, r.text);
+  r = await head.post('/api/v1/access-grants', { account_id: other, unit_id: ids.unit, purpose: 'supervision',
+    justification: 'covering for reas.officer this week', expires_in_hours: 2 });
+  assert.equal(r.status, 201, r.text);
+  const grant = r.body.id;
+  r = await b.post(path, body);
+  assert.equal(r.status, 201, r.text);
+  const log = rows(`SELECT action, COALESCE(actor_id, ''), COALESCE(purpose, ''), COALESCE(justification, '') FROM audit_log
+    WHERE record_type = 'reassessment_trigger' AND record_id = ${q(r.body.id)}`);
+  assert.deepEqual(log, [['collect', other, 'supervision', `share grant ${grant}`]]);
+  assertRaised(c.id, { id: r.body.id, kind: 'other', occurred_on: body.occurred_on });
 });
 
 test('the trigger route: 422 naming each field, 409 on a closed case, 403 without the permission', async () => {
@@ -364,7 +430,43 @@ test('a disabled rule raises nothing; on again, the backstop raises the trigger\
   assertRaised(a.id, { id: r.body.id, kind: 'other', occurred_on: ids.today });
 });
 
-test('submitting an assessment resolves the triggers before it and closes the reminders; due then by min(instrument, level)', async () => {
+// The reassessment reminders of a case: alert id -> [status, ...its tasks' statuses].
+const remindersOf = (caseId) => Object.fromEntries(rows(`SELECT id, status FROM alert WHERE case_id = ${q(caseId)}
+  AND rule_code LIKE 'reassessment.%' ORDER BY id`).map(([id, status]) => [id, [status, ...tasksOf(id).map((t) => t.status)]]));
+
+test('a submitted assessment resolves nothing; returned it is a draft and counts no more; withdrawn, still nothing', async () => {
+  const T = ids.today;
+  const a = ids.a;
+  const reminders = remindersOf(a.id);
+  assert.ok(Object.values(reminders).every(([status, ...tasks]) => status === 'open' && tasks.every((t) => t === 'open')),
+    JSON.stringify(reminders));
+  const id = await assess(a.id, addDays(T, -1), 'medium');
+  assert.deepEqual(triggersOf(a.id).filter((t) => t.resolved_by), [], 'a submission resolves no trigger');
+  assert.deepEqual(remindersOf(a.id), reminders, 'nor closes a reminder');
+  // A submitted assessment counts for the due date.
+  let r = await officer.get(`/api/v1/cases/${a.id}/supervision`);
+  assert.deepEqual(r.body.compliance.reassessment, { interval_days: 120, last_on: addDays(T, -1), due_on: addDays(T, 119),
+    overdue: false, basis: 'level', instrument_code: NS });
+  // Returned: a draft again, so the case is due by its level as before.
+  r = await head.post(`/api/v1/assessments/${id}/return`, { note: 'Say which file you read' },
+    { 'if-match': `"${await versionOf(id)}"` });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'draft');
+  r = await officer.get(`/api/v1/cases/${a.id}/supervision`);
+  assert.deepEqual(r.body.compliance.reassessment, { interval_days: 120, last_on: null, due_on: addDays(T, -5),
+    overdue: true, basis: 'no_assessment', instrument_code: null });
+  r = await officer.get(`/api/v1/cases/${a.id}/assessments`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.reassessment.map((d) => [d.basis, d.due_on, d.assessment_id]), [['no_assessment', addDays(T, -5), null]]);
+  r = await officer.post(`/api/v1/assessments/${id}/withdrawal`, { reason: 'Started again with the right file' },
+    { 'if-match': `"${await versionOf(id)}"` });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'withdrawn');
+  assert.deepEqual(triggersOf(a.id).filter((t) => t.resolved_by), []);
+  assert.deepEqual(remindersOf(a.id), reminders);
+});
+
+test('countersigning an assessment resolves the triggers before it and closes every reminder, each logged; due then by min(instrument, level)', async () => {
   const T = ids.today;
   const a = ids.a;
   // A trigger after the day the assessment speaks for stays open.
@@ -372,11 +474,24 @@ test('submitting an assessment resolves the triggers before it and closes the re
   assert.ok(late);
   const open = () => triggersOf(a.id).filter((t) => !t.resolved_by);
   const assessment = await assess(a.id, addDays(T, -1), 'medium');
+  assert.deepEqual(triggersOf(a.id).filter((t) => t.resolved_by), [], 'not before the countersignature');
+  // The level's overdue reminder has more open tasks than a fixed buffer would hold: every one is closed.
+  const [over] = alertsOf(a.id, 'reassessment.overdue');
+  const [first] = tasksOf(over.id);
+  for (let i = 1; i <= 10; i++)
+    sql(srv.db, `INSERT INTO task (id, case_id, unit_id, title, status, source_alert_id, created_at)
+      SELECT ${q(randomUUID())}, case_id, unit_id, ${q(`Reassess (copy ${i})`)}, 'open', source_alert_id, created_at + ${i}
+      FROM task WHERE id = ${q(first.id)}`);
+  assert.equal(tasksOf(over.id).length, 11);
+  await countersign(assessment);
   const resolved = triggersOf(a.id).filter((t) => t.resolved_by === assessment);
-  assert.deepEqual(resolved.map((t) => t.kind).sort(), ['address', 'breach', 'work', 'work']);
+  assert.deepEqual(resolved.map((t) => t.kind).sort(), ['breach', 'work', 'work']);
   assert.ok(resolved.every((t) => t.occurred_on <= addDays(T, -1)));
-  assert.deepEqual(open().map((t) => t.kind).sort(), ['new_information', 'other']);
-  // Their alerts are verified (outcome task) and their tasks done; the later ones stay open.
+  assert.deepEqual(open().map((t) => t.kind).sort(), ['address', 'new_information', 'other'], 'those of today stay open');
+  const logged = (type, id) => count('audit_log', `record_type = ${q(type)} AND record_id = ${q(id)} AND action = 'alter'
+    AND actor_id = ${q(ids.head)}`);
+  // Their alerts are verified (outcome task) by the countersigner and their tasks done, each logged; the later ones
+  // stay open.
   for (const t of triggersOf(a.id)) {
     const [al] = alertsOf(a.id, 'reassessment.triggered').filter((x) => x.key === `reassessment.triggered:${t.id}`);
     const [task] = tasksOf(al.id);
@@ -384,33 +499,41 @@ test('submitting an assessment resolves the triggers before it and closes the re
       assert.equal(al.status, 'verified');
       assert.equal(al.outcome, 'task');
       assert.equal(task.status, 'done');
-      assert.equal(count('alert_event', `alert_id = ${q(al.id)} AND action = 'verified' AND actor_id = ${q(ids.officer)}`), 1);
+      assert.equal(count('alert_event', `alert_id = ${q(al.id)} AND action = 'verified' AND actor_id = ${q(ids.head)}`), 1);
+      assert.equal(sql(srv.db, `SELECT task_id FROM alert WHERE id = ${q(al.id)}`), task.id);
+      assert.equal(logged('alert', al.id), 1);
+      assert.equal(logged('task', task.id), 1);
+      assert.equal(count('case_event', `record_type = 'alert' AND record_id = ${q(al.id)} AND kind = 'alert.verified'`), 1);
     } else {
       assert.equal(al.status, 'open');
       assert.equal(task.status, 'open');
     }
   }
-  // The level's overdue reminder is closed too.
-  const [over] = alertsOf(a.id, 'reassessment.overdue');
-  assert.equal(over.status, 'verified');
-  assert.equal(tasksOf(over.id)[0].status, 'done');
-  assert.equal(sql(srv.db, `SELECT task_id FROM alert WHERE id = ${q(over.id)}`), tasksOf(over.id)[0].id);
+  // The level's overdue reminder is closed too, with all its tasks.
+  const [closed] = alertsOf(a.id, 'reassessment.overdue');
+  assert.equal(closed.status, 'verified');
+  assert.deepEqual(tasksOf(over.id).map((t) => t.status), Array(11).fill('done'));
+  assert.ok(tasksOf(over.id).every((t) => logged('task', t.id) === 1));
+  assert.equal(logged('alert', over.id), 1);
+  assert.equal(sql(srv.db, `SELECT task_id FROM alert WHERE id = ${q(over.id)}`), first.id);
+  assert.match(sql(srv.db, `SELECT close_reason FROM alert WHERE id = ${q(over.id)}`), /countersigned/);
   // Now due by the shorter of the instrument's (180) and the level's (high: 120) interval.
   let r = await officer.get(`/api/v1/cases/${a.id}/supervision`);
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.body.compliance.reassessment, { interval_days: 120, last_on: addDays(T, -1), due_on: addDays(T, 119),
     overdue: false, basis: 'level', instrument_code: NS });
-  assert.equal(r.body.suggestion, null, 'not countersigned yet');
+  // The suggestion: one shape on both routes.
+  const fromSupervision = r.body.suggestion;
+  r = await officer.get(`/api/v1/cases/${a.id}/assessments`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(fromSupervision, r.body.suggestion);
   ids.assessment = assessment;
 });
 
 test('the latest countersigned judgement suggests a level; a departure needs 30 characters; history shows it', async () => {
   const T = ids.today;
   const a = ids.a;
-  let r = await head.post(`/api/v1/assessments/${ids.assessment}/countersignature`, { note: '' },
-    { 'if-match': `"${(await officer.get(`/api/v1/assessments/${ids.assessment}`)).body.version}"` });
-  assert.equal(r.status, 200, r.text);
-  r = await officer.get(`/api/v1/cases/${a.id}/supervision`);
+  let r = await officer.get(`/api/v1/cases/${a.id}/supervision`);
   assert.equal(r.status, 200, r.text);
   const sg = r.body.suggestion;
   assert.equal(sg.level, 'medium');
@@ -455,6 +578,30 @@ test('the latest countersigned judgement suggests a level; a departure needs 30 
   assert.equal(r.body.compliance.reassessment.basis, 'level');
   const ev = JSON.parse(sql(srv.db, `SELECT detail FROM case_event WHERE case_id = ${q(a.id)} AND kind = 'supervision.level_set' ORDER BY at DESC LIMIT 1`));
   assert.equal(ev.suggested_level, 'medium');
+});
+
+test('a case with a completed assessment and no level is due by the instrument\'s interval alone', async () => {
+  const T = ids.today;
+  const c = await openCase('Безуровнева');
+  const id = await assess(c.id, addDays(T, -170), 'low');
+  let r = await officer.get(`/api/v1/cases/${c.id}/supervision`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.level, null);
+  r = await officer.get(`/api/v1/cases/${c.id}/assessments`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.reassessment.length, 1, r.text);
+  const [d] = r.body.reassessment;
+  assert.deepEqual([d.instrument_code, d.assessment_id, d.last_on, d.due_on, d.interval_days, d.basis, d.overdue],
+    [NS, id, addDays(T, -170), addDays(T, 10), 180, 'instrument', false]);
+  await runJobs();
+  const list = alertsOf(c.id, 'reassessment.due');
+  assert.equal(list.length, 1, JSON.stringify(list));
+  assert.equal(list[0].key, `reassessment.due:${id}:${addDays(T, 10)}`);
+  assert.deepEqual(list[0].evidence, { level: null, level_from: null, instrument: NS, assessment_id: id,
+    last_on: addDays(T, -170), interval_days: 180, basis: 'instrument', due_on: addDays(T, 10) });
+  assert.equal(tasksOf(list[0].id).length, 1);
+  await runJobs();
+  assert.equal(alertsOf(c.id, 'reassessment.due').length, 1, 'once');
 });
 
 test('a release date passing records a trigger; the interval falls due and overdue as the clock moves', async () => {

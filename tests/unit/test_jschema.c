@@ -97,8 +97,20 @@ static void types(void **state)
 	jschema_free(s);
 	s = load("{\"type\": \"integer\"}");
 	expect_valid(s, "3");
-	expect_one(s, "3.0", ": must be an integer\n");
+	/* A number with no fractional part is an integer, as JSON Schema (and ajv) say. */
+	expect_valid(s, "3.0");
+	expect_valid(s, "-180.0");
+	expect_valid(s, "1e300");
+	expect_one(s, "3.5", ": must be an integer\n");
 	expect_one(s, "\"3\"", ": must be an integer\n");
+	jschema_free(s);
+	s = load("{\"type\": \"integer\", \"minimum\": 1, \"maximum\": 1096}");
+	expect_valid(s, "180.0");
+	expect_one(s, "1096.5", ": must be an integer\n");
+	expect_one(s, "1097.0", ": must be at most 1096\n");
+	jschema_free(s);
+	s = load("{\"type\": \"array\", \"maxItems\": 1.0}"); /* counts may be written 1.0 too */
+	expect_one(s, "[1, 2]", ": must have at most 1 item\n");
 	jschema_free(s);
 	s = load("{\"type\": \"number\"}");
 	expect_valid(s, "3");
@@ -177,6 +189,21 @@ static void strings(void **state)
 	expect_valid(s, "\"abba\"");
 	expect_one(s, "\"a\"", ": must match b+\n");
 	jschema_free(s);
+	/* "." outside brackets is refused, an escaped one or one inside [...] is the same in both dialects. */
+	s = load("{\"pattern\": \"^a\\\\.[.b]$\"}");
+	expect_valid(s, "\"a.b\"");
+	expect_valid(s, "\"a..\"");
+	expect_one(s, "\"axb\"", ": must match ^a\\.[.b]$\n");
+	jschema_free(s);
+	/* What ECMA-262 and POSIX (byte by byte) read differently is refused, each with its reason. */
+	refused("{\"pattern\": \"^a.b$\"}", "POSIX extended subset: \".\"");
+	refused("{\"pattern\": \"[\\\\]a]\"}", "a backslash inside [...]");
+	refused("{\"pattern\": \"[a\\\\-z]\"}", "a backslash inside [...]");
+	refused("{\"pattern\": \"[^a]\"}", "a negated bracket");
+	refused("{\"pattern\": \"[]a]\"}", "first in a bracket");
+	refused("{\"pattern\": \"[[:alpha:]]\"}", "a POSIX class");
+	refused("{\"pattern\": \"a{,3}\"}", "{,");
+	refused("{\"pattern\": \"ы+\"}", "outside ASCII");
 	refused("{\"pattern\": \"^\\\\d+$\"}", "POSIX extended subset");
 	refused("{\"pattern\": \"(?:a)\"}", "POSIX extended subset");
 	refused("{\"pattern\": \"[a-\"}", "does not compile");
@@ -217,6 +244,23 @@ static void enums_consts_numbers(void **state)
 	assert_non_null(text); /* json_string refuses text that is not UTF-8 */
 	json_decref(text);
 	jschema_free(s);
+	/* A refusal keeps the end of a long schema path, cut on a character boundary: still UTF-8. */
+	char key[200] = "";
+	for (int i = 0; i < 60; i++)
+		strcat(key, "ы");
+	strcat(key, "z");
+	char bad[400];
+	snprintf(bad, sizeof bad, "{\"properties\": {\"%s\": {\"format\": \"x\"}}}", key);
+	json_t *bad_doc = json_loads(bad, 0, NULL);
+	assert_non_null(bad_doc);
+	char err[256] = "";
+	assert_null(jschema_load(bad_doc, err, sizeof err));
+	json_decref(bad_doc);
+	assert_non_null(strstr(err, "...ы"));
+	assert_non_null(strstr(err, "z: the keyword \"format\" is not supported"));
+	json_t *err_text = json_string(err);
+	assert_non_null(err_text);
+	json_decref(err_text);
 	refused("{\"enum\": \"a\"}", "enum must be an array");
 	refused("{\"maximum\": \"3\"}", "maximum must be a number");
 }

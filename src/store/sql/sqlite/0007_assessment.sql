@@ -23,8 +23,9 @@ CREATE TABLE instrument (
 	is_validated INTEGER NOT NULL CHECK (is_validated IN (0, 1)), -- the publisher's statement
 	certification_required INTEGER NOT NULL CHECK (certification_required IN (0, 1)),
 	reassessment_days INTEGER NOT NULL CHECK (reassessment_days BETWEEN 1 AND 1096),
-	definition TEXT NOT NULL,                    -- the file as loaded (JSON)
-	sha256 TEXT NOT NULL,                        -- of the file's bytes
+	definition TEXT NOT NULL,                    -- the file as loaded (JSON; 180.0 stored as 180)
+	sha256 TEXT NOT NULL,                        -- of the file's bytes (the command line) or of the body as
+	                                             -- parsed and re-serialised (the API)
 	loaded_at INTEGER NOT NULL,
 	loaded_by TEXT REFERENCES account (id),      -- NULL: shipped with the program, or the command line
 	is_current INTEGER NOT NULL DEFAULT 1 CHECK (is_current IN (0, 1)),
