@@ -2,8 +2,11 @@
  * jschema.h — checks a JSON value against a JSON Schema (draft 2020-12), for
  * the subset of keywords Kadam's published schemas use: type, properties,
  * required, additionalProperties (false or a schema), items, minItems,
- * maxItems, minLength, maxLength (code points), pattern (the POSIX extended
- * subset of ECMA-262 patterns), enum, const, minimum, maximum, $ref to
+ * maxItems, minLength, maxLength (code points), pattern (the part of
+ * ECMA-262 that POSIX extended expressions read the same way: `.`, `[^`,
+ * backslashes inside brackets and non-ASCII bytes are refused), enum,
+ * const, minimum, maximum (a number with no fractional part, such as 180.0,
+ * is an integer), $ref to
  * "#/$defs/<name>", $defs; and the annotations $schema, $id, title,
  * description. A schema using any other keyword is refused when loaded, so
  * no constraint is ever silently ignored. Problems are reported with the

@@ -590,7 +590,8 @@ static enum db_status write_one(struct run *r, const struct dcase *c, int tool, 
 		buf_printf(&text, "Risk-management actions from the assessment of %s (%s)", on, t->name_en);
 		for (int i = 0; i < nsc; i++) {
 			int k = (first + i) % 4;
-			buf_printf(&text, "\n%s: %s", scenarios[tool][k].kind, scenarios[tool][k].text);
+			buf_printf(&text, "\n%s: %s", assessment_scenario_label(scenarios[tool][k].kind),
+			           scenarios[tool][k].text);
 		}
 		int64_t position = 0;
 		db_stmt *st = NULL;

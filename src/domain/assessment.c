@@ -18,6 +18,17 @@
 
 #define PLAN_REVIEW_DAYS 90
 
+const char *assessment_scenario_label(const char *kind)
+{
+	static const char *const kinds[][2] = {{"repeat", "Scenario, a repeat"}, {"escalation", "Scenario, escalation"},
+	                                       {"twist", "Scenario, a different form"},
+	                                       {"improvement", "Scenario, improvement"}};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (strcmp(kinds[k][0], kind) == 0)
+			return kinds[k][1];
+	return kind;
+}
+
 enum db_status assessor_certified(db *conn, const char *account_id, const char *instrument_code, const char *today,
                                   bool *certified_r)
 {
@@ -364,7 +375,8 @@ enum db_status assessment_into_plan(db *conn, const char *id, const char *actor_
 	size_t i;
 	const json_t *x;
 	json_array_foreach(scenarios, i, x)
-		buf_printf(&text, "\n%s: %s", str_or_empty(x, "kind"), str_or_empty(x, "description"));
+		buf_printf(&text, "\n%s: %s", assessment_scenario_label(str_or_empty(x, "kind")),
+		           str_or_empty(x, "description"));
 	int64_t position = 0;
 	rc = db_query(conn, &st, "SELECT COALESCE(MAX(position), 0) FROM plan_objective WHERE plan_id = ?", "t",
 	              out->plan_id);

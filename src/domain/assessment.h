@@ -19,6 +19,9 @@
 
 /* ---- assessment.c: the lifecycle --------------------------------------- */
 
+/* The English label of a scenario kind in the plan objective's text ("Scenario, escalation"); kind when unknown. */
+const char *assessment_scenario_label(const char *kind);
+
 /* True when account_id holds a live certification for instrument_code on date today (YYYY-MM-DD):
  * certified_on <= today < expires_on (expires_on is the first day it no longer holds), not revoked. */
 enum db_status assessor_certified(db *conn, const char *account_id, const char *instrument_code, const char *today,

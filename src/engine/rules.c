@@ -121,7 +121,7 @@ static enum db_status reminder_task(struct ctx *c, const char *alert_id, const c
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? DB_CONSTRAINT : rc;
 	char title[200], detail[120];
-	snprintf(title, sizeof title, "Reassess: %s", summary);
+	snprintf(title, sizeof title, "%s", summary);
 	snprintf(detail, sizeof detail, "Opened by the compliance rule %s.", rule);
 	struct task_new t = {.case_id = case_id, .title = title, .detail = detail, .due_on = due_on,
 	                     .assigned_to = assignee[0] ? assignee : NULL, .source_alert_id = alert_id};
@@ -568,7 +568,14 @@ static enum db_status raise_triggered(struct ctx *c, const struct rule_setting *
 	char due_s[11], key[160], summary[160];
 	date_text(civil_date_add_days(when, (int)s->threshold), due_s);
 	snprintf(key, sizeof key, "reassessment.triggered:%s", trigger_id);
-	snprintf(summary, sizeof summary, "A reassessment is called for after an event (%s) on %s", kind, occurred_on);
+	static const char *const kinds[][2] = {{"breach", "a breach allegation"}, {"release", "release"},
+	                                       {"address", "a new address"}, {"work", "a change of work"},
+	                                       {"new_information", "new information"}, {"other", "an event"}};
+	const char *what = "an event";
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (strcmp(kinds[k][0], kind) == 0)
+			what = kinds[k][1];
+	snprintf(summary, sizeof summary, "Reassess after %s on %s", what, occurred_on);
 	json_t *ev = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s}", "trigger_id", trigger_id, "kind", kind, "occurred_on",
 	                       occurred_on, "record_type", record_type, "record_id", record_id, "due_on", due_s);
 	return raise(c, "reassessment.triggered", case_id, key, summary, ev, due_s);

@@ -338,7 +338,7 @@ test('returned to draft by the unit head, resubmitted, countersigned: its action
   assert.equal(o.id, a.plan_objective_id);
   assert.equal(o.need, 'risk_management');
   assert.equal(o.description, `Risk-management actions from the assessment of ${today()} (${inst[NS].def.name.en})\n`
-    + 'repeat: Repeat theft if unemployed\nimprovement: Stable work and family');
+    + 'Scenario, a repeat: Repeat theft if unemployed\nScenario, improvement: Stable work and family');
   assert.deepEqual(o.actions.map((x) => [x.description, x.owner_kind, x.owner_account_id, x.due_on, x.status]), [
     ['Weekly reporting at the office', 'officer', ids['as.officer'], addDays(today(), 14), 'open'],
     ['Refer to the employment programme', 'officer', ids['as.officer'], addDays(today(), 30), 'open'],

@@ -207,7 +207,7 @@ test('with no assessment the case is due by its level\'s interval; the rule rais
   assert.deepEqual(list[0].evidence, { level: 'high', level_from: addDays(T, -125), due_on: addDays(T, -5) });
   let tasks = tasksOf(list[0].id);
   assert.equal(tasks.length, 1);
-  assert.match(tasks[0].title, /^Reassess: /);
+  assert.match(tasks[0].title, /reassessment was due on /);
   assert.equal(tasks[0].due_on, addDays(T, -5));
   assert.equal(tasks[0].assigned_to, ids.officer);
   ids.overdueAlert = list[0].id;
