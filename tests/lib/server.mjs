@@ -16,16 +16,27 @@ import { randomBytes } from 'node:crypto';
 
 export const root = resolve(new URL('../..', import.meta.url).pathname);
 
-export function freePort() {
-  return new Promise((ok, fail) => {
+// A free port for a server. The SQLite and PostgreSQL suites run side by side (scripts/run-tests), so each
+// takes its ports from its own range below the kernel's ephemeral range: two suites never pick the same port
+// between this check and their server's bind.
+const PORT_RANGES = { sqlite: [20000, 26000], postgresql: [26000, 32000] };
+
+function portFree(port) {
+  return new Promise((ok) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
+    srv.once('error', () => ok(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => ok(true)));
   });
+}
+
+export async function freePort() {
+  const [lo, hi] = PORT_RANGES[process.env.TEST_BACKEND || 'sqlite'] || PORT_RANGES.sqlite;
+  for (let i = 0; i < 200; i++) {
+    const port = lo + Math.floor(Math.random() * (hi - lo));
+    if (await portFree(port)) return port;
+  }
+  throw new Error(`no free port in ${lo}..${hi}`);
 }
 
 function psql(url, sql) {
