@@ -4,8 +4,10 @@
 // errors next to their fields when submitting too early), completes it and submits it; the unit
 // head countersigns it from the queue, and its risk-management action shows in the supervision plan;
 // after a second assessment the history page draws the chart and the item-by-item table with the
-// changes marked; the supervision level card shows the suggestion and refuses, before sending, a
-// short reason for departing from it.
+// changes marked better or worse (a risk item rated higher is worse, a protective one stronger is
+// better); the supervision level card shows the suggestion and refuses, before sending, a short
+// reason for departing from it. Also: leaving a draft with unsaved changes asks first, a refused
+// submission moves focus to the error summary, and countersigning asks for confirmation.
 //
 // One server (SQLite by default) and one Chromium for the file; the accounts are made over the API.
 import { after, before, describe, test } from 'node:test';
@@ -156,6 +158,25 @@ describe('assessments', () => {
     await page.locator(`#as-r-${a.id}-evidence`).fill('He said so in the interview and the file agrees');
     await page.locator(`#as-r-${a.id}-source`).selectOption('person');
     await page.locator(`#as-r-${b.id}-value-${values(b.scale)[0]}`).check();
+    await page.locator('#assess-dirty').getByText(en['assess.unsaved']).waitFor();
+    // The radio groups are named by the item's id and title.
+    await page.getByRole('group', { name: fill(en['assess.rating.value'], { item: a.id, title: a.title.en }) }).first().waitFor();
+
+    // Unsaved changes: a link inside Kadam asks first (and staying keeps the page); a reload would too.
+    const url = page.url();
+    await page.locator('.breadcrumbs a').click();
+    const leave = page.getByRole('dialog', { name: en['assess.leave.title'] });
+    await leave.waitFor();
+    await leave.getByRole('button', { name: en['action.cancel'] }).click();
+    await leave.waitFor({ state: 'hidden' });
+    assert.equal(page.url(), url, 'staying keeps the draft open');
+    assert.equal(await page.locator(`#as-r-${a.id}-value-${values(a.scale)[1]}`).isChecked(), true);
+    assert.equal(await page.evaluate(() => {
+      const e = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    }), true, 'the browser is asked to warn before unloading');
+
     await page.locator('#assess-save').click();
     await page.locator('#assessment-done').getByText(en['assess.saved']).waitFor();
     const missing = page.locator('#assess-missing');
@@ -169,9 +190,18 @@ describe('assessments', () => {
     assert.equal(await page.locator(`#as-r-${a.id}-value-${values(a.scale)[1]}`).isChecked(), true);
     assert.equal(await page.locator(`#as-r-${a.id}-source`).inputValue(), 'person');
 
-    // Submitting too early: the server's errors stand next to their fields.
+    // Saved: nothing to warn about any more.
+    await page.locator('#assess-dirty').getByText(en['assess.all_saved']).waitFor();
+    assert.equal(await page.evaluate(() => {
+      const e = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    }), false);
+
+    // Submitting too early: focus moves to the error summary, and the errors stand next to their fields.
     await page.locator('#assess-submit').click();
     await page.locator('.form-error').getByText(en['assess.problem.incomplete']).waitFor();
+    await page.waitForFunction(() => document.activeElement?.classList.contains('form-error'));
     await page.locator(`#as-r-${items()[2].id}-value-error`).waitFor();
     await page.locator('#as-judgement-error').waitFor();
     await page.locator('#as-sources-error').waitFor();
@@ -191,6 +221,7 @@ describe('assessments', () => {
     await page.locator(`#as-judgement-${judgement}`).check();
     await page.locator('#as-rationale').fill('Stable home, but the associates and attitudes call for attention');
     await page.locator('#as-scenarios-add').click();
+    assert.equal((await page.locator('#as-scenarios-0-remove').textContent()).trim(), fill(en['assess.scenario.remove'], { n: 1 }));
     await page.locator('#as-scenarios-0-kind').selectOption('repeat');
     await page.locator('#as-scenarios-0-description').fill('Renewed contact with the old group after a job loss');
     await page.locator('#as-actions-add').click();
@@ -213,7 +244,8 @@ describe('assessments', () => {
     const { page, problems } = await open(t, 'head');
     await page.goto(`${server.url}/supervision/assessments`);
     await h1(page).filter({ hasText: en['assessments.title'] }).waitFor();
-    await page.getByRole('tab', { name: en['assess.queue.countersign'] }).click();
+    // With something to countersign, a unit head lands on that tab.
+    await page.locator('#assess-tab-countersign[aria-selected="true"]').waitFor();
     const row = page.locator(`#assess-queue tr[data-id="${data.first}"]`);
     await row.waitFor();
     await row.getByRole('link').click();
@@ -221,6 +253,11 @@ describe('assessments', () => {
     await page.locator('#assess-countersign').waitFor();
     await page.locator('#as-note').fill('Sound and well evidenced');
     await page.locator('#assess-countersign-button').click();
+    // Countersigning asks first, saying what it does.
+    const confirm = page.getByRole('dialog', { name: en['assess.countersign.confirm.title'] });
+    await confirm.waitFor();
+    assert.match(await confirm.textContent(), new RegExp(esc(fill(en['assess.countersign.confirm.actions.one'], { n: 1 }))));
+    await confirm.getByRole('button', { name: en['assess.countersign'], exact: true }).click();
     await page.locator('#assessment-done').getByText(en['assess.countersigned.done']).waitFor();
     await page.locator('.assess-status[data-status="countersigned"]').first().waitFor();
 
@@ -233,6 +270,36 @@ describe('assessments', () => {
     const card = page.locator('#assessments');
     await card.locator('#assessments-table tr[data-status="countersigned"]').waitFor();
     await card.locator('#assessments-suggestion').waitFor();
+    // The latest countersigned judgement per instrument, and which one the suggestion comes from.
+    await card.locator(`#assessments-latest li[data-id="${data.first}"] #assessments-latest-used`).waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  test('open triggers show when the reassessment is due; an engine trigger is worded by kind and links to its note', async (t) => {
+    const officer = who.officer.client;
+    const on = addDays(today(), -3);
+    const own = await officer.expect(201, 'POST', `/api/v1/cases/${data.case.id}/reassessment-triggers`,
+      { kind: 'work', occurred_on: on, summary: 'Lost his job at the market' });
+    const note = await officer.expect(201, 'POST', `/api/v1/cases/${data.case.id}/notes`, { sensitivity: 'normal', nature: 'fact',
+      source: 'person', body: 'Said he has met his old associates again.', new_information: true });
+    const rules = await officer.expect(200, 'GET', '/api/v1/compliance/rules');
+    const rule = rules.items.find((r) => r.code === 'reassessment.triggered');
+    const days = rule?.threshold ?? 30;
+    const { page, problems } = await open(t, 'officer');
+    await openCase(page);
+    const list = page.locator('#assessments-triggers');
+    const mine = list.locator(`li[data-id="${own.id}"]`);
+    await mine.waitFor();
+    assert.equal(await mine.locator('.assess-trigger-due').getAttribute('data-due'), addDays(on, days));
+    await mine.getByText('Lost his job at the market', { exact: false }).waitFor();
+    const engine = list.locator('li[data-kind="new_information"]');
+    await engine.waitFor();
+    await engine.getByText(en['assess.trigger.kind.new_information']).waitFor();
+    const stored = (await officer.expect(200, 'GET', `/api/v1/cases/${data.case.id}/assessments`)).triggers.find((x) => x.kind === 'new_information');
+    assert.equal(stored.record_id, note.id);
+    if (stored.summary) assert.equal(await engine.getByText(stored.summary, { exact: false }).count(), 0, 'the engine summary is not shown');
+    await engine.locator('.assess-trigger-note').click();
+    await page.waitForFunction((id) => document.activeElement?.id === `note-${id}` || document.activeElement?.id === 'notes-heading', note.id);
     assert.deepEqual(problems, []);
   });
 
@@ -256,21 +323,36 @@ describe('assessments', () => {
     await canvas.waitFor();
     assert.match(await canvas.getAttribute('aria-label'), new RegExp(esc(head(en['assess.history.chart.label']))));
     // One legend entry per domain.
-    for (const d of data.def.domains) await page.locator('#history-chart .u-legend').getByText(d.name.en, { exact: true }).first().waitFor();
+    for (const d of data.def.domains) await page.locator('#history-chart .u-legend').getByText(d.name.en, { exact: false }).first().waitFor();
+    // The chart fits its box (no horizontal overflow).
+    assert.ok(await page.locator('#history-chart').evaluate((el) => el.scrollWidth <= el.clientWidth + 1));
     const table = page.locator('#history-table');
     await table.waitFor();
     assert.equal(await table.locator('thead th').count(), 3, 'the item column and two assessments');
-    // Items rated at the first value before and the last now went up: marked by colour and by an arrow with a label.
-    const up = table.locator(`tr[data-row="${items()[0].id}"] td`).nth(1);
-    assert.equal(await up.getAttribute('data-change'), 'up');
-    const mark = up.locator('.assess-change');
-    assert.equal((await mark.textContent()).trim(), '↑');
-    assert.equal(await mark.getAttribute('aria-label'), en['assess.change.up']);
+    // Items rated at the first value before and the last now: a risk item is worse, a protective one
+    // better — marked by colour and in words (with a spoken sentence).
+    const kindOf = (item) => data.def.domains.find((d) => d.items.some((i) => i.id === item.id)).kind;
+    const risk = items().find((i) => kindOf(i) === 'risk');
+    const protective = items().find((i) => kindOf(i) === 'protective');
+    const worse = table.locator(`tr[data-row="${risk.id}"] td`).nth(1);
+    assert.equal(await worse.getAttribute('data-change'), 'worse');
+    assert.match(await worse.getAttribute('class'), /is-worse/);
+    assert.match(await worse.locator('.assess-change').textContent(), new RegExp(esc(en['assess.change.worse.short'])));
+    assert.match(await worse.locator('.assess-change').textContent(), new RegExp(esc(en['assess.change.worse'])));
+    if (protective) {
+      const better = table.locator(`tr[data-row="${protective.id}"] td`).nth(1);
+      assert.equal(await better.getAttribute('data-change'), 'better');
+      assert.match(await better.locator('.assess-change').textContent(), new RegExp(esc(en['assess.change.better'])));
+      const pd = data.def.domains.find((d) => d.kind === 'protective');
+      assert.equal(await table.locator(`tr[data-row="domain-${pd.id}"] td`).nth(1).getAttribute('data-change'), 'better');
+    }
     assert.ok(await table.locator('td.is-changed').count() >= items().length / 2);
-    await table.locator('tr[data-row="judgement"] td[data-change="up"]').waitFor();
+    await table.locator('tr[data-row="judgement"] td[data-change="worse"]').waitFor();
+    // The legend says what the marks mean.
+    await page.locator('#history-legend').getByText(en['assess.change.better.about']).waitFor();
     await page.screenshot({ path: join(shots, 'assessment-history.png'), fullPage: true });
     // The instrument switcher.
-    assert.equal(await page.locator('#history-instrument').inputValue(), NS);
+    assert.equal(await page.locator('input[name="history-instrument"]:checked').inputValue(), NS);
     assert.deepEqual(problems, []);
   });
 
@@ -290,6 +372,12 @@ describe('assessments', () => {
       .find((v) => v && v !== suggested);
     await level.locator('#level-select').selectOption(other);
     await level.locator('#level-departs').waitFor();
+    // The hint under the reason follows the rule in force: 30 characters when departing.
+    assert.match(await level.locator('#level-reason-hint').textContent(), new RegExp(`\\b30\\b`));
+    await level.locator('#level-select').selectOption(suggested);
+    assert.match(await level.locator('#level-reason-hint').textContent(), new RegExp(`\\b10\\b`));
+    assert.doesNotMatch(await level.locator('#level-policy').textContent(), /\b1 home visits\b|\b1 contacts\b/);
+    await level.locator('#level-select').selectOption(other);
     await level.locator('#level-reason').fill('Works nights now.');
     let sent = 0;
     page.on('request', (req) => { if (req.url().endsWith('/supervision-level')) sent += 1; });

@@ -80,6 +80,8 @@ export function setRequestLanguage(lang: string): void {
 
 export interface RequestOptions {
   body?: unknown;
+  /** A JSON text sent as it is (a file the user chose): the server's parser says where it is malformed. */
+  jsonText?: string;
   /** The version for If-Match (sent quoted, as the ETag had it). */
   ifMatch?: string | null;
   headers?: Record<string, string>;
@@ -130,7 +132,10 @@ export async function request<T = unknown>(method: string, path: string, options
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (options.ifMatch != null) headers['If-Match'] = `"${options.ifMatch}"`;
   const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-  if (options.body !== undefined) {
+  if (options.jsonText !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = options.jsonText;
+  } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }

@@ -1,8 +1,10 @@
 // /admin/instruments: the risk and needs instruments loaded as data (reference.manage). The table lists
 // every loaded version (the current one marked); "View" opens one version in the page (?id=) with its
 // notice, scales, domains, items and guidance in the UI language. A new file is imported from here: the
-// browser reads it, refuses anything that is not JSON, and posts it as the body; a refused file shows
-// every problem the server found, by its path in the file. Below, the table of which supervision level
+// browser reads it, refuses anything that is not JSON (saying the line and column), and posts it as the
+// body; a refused file shows every problem the server found in a table, by its path in the file (in
+// document order, with the item's id for a path inside an item); the messages are the schema checker's,
+// in English, and the page says so in the UI language. Below, the table of which supervision level
 // each final judgement suggests: a suggestion only, the officer still decides, with a reason.
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -111,7 +113,6 @@ export function InstrumentsPage() {
     view(null);
     window.setTimeout(() => document.getElementById(`instrument-view-${id}`)?.focus(), 0);
   };
-  const yes = (b: boolean) => (b ? t('instruments.yes') : t('instruments.no'));
 
   return (
     <>
@@ -137,61 +138,63 @@ export function InstrumentsPage() {
         <h2 id="instruments-loaded">{t('instruments.loaded')}</h2>
         <LoadState load={list}>
           {(data) => (data.items.length === 0 ? <p class="muted">{t('instruments.none')}</p> : (
-            <div class="table-wrap" role="region" aria-labelledby="instruments-caption" tabIndex={0}>
-              <table class="table instruments-table" id="instruments-table">
-                <caption id="instruments-caption" class="visually-hidden">{t('instruments.loaded')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('instruments.instrument')}</th>
-                    <th scope="col">{t('instruments.version')}</th>
-                    <th scope="col">{t('instruments.validated')}</th>
-                    <th scope="col">{t('instruments.certification')}</th>
-                    <th scope="col">{t('instruments.reassessment')}</th>
-                    <th scope="col">{t('instruments.contents')}</th>
-                    <th scope="col">{t('instruments.publisher')}</th>
-                    <th scope="col">{t('instruments.loaded_when')}</th>
-                    <th scope="col"><span class="visually-hidden">{t('table.actions')}</span></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((i) => (
-                    <tr key={i.id} id={`instrument-${idPart(i.code)}-${idPart(i.version)}`}
-                      class={viewing === i.id ? 'is-selected' : undefined}>
-                      <th scope="row">
-                        <span class="cell-main">{say(i.name, lang, i.code)}</span>
-                        <code class="cell-sub">{i.code}</code>
-                      </th>
-                      <td>
-                        <span class="cell-main">{i.version}</span>
-                        {i.current ? <span class="badge badge-ok">{t('instruments.current_yes')}</span>
-                          : <span class="badge badge-off">{t('instruments.current_no')}</span>}
-                      </td>
-                      <td>{i.validated ? yes(true) : <span class="badge badge-warn">{t('instruments.not_validated')}</span>}</td>
-                      <td>{i.certification_required
-                        ? t('instruments.certification_required', { days: i.certification_valid_days })
-                        : t('instruments.certification_not_required')}</td>
-                      <td>{t('instruments.every_days', { days: i.reassessment_days })}</td>
-                      <td>{t('instruments.counts', { domains: i.domain_count, items: i.item_count })}</td>
-                      <td>
-                        <span class="cell-main">{i.publisher}</span>
-                        <span class="cell-sub">{i.licence}</span>
-                      </td>
-                      <td>
-                        <span class="cell-main">{dates.short(i.loaded_at)}</span>
-                        <span class="cell-sub">{i.loaded_by_name ?? t('instruments.loaded_by_system')}</span>
-                      </td>
-                      <td>
-                        <button type="button" class="button button-secondary button-small" id={`instrument-view-${i.id}`}
-                          aria-expanded={viewing === i.id} aria-controls={viewing === i.id ? 'instrument-detail' : undefined}
-                          onClick={() => { view(viewing === i.id ? null : i.id); setNotice(null); }}>
-                          {t('instruments.view')}<span class="visually-hidden">: {say(i.name, lang, i.code)} {i.version}</span>
-                        </button>
-                      </td>
+            <>
+              <p class="hint instruments-scroll-hint" id="instruments-scroll-hint">{t('instruments.scroll_hint')}</p>
+              <div class="table-wrap" role="region" aria-labelledby="instruments-loaded" aria-describedby="instruments-scroll-hint" tabIndex={0}>
+                <table class="table instruments-table" id="instruments-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('instruments.instrument')}</th>
+                      <th scope="col">{t('instruments.version')}</th>
+                      <th scope="col">{t('instruments.rules')}</th>
+                      <th scope="col">{t('instruments.contents')}</th>
+                      <th scope="col">{t('instruments.publisher')}</th>
+                      <th scope="col">{t('instruments.loaded_when')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                  </thead>
+                  <tbody>
+                    {data.items.map((i) => (
+                      <tr key={i.id} id={`instrument-${idPart(i.code)}-${idPart(i.version)}`}
+                        class={viewing === i.id ? 'is-selected' : undefined}>
+                        <th scope="row">
+                          <span class="cell-main">{say(i.name, lang, i.code)}</span>
+                          <code class="cell-sub">{i.code}</code>
+                          <button type="button" class="button button-secondary button-small instrument-view-button" id={`instrument-view-${i.id}`}
+                            aria-expanded={viewing === i.id} aria-controls={viewing === i.id ? 'instrument-detail' : undefined}
+                            onClick={() => { view(viewing === i.id ? null : i.id); setNotice(null); }}>
+                            {viewing === i.id ? t('instruments.viewing') : t('instruments.view')}
+                            <span class="visually-hidden">: {say(i.name, lang, i.code)} {i.version}</span>
+                          </button>
+                        </th>
+                        <td>
+                          <span class="cell-main">{i.version}</span>
+                          {i.current ? <span class="badge badge-ok">{t('instruments.current_yes')}</span>
+                            : <span class="badge badge-off">{t('instruments.current_no')}</span>}
+                          {' '}
+                          {i.validated ? <span class="badge badge-info">{t('instruments.validated_yes')}</span>
+                            : <span class="badge badge-warn">{t('instruments.not_validated')}</span>}
+                        </td>
+                        <td>
+                          <span class="cell-main">{i.certification_required
+                            ? t('instruments.certification_required_short', { days: i.certification_valid_days })
+                            : t('instruments.certification_not_required')}</span>
+                          <span class="cell-sub">{t('instruments.every_days', { days: i.reassessment_days })}</span>
+                        </td>
+                        <td>{t('instruments.counts', { domains: i.domain_count, items: i.item_count })}</td>
+                        <td>
+                          <span class="cell-main">{i.publisher}</span>
+                          <span class="cell-sub instrument-licence" title={i.licence}>{i.licence}</span>
+                        </td>
+                        <td>
+                          <span class="cell-main">{dates.short(i.loaded_at)}</span>
+                          <span class="cell-sub">{i.loaded_by_name ?? t('instruments.loaded_by_system')}</span>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
           ))}
         </LoadState>
       </section>
@@ -236,7 +239,7 @@ function InstrumentDetail({ id, onClose }: { id: string; onClose: () => void }) 
                   {t('instruments.close')}
                 </button>
               </div>
-              <p><code>{i.code}</code> · {i.publisher} · {i.licence}</p>
+              <p><code>{i.code}</code></p>
               {i.notice || !i.validated ? (
                 <div class="alert alert-warning instrument-notice">
                   {!i.validated ? <p class="alert-title">{t('instruments.not_validated_long')}</p> : null}
@@ -245,17 +248,29 @@ function InstrumentDetail({ id, onClose }: { id: string; onClose: () => void }) 
               ) : null}
               {d.description ? <p>{say(d.description, lang)}</p> : null}
               <dl class="facts facts-compact">
-                <div><dt>{t('instruments.certification')}</dt>
+                <div class="fact"><dt>{t('instruments.publisher_only')}</dt><dd>{i.publisher}</dd></div>
+                <div class="fact"><dt>{t('instruments.certification')}</dt>
                   <dd>{i.certification_required ? t('instruments.certification_required', { days: i.certification_valid_days })
                     : t('instruments.certification_not_required')}</dd></div>
-                <div><dt>{t('instruments.reassessment')}</dt><dd>{t('instruments.every_days', { days: i.reassessment_days })}</dd></div>
-                <div><dt>{t('instruments.sha256')}</dt><dd><code class="instrument-hash">{i.sha256}</code></dd></div>
+                <div class="fact"><dt>{t('instruments.reassessment')}</dt><dd>{t('instruments.every_days', { days: i.reassessment_days })}</dd></div>
+                <div class="fact"><dt>{t('instruments.sha256')}</dt><dd><code class="instrument-hash">{i.sha256}</code></dd></div>
+                <div class="fact instrument-licence-fact"><dt>{t('instruments.licence')}</dt><dd id="instrument-licence-full">{i.licence}</dd></div>
               </dl>
 
               <h3>{t('instruments.scales')}</h3>
-              <ul class="instrument-scales">
+              <ul class="instrument-scales" id="instrument-scales">
                 {(d.scales ?? []).map((s) => (
-                  <li key={s.id}><code>{s.id}</code>: {scaleText(s.id)}</li>
+                  <li key={s.id} id={`scale-${idPart(s.id)}`}>
+                    <span class="cell-main">{scaleText(s.id)}</span>
+                    <span class="cell-sub">{t('instruments.scale_id')} <code>{s.id}</code></span>
+                    {s.values.some((v) => v.description) ? (
+                      <dl class="instrument-scale-values">
+                        {s.values.map((v) => (
+                          <div key={v.id}><dt>{say(v.label, lang, v.id)}</dt><dd>{say(v.description, lang)}</dd></div>
+                        ))}
+                      </dl>
+                    ) : null}
+                  </li>
                 ))}
               </ul>
 
@@ -311,13 +326,77 @@ function InstrumentDetail({ id, onClose }: { id: string; onClose: () => void }) 
   );
 }
 
+type Problem = { field: string; message: string };
 type Refusal =
   | { kind: 'choose' }
   | { kind: 'too_big' }
-  | { kind: 'not_json'; detail: string }
-  | { kind: 'problems'; title: string; detail: string; errors: { field: string; message: string }[] }
-  | { kind: 'loaded'; code: string; version: string; detail: string }
+  | { kind: 'empty' }
+  | { kind: 'not_json'; line: number | null; column: number | null }
+  | { kind: 'problems'; errors: Problem[]; total: number; doc: unknown }
+  | { kind: 'loaded'; code: string; version: string }
   | { kind: 'other'; error: unknown };
+
+/** The segments of a JSON Pointer ("" is the whole document). */
+export function pointerParts(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer.replace(/^\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+const naturally = new Intl.Collator('en', { numeric: true });
+
+/**
+ * Problems in document order where the file tells it (the order of an object's members as written,
+ * array elements by index), else a natural sort of the pointers (/domains/2 before /domains/10);
+ * members the file lacks come after those it has, by name.
+ */
+export function sortProblems(errors: readonly Problem[], doc: unknown): Problem[] {
+  const rank = (pointer: string): (number | string)[] => {
+    const out: (number | string)[] = [];
+    let at: unknown = doc;
+    for (const part of pointerParts(pointer)) {
+      if (Array.isArray(at) && /^\d+$/.test(part)) {
+        out.push(Number(part));
+        at = at[Number(part)];
+      } else if (at && typeof at === 'object' && !Array.isArray(at)) {
+        const keys = Object.keys(at as Record<string, unknown>);
+        const n = keys.indexOf(part);
+        out.push(n >= 0 ? n : keys.length, part);
+        at = n >= 0 ? (at as Record<string, unknown>)[part] : undefined;
+      } else {
+        out.push(/^\d+$/.test(part) ? Number(part) : part);
+        at = undefined;
+      }
+    }
+    return out;
+  };
+  const cmp = (a: (number | string)[], b: (number | string)[]) => {
+    for (let n = 0; n < Math.min(a.length, b.length); n++) {
+      const x = a[n]!, y = b[n]!;
+      if (x === y) continue;
+      if (typeof x === 'number' && typeof y === 'number') return x - y;
+      return naturally.compare(String(x), String(y));
+    }
+    return a.length - b.length;
+  };
+  return errors.map((e, n) => ({ e, n, r: rank(e.field) }))
+    .sort((a, b) => cmp(a.r, b.r) || naturally.compare(a.e.field, b.e.field) || a.n - b.n)
+    .map((x) => x.e);
+}
+
+/** The ids of the domain and the item a pointer falls under (/domains/N/items/M/...), when the file has them. */
+export function placeOf(pointer: string, doc: unknown): { domain: string | null; item: string | null } {
+  const parts = pointerParts(pointer);
+  const none = { domain: null, item: null };
+  if (parts[0] !== 'domains' || parts[1] === undefined || !/^\d+$/.test(parts[1])) return none;
+  const domains = (doc as { domains?: unknown } | null)?.domains;
+  const domain = Array.isArray(domains) ? domains[Number(parts[1])] as { id?: unknown; items?: unknown } | undefined : undefined;
+  const domainId = typeof domain?.id === 'string' && domain.id ? domain.id : null;
+  if (parts[2] !== 'items' || parts[3] === undefined || !/^\d+$/.test(parts[3])) return { domain: domainId, item: null };
+  const items = domain?.items;
+  const item = Array.isArray(items) ? items[Number(parts[3])] as { id?: unknown } | undefined : undefined;
+  return { domain: domainId, item: typeof item?.id === 'string' && item.id ? item.id : null };
+}
+
 
 /** Import a file: read here, refused here when it is not JSON, else posted as the body. */
 function ImportForm({ onLoaded }: { onLoaded: (i: Instrument) => void }) {
@@ -336,25 +415,33 @@ function ImportForm({ onLoaded }: { onLoaded: (i: Instrument) => void }) {
     if (file.size > MAX_FILE) { setRefusal({ kind: 'too_big' }); return; }
     void run(async () => {
       setRefusal(null);
-      let body: unknown;
+      const text = await file.text();
+      if (text.trim() === '') { setRefusal({ kind: 'empty' }); return; }
+      // The file goes as it is: the server's JSON parser (jansson) is the one that decides, and says where a
+      // file is malformed (a duplicate member too, which the browser's parser lets through).
+      let body: unknown = null;
       try {
-        body = JSON.parse(await file.text());
-      } catch (e) {
-        setRefusal({ kind: 'not_json', detail: e instanceof Error ? e.message : String(e) });
-        return;
-      }
+        body = JSON.parse(text);
+      } catch { /* the server says where */ }
       const head = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
       try {
-        const r = await request<Instrument>('POST', '/api/v1/instruments', { body });
+        const r = await request<Instrument>('POST', '/api/v1/instruments', { jsonText: text });
         setFile(null);
         setInputKey((n) => n + 1);
         onLoaded(r.data);
       } catch (e) {
-        if (e instanceof ApiError && e.status === 422 && e.problem) {
-          setRefusal({ kind: 'problems', title: e.problem.title, detail: e.problem.detail, errors: e.problem.errors });
+        if (e instanceof ApiError && e.status === 400 && e.problem?.slug === 'malformed-json') {
+          const list = e.problem.body.errors;
+          const where = (Array.isArray(list) ? list[0] : undefined) as { line?: unknown; column?: unknown } | undefined;
+          setRefusal({ kind: 'not_json', line: typeof where?.line === 'number' ? where.line : null,
+            column: typeof where?.column === 'number' ? where.column : null });
+        } else if (e instanceof ApiError && e.status === 422 && e.problem) {
+          const more = /^(\d+) problems: the first (\d+) are listed/.exec(e.problem.detail ?? '');
+          const errors = sortProblems(e.problem.errors, body);
+          setRefusal({ kind: 'problems', errors, total: more ? Number(more[1]) : errors.length, doc: body });
         } else if (e instanceof ApiError && e.status === 409) {
-          setRefusal({ kind: 'loaded', code: String(head.id ?? ''), version: String(head.version ?? ''),
-            detail: e.problem?.detail || e.problem?.title || '' });
+          setRefusal({ kind: 'loaded', code: typeof head.id === 'string' ? head.id : '',
+            version: typeof head.version === 'string' ? head.version : '' });
         } else {
           setRefusal({ kind: 'other', error: e });
         }
@@ -372,32 +459,53 @@ function ImportForm({ onLoaded }: { onLoaded: (i: Instrument) => void }) {
             id="instrument-import-error">
             {refusal.kind === 'choose' ? <p class="alert-title">{t('instruments.import.choose')}</p> : null}
             {refusal.kind === 'too_big' ? <p class="alert-title">{t('instruments.import.too_big')}</p> : null}
+            {refusal.kind === 'empty' ? <p class="alert-title">{t('instruments.import.empty')}</p> : null}
             {refusal.kind === 'not_json' ? (
               <>
                 <p class="alert-title">{t('instruments.import.not_json')}</p>
-                <p class="alert-detail">{refusal.detail}</p>
+                {refusal.line !== null && refusal.column !== null ? (
+                  <p id="instrument-import-where">{t('instruments.import.not_json_at', { line: refusal.line, column: refusal.column })}</p>
+                ) : null}
               </>
             ) : null}
             {refusal.kind === 'problems' ? (
               <>
-                <p class="alert-title">{t('instruments.import.problems', { n: refusal.errors.length })}</p>
-                {refusal.detail ? <p class="alert-detail">{refusal.detail}</p> : null}
-                <ul class="instrument-problems" id="instrument-problems">
-                  {refusal.errors.map((x, n) => (
-                    <li key={n}>
-                      <code>{x.field === '' ? t('instruments.import.whole_file') : x.field}</code> — {x.message}
-                    </li>
-                  ))}
-                </ul>
+                <p class="alert-title" id="instrument-problems-summary">{t('instruments.import.problems', { n: refusal.total })}</p>
+                {refusal.total > refusal.errors.length ? (
+                  <p>{t('instruments.import.more', { shown: refusal.errors.length, more: refusal.total - refusal.errors.length })}</p>
+                ) : null}
+                <p class="hint" id="instrument-problems-note">{t('instruments.import.english_note')}</p>
+                <div class="table-wrap instrument-problems-wrap" role="region" aria-labelledby="instrument-problems-summary" tabIndex={0}>
+                  <table class="table instrument-problems" id="instrument-problems" aria-describedby="instrument-problems-note">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('instruments.import.path')}</th>
+                        <th scope="col">{t('instruments.import.message')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {refusal.errors.map((x, n) => {
+                        const where = placeOf(x.field, refusal.doc);
+                        return (
+                          <tr key={n}>
+                            <th scope="row">
+                              <code class="problem-path">{x.field === '' ? t('instruments.import.whole_file') : x.field}</code>
+                              {where.item ? <span class="cell-sub problem-place">{t('instruments.import.at_item', { id: where.item })}</span>
+                                : where.domain ? <span class="cell-sub problem-place">{t('instruments.import.at_domain', { id: where.domain })}</span> : null}
+                            </th>
+                            <td class="problem-message" lang="en">{x.message}</td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
+                </div>
               </>
             ) : null}
             {refusal.kind === 'loaded' ? (
-              <>
-                <p class="alert-title">{refusal.code && refusal.version
-                  ? t('instruments.import.loaded', { code: refusal.code, version: refusal.version })
-                  : t('instruments.import.loaded_any')}</p>
-                {refusal.detail ? <p class="alert-detail">{refusal.detail}</p> : null}
-              </>
+              <p class="alert-title">{refusal.code && refusal.version
+                ? t('instruments.import.loaded', { code: refusal.code, version: refusal.version })
+                : t('instruments.import.loaded_any')}</p>
             ) : null}
             {refusal.kind === 'other' ? (
               <>

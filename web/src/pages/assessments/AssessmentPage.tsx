@@ -9,17 +9,21 @@
 // returns a submitted one. Everyone else, and every other status, gets the read-only view.
 // The types and helpers the other assessment pages share live here too.
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, request } from '../../api';
+import { ConfirmDialog } from '../../components/Dialog';
 import { FormError, SelectField, Success, TextAreaField, TextField } from '../../components/Form';
 import { Link } from '../../components/Link';
 import { LoadState } from '../../components/LoadState';
 import { useAction, useLoad } from '../../hooks';
 import { useI18n, type Lang, type MessageKey, type Params } from '../../i18n';
-import { fieldErrors, fieldMessage, problemMessage } from '../../problems';
+import { fieldMessage, problemMessage } from '../../problems';
+import { navigate } from '../../router';
 import { useDates, useSession, useTimeZone } from '../../session';
+import { localProblem } from '../cases/Decisions';
 import { DateField, RadioGroup } from '../cases/Fields';
 import { formatDay, getVersioned, today } from '../cases/model';
+import { plural } from '../supervision/model';
 import './assessments.css';
 
 export type T = (key: MessageKey, params?: Params) => string;
@@ -433,7 +437,10 @@ function fieldId(field: string): string {
 /** A field message in the UI language: the assessment's own wordings, else the general ones. */
 function assessMessage(t: T, message: string): string {
   if (/^is not rated\b/i.test(message)) return t('assess.missing.not_rated');
-  if (/^is required\b/i.test(message)) return t('field.required');
+  if (/^is required\b/i.test(message)) return t('assess.required');
+  // Whole sentences, so that no adjective has to agree with a field's gender (ru).
+  const m = /^must (?:have|be) at least (\d+) characters?(?: long)?\.?$/i.exec(message.trim());
+  if (m) return m[1] === '1' ? t('assess.required') : t('assess.chars.min', { n: m[1] ?? '' });
   return fieldMessage(t, message);
 }
 
@@ -501,9 +508,31 @@ function EditForm({ a, version, def, onChanged }: { a: Assessment; version: stri
   const [dirty, setDirty] = useState(false);
   const [withdrawing, setWithdrawing] = useState(false);
   const [withdrawReason, setWithdrawReason] = useState('');
-  const [attempt, setAttempt] = useState(0);
-  const { busy, error, run } = useAction();
+  const [leaving, setLeaving] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const fe = assessFieldErrors(error, t);
+  // Leaving with unsaved changes asks first: a reload or a closed tab through the browser's own
+  // question, a link inside Kadam through ours (the click is caught before the link's handler).
+  useEffect(() => {
+    if (!dirty) return undefined;
+    const warn = (e: BeforeUnloadEvent) => { e.preventDefault(); e.returnValue = ''; };
+    const click = (e: MouseEvent) => {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const link = e.target instanceof Element ? e.target.closest('a[href]') : null;
+      if (!(link instanceof HTMLAnchorElement) || (link.target && link.target !== '_self') || link.hasAttribute('download')) return;
+      const url = new URL(link.href, location.href);
+      if (url.origin !== location.origin || (url.pathname === location.pathname && url.search === location.search)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      setLeaving(`${url.pathname}${url.search}${url.hash}`);
+    };
+    window.addEventListener('beforeunload', warn);
+    document.addEventListener('click', click, true);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      document.removeEventListener('click', click, true);
+    };
+  }, [dirty]);
   const update = (change: (x: Draft) => Draft) => { setD((x) => change(x)); setDirty(true); };
   const rating = (item: string): DraftRating => d.ratings[item] ?? { value: '', evidence: '', source: '', source_detail: '' };
   const setRating = (item: string, part: keyof DraftRating, value: string) =>
@@ -547,9 +576,10 @@ function EditForm({ a, version, def, onChanged }: { a: Assessment; version: stri
   });
   return (
     <form class="form form-wide assess-form" noValidate aria-labelledby="assess-form-heading"
-      onSubmit={(e) => { e.preventDefault(); setAttempt((n) => n + 1); void save(); }}>
+      onSubmit={(e) => { e.preventDefault(); void save(); }}>
       <h2 id="assess-form-heading">{t('assess.form.title')}</h2>
-      <FormError error={localisedError(error, t)} focusKey={attempt} fields={ids} labels={labels}
+      {/* Focus moves here whenever an action is refused (a new error). */}
+      <FormError error={localisedError(error, t)} focusKey={error} fields={ids} labels={labels}
         message={error ? assessProblem(t, error) : undefined} />
       <Missing a={current.a} def={def} dirty={dirty} />
       <div class="form-grid">
@@ -579,7 +609,7 @@ function EditForm({ a, version, def, onChanged }: { a: Assessment; version: stri
                     <p class="prewrap">{guidance}</p>
                   </details>
                 ) : null}
-                <RadioGroup id={`${base}-value`} legend={t('assess.rating.value', { item: it.id })} value={r.value}
+                <RadioGroup id={`${base}-value`} legend={t('assess.rating.value', { item: it.id, title: inLang(it.title, lang) || it.id })} value={r.value}
                   onValue={(v) => setRating(it.id, 'value', v)} options={valueOptions(def, it.scale, lang)}
                   error={err(`ratings.${it.id}`, `ratings.${it.id}.value`)} />
                 <TextAreaField id={`${base}-evidence`} label={t('assess.rating.evidence')} value={r.evidence} rows={3} max={LIMITS.evidence}
@@ -623,7 +653,7 @@ function EditForm({ a, version, def, onChanged }: { a: Assessment; version: stri
           max={LIMITS.text} onValue={(v) => update((x) => ({ ...x, rationale: v }))} error={err('rationale')} />
       </section>
       <ListEditor title={t('assess.scenarios')} about={t('assess.scenarios.about')} prefix="scenarios" max={LIMITS.scenarios}
-        addLabel={t('assess.scenario.add')} removeLabel={t('assess.remove')} error={err('scenarios')}
+        addLabel={t('assess.scenario.add')} removeLabel={(n) => t('assess.scenario.remove', { n })} error={err('scenarios')}
         items={d.scenarios} onItems={(items) => update((x) => ({ ...x, scenarios: items }))}
         blank={() => ({ kind: 'repeat', description: '' })}
         render={(s, i, set) => (
@@ -635,7 +665,7 @@ function EditForm({ a, version, def, onChanged }: { a: Assessment; version: stri
           </>
         )} />
       <ListEditor title={t('assess.actions')} about={t('assess.actions.about')} prefix="actions" max={LIMITS.actions}
-        addLabel={t('assess.action.add')} removeLabel={t('assess.remove')} error={err('actions')}
+        addLabel={t('assess.action.add')} removeLabel={(n) => t('assess.action.remove', { n })} error={err('actions')}
         items={d.actions} onItems={(items) => update((x) => ({ ...x, actions: items }))}
         blank={() => ({ kind: 'supervision', description: '', due_on: '' })}
         render={(x, i, set) => (
@@ -650,15 +680,12 @@ function EditForm({ a, version, def, onChanged }: { a: Assessment; version: stri
               max={LIMITS.action} onValue={(v) => set({ ...x, description: v })} error={err(`actions.${i}.description`, `actions.${i}`)} />
           </>
         )} />
-      <div class="button-row assess-buttons">
-        <button type="submit" class="button button-secondary" id="assess-save" disabled={busy}>{busy ? t('cases.saving') : t('assess.save')}</button>
-        <button type="button" class="button" id="assess-submit" disabled={busy}
-          onClick={() => { setAttempt((n) => n + 1); void save('submit'); }}>{t('assess.submit')}</button>
-        {(a.allowed?.withdraw ?? true) && !withdrawing ? (
-          <button type="button" class="button button-secondary" id="assess-withdraw" onClick={() => setWithdrawing(true)}>{t('assess.withdraw')}</button>
-        ) : null}
-      </div>
       <p class="hint">{t('assess.submit.hint')}</p>
+      {(a.allowed?.withdraw ?? true) && !withdrawing ? (
+        <div class="button-row assess-buttons">
+          <button type="button" class="button button-secondary" id="assess-withdraw" onClick={() => setWithdrawing(true)}>{t('assess.withdraw')}</button>
+        </div>
+      ) : null}
       {withdrawing ? (
         <div class="assess-withdraw" role="group" aria-labelledby="assess-withdraw-heading">
           <h3 id="assess-withdraw-heading">{t('assess.withdraw')}</h3>
@@ -666,7 +693,13 @@ function EditForm({ a, version, def, onChanged }: { a: Assessment; version: stri
             min={LIMITS.withdraw.min} max={LIMITS.withdraw.max} rows={2} autoFocus error={fe.reason} />
           <div class="button-row">
             <button type="button" class="button button-danger" id="assess-withdraw-confirm" disabled={busy}
-              onClick={() => { setAttempt((n) => n + 1); void run(async () => {
+              onClick={() => {
+                const n = withdrawReason.trim().length;
+                if (n < LIMITS.withdraw.min || n > LIMITS.withdraw.max) {
+                  setError(localProblem([{ field: 'reason', message: t('assess.chars.between', LIMITS.withdraw) }]));
+                  return;
+                }
+                void run(async () => {
                 const r = await request<Assessment>('POST', `/api/v1/assessments/${encodeURIComponent(a.id)}/withdrawal`,
                   { body: { reason: withdrawReason.trim() }, ifMatch: current.version });
                 onChanged(t('assess.withdrawn'), answered(r));
@@ -675,6 +708,21 @@ function EditForm({ a, version, def, onChanged }: { a: Assessment; version: stri
           </div>
         </div>
       ) : null}
+      {/* Save and submit stay in reach wherever one is in the long form. */}
+      <div class="assess-savebar" role="group" aria-label={t('assess.savebar')} id="assess-savebar">
+        <span class={dirty ? 'assess-savebar-state is-dirty' : 'assess-savebar-state'} role="status" id="assess-dirty">
+          {dirty ? t('assess.unsaved') : t('assess.all_saved')}</span>
+        <div class="button-row">
+          <button type="submit" class="button button-secondary" id="assess-save" disabled={busy}>{busy ? t('cases.saving') : t('assess.save')}</button>
+          <button type="button" class="button" id="assess-submit" disabled={busy}
+            onClick={() => { void save('submit'); }}>{t('assess.submit')}</button>
+        </div>
+      </div>
+      <ConfirmDialog open={leaving !== null} title={t('assess.leave.title')} confirmLabel={t('assess.leave.confirm')} danger
+        onCancel={() => setLeaving(null)}
+        onConfirm={() => { const to = leaving; setLeaving(null); setDirty(false); if (to) navigate(to); }}>
+        <p id="assess-leave-text">{t('assess.leave.text')}</p>
+      </ConfirmDialog>
     </form>
   );
 }
@@ -719,7 +767,7 @@ interface ListEditorProps<I> {
   prefix: string;
   max: number;
   addLabel: string;
-  removeLabel: string;
+  removeLabel: (n: number) => string;
   error: string | undefined;
   items: I[];
   onItems: (items: I[]) => void;
@@ -742,7 +790,10 @@ function ListEditor<I>({ title, about, prefix, max, addLabel, removeLabel, error
           <li key={i} class="assess-list-item" data-index={i}>
             {render(item, i, (next) => onItems(items.map((x, j) => (j === i ? next : x))))}
             <button type="button" class="button button-secondary button-small" id={`as-${prefix}-${i}-remove`}
-              onClick={() => onItems(items.filter((_, j) => j !== i))}>{removeLabel} {i + 1}</button>
+              onClick={() => {
+                onItems(items.filter((_, j) => j !== i));
+                window.setTimeout(() => document.getElementById(`as-${prefix}-add`)?.focus(), 0);
+              }}>{removeLabel(i + 1)}</button>
           </li>
         ))}
       </ol>
@@ -759,6 +810,23 @@ function ListEditor<I>({ title, about, prefix, max, addLabel, removeLabel, error
 
 // ---- read only ----
 
+/** A rating with its scale for context: "Need: considerable (3 of 3)", the value's description on hover. */
+function ScaleValueText({ def, scale, value }: { def: Definition; scale: string; value: string }) {
+  const { t, lang } = useI18n();
+  const values = def.scales.find((s) => s.id === scale)?.values ?? [];
+  const at = values.findIndex((v) => v.id === value);
+  const label = valueLabel(def, scale, value, lang);
+  const key = `assess.scale.${scale}` as MessageKey;
+  const framed = t(key, { value: label });
+  const text = framed === key ? label : framed;
+  const about = at >= 0 ? inLang(values[at]?.description, lang) : '';
+  return (
+    <span class="assess-scale-value" data-value={value} title={about || undefined}>
+      {text}{at >= 0 ? <span class="muted"> ({t('assess.scale.position', { n: at + 1, of: values.length })})</span> : null}
+    </span>
+  );
+}
+
 function ReadOnly({ a, def }: { a: Assessment; def: Definition }) {
   const { t, lang } = useI18n();
   const judgement = def.judgements.find((j) => j.id === a.judgement);
@@ -772,7 +840,7 @@ function ReadOnly({ a, def }: { a: Assessment; def: Definition }) {
               <span class="badge badge-off">{codeLabel(t, 'assess.domain.kind', dom.kind)}</span></h2>
             <p class="assess-domain-value">
               <strong>{t('assess.domain.rating')}:</strong>{' '}
-              {dr?.value ? valueLabel(def, dom.rating_scale, dr.value, lang) : <span class="muted">{t('assess.not_rated')}</span>}
+              {dr?.value ? <ScaleValueText def={def} scale={dom.rating_scale} value={dr.value} /> : <span class="muted">{t('assess.not_rated')}</span>}
               {dr?.comment ? <span class="prewrap"> — {dr.comment}</span> : null}
             </p>
             <ul class="plain-list assess-ro-items">
@@ -786,11 +854,11 @@ function ReadOnly({ a, def }: { a: Assessment; def: Definition }) {
                       <details class="assess-guidance"><summary>{t('assess.guidance')}</summary><p class="prewrap">{inLang(it.guidance, lang)}</p></details>
                     ) : null}
                     {r ? (
-                      <dl class="facts facts-compact">
-                        <div class="fact"><dt>{t('assess.rating')}</dt><dd class="assess-value">{valueLabel(def, it.scale, r.value, lang)}</dd></div>
+                      <dl class="assess-ro-rating">
+                        <div class="fact"><dt>{t('assess.rating')}</dt><dd class="assess-value"><ScaleValueText def={def} scale={it.scale} value={r.value} /></dd></div>
                         <div class="fact"><dt>{t('assess.rating.source')}</dt><dd>{r.source ? codeLabel(t, 'assess.source', r.source) : '—'}
                           {r.source_detail ? ` (${r.source_detail})` : ''}</dd></div>
-                        <div class="fact"><dt>{t('assess.rating.evidence')}</dt><dd class="prewrap">{r.evidence || '—'}</dd></div>
+                        <div class="fact assess-ro-evidence"><dt>{t('assess.rating.evidence')}</dt><dd class="prewrap">{r.evidence || '—'}</dd></div>
                       </dl>
                     ) : <p class="muted">{t('assess.not_rated')}</p>}
                   </li>
@@ -844,25 +912,36 @@ function ReadOnly({ a, def }: { a: Assessment; def: Definition }) {
 // ---- the unit head's step ----
 
 function CountersignForm({ a, version, onChanged }: { a: Assessment; version: string; onChanged: OnChanged }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [note, setNote] = useState('');
-  const [attempt, setAttempt] = useState(0);
-  const { busy, error, run } = useAction();
-  const fe = fieldErrors(error, t);
+  const [confirming, setConfirming] = useState(false);
+  const { busy, error, setError, run } = useAction();
+  const fe = assessFieldErrors(error, t);
   const step = (path: 'countersignature' | 'return', done: string) => {
-    setAttempt((n) => n + 1);
+    const n = note.trim().length;
+    // The return note is checked here first, worded as a whole sentence in the UI language.
+    if (path === 'return' && (n < LIMITS.ret.min || n > LIMITS.ret.max)) {
+      setError(localProblem([{ field: 'note', message: t('assess.chars.between', LIMITS.ret) }]));
+      return;
+    }
+    if (path === 'countersignature' && n > LIMITS.countersign) {
+      setError(localProblem([{ field: 'note', message: t('assess.chars.max', { n: LIMITS.countersign }) }]));
+      return;
+    }
     void run(async () => {
       const r = await request<Assessment>('POST', `/api/v1/assessments/${encodeURIComponent(a.id)}/${path}`,
         { body: { note: note.trim() }, ifMatch: version });
       onChanged(done, answered(r));
-    });
+    }).then(() => setConfirming(false));
   };
+  const instrument = inLang(a.instrument_name, lang) || a.instrument_code;
+  const actions = (a.actions ?? []).length;
   return (
     <section class="card" aria-labelledby="assess-countersign-heading" id="assess-countersign">
       <h2 id="assess-countersign-heading">{t('assess.countersign.title')}</h2>
       <p class="hint">{t('assess.countersign.about')}</p>
-      <form class="form form-wide" noValidate onSubmit={(e) => { e.preventDefault(); step('countersignature', t('assess.countersigned.done')); }}>
-        <FormError error={error} focusKey={attempt} fields={{ note: 'as-note' }} labels={{ note: t('assess.countersign.note') }}
+      <form class="form form-wide" noValidate onSubmit={(e) => { e.preventDefault(); setError(null); setConfirming(true); }}>
+        <FormError error={localisedError(error, t)} focusKey={error} fields={{ note: 'as-note' }} labels={{ note: t('assess.countersign.note') }}
           message={error ? assessProblem(t, error) : undefined} />
         <TextAreaField id="as-note" label={t('assess.countersign.note')} hint={t('assess.countersign.note.hint')} value={note}
           onValue={setNote} rows={3} max={LIMITS.countersign} error={fe.note} />
@@ -876,6 +955,13 @@ function CountersignForm({ a, version, onChanged }: { a: Assessment; version: st
           ) : null}
         </div>
       </form>
+      <ConfirmDialog open={confirming} title={t('assess.countersign.confirm.title')} confirmLabel={t('assess.countersign')} busy={busy}
+        returnFocus={() => (error ? document.querySelector<HTMLElement>('#assess-countersign .form-error') : null)}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => step('countersignature', t('assess.countersigned.done'))}>
+        <p id="assess-countersign-confirm-text">{t('assess.countersign.confirm.text', { instrument })}</p>
+        <p>{actions ? plural(t, lang, 'assess.countersign.confirm.actions', actions) : t('assess.countersign.confirm.no_actions')}</p>
+      </ConfirmDialog>
     </section>
   );
 }

@@ -54,13 +54,54 @@ export interface CaseAssessments {
 
 const RECORDABLE_TRIGGERS = ['work', 'address', 'release', 'new_information', 'other'] as const;
 
-/** "The latest <instrument> judgement <judgement> suggests <level>." */
+/** "The latest countersigned judgement (<instrument>, <date>), <judgement>, suggests <level>." */
 export function suggestionText(t: T, s: Suggestion, lang: Lang): string {
   return t('assess.suggestion', {
     instrument: inLang(s.instrument_name, lang) || s.instrument_code,
     judgement: inLang(s.judgement_label, lang) || s.judgement,
     level: inLang(s.level_title, lang) || s.level,
+    date: s.assessed_on ? formatDay(s.assessed_on, lang) : '—',
   });
+}
+
+/** A row of the level-suggestion table (GET /level-suggestions). */
+export interface LevelSuggestionRow {
+  instrument_code: string;
+  judgement: string;
+  level: string | null;
+  level_title: Texts | null;
+}
+
+interface Rule {
+  code: string;
+  threshold: number | null;
+  threshold_unit: 'hours' | 'days' | null;
+}
+
+/** Days after a trigger within which the reassessment is due (rule reassessment.triggered; 30 when unknown). */
+function triggerDays(rules: Rule[] | undefined): number {
+  const r = rules?.find((x) => x.code === 'reassessment.triggered');
+  if (!r || r.threshold == null) return 30;
+  return r.threshold_unit === 'hours' ? Math.ceil(r.threshold / 24) : r.threshold;
+}
+
+function addDays(day: string, n: number): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
+  if (!m) return day;
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + n)).toISOString().slice(0, 10);
+}
+
+/** Go to a note in the notes section of the case page (to the section when the note is not listed). */
+function toNote(e: MouseEvent, noteId: string | null) {
+  e.preventDefault();
+  const el = (noteId ? document.getElementById(`note-${noteId}`) : null) ?? document.getElementById('notes');
+  if (!el) return;
+  el.scrollIntoView({ block: 'start' });
+  const heading = el.id === 'notes' ? document.getElementById('notes-heading') : el;
+  if (heading) {
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+  }
 }
 
 interface Props {
@@ -79,7 +120,11 @@ function Card({ record: c, headers, onChanged }: Props) {
   const { t, lang } = useI18n();
   const dates = useDates();
   const { can } = useSession();
+  const zone = useTimeZone();
   const load = useLoad((signal) => get<CaseAssessments>(`/api/v1/cases/${encodeURIComponent(c.id)}/assessments`, { signal, headers }), [c.id]);
+  const table = useLoad((signal) => get<{ items: LevelSuggestionRow[] }>('/api/v1/level-suggestions', { signal }), []);
+  const rules = useLoad((signal) => get<{ items: Rule[] }>('/api/v1/compliance/rules', { signal }), []);
+  const days = triggerDays(rules.data?.items);
   const [form, setForm] = useState<'' | 'start' | 'trigger'>('');
   const [done, setDone] = useState('');
   const canWrite = can('assessments.write') && c.status !== 'closed';
@@ -88,6 +133,15 @@ function Card({ record: c, headers, onChanged }: Props) {
   const codes = new Map<string, Texts | null>();
   for (const i of d?.instruments ?? []) codes.set(i.code, i.name);
   for (const a of d?.items ?? []) if (!codes.has(a.instrument_code)) codes.set(a.instrument_code, a.instrument_name);
+  // Per instrument, the latest countersigned assessment (items come newest first).
+  const latest: AssessmentSummary[] = [];
+  for (const a of d?.items ?? []) {
+    if (a.status === 'countersigned' && !latest.some((x) => x.instrument_code === a.instrument_code)) latest.push(a);
+  }
+  const levelFor = (a: AssessmentSummary) => {
+    const row = table.data?.items.find((x) => x.instrument_code === a.instrument_code && x.judgement === a.judgement);
+    return row?.level ? inLang(row.level_title, lang) || row.level : null;
+  };
   return (
     <section class="card assess-card" aria-labelledby="assessments-heading" id="assessments">
       <div class="card-head">
@@ -119,6 +173,27 @@ function Card({ record: c, headers, onChanged }: Props) {
       {d?.suggestion ? (
         <p class="notice assess-suggestion" id="assessments-suggestion">{suggestionText(t, d.suggestion, lang)} {t('assess.suggestion.decides')}</p>
       ) : null}
+      {latest.length ? (
+        <>
+          <h3>{t('assess.latest.title')}</h3>
+          <ul class="plain-list assess-latest" id="assessments-latest">
+            {latest.map((a) => {
+              const level = levelFor(a);
+              return (
+                <li key={a.id} data-code={a.instrument_code} data-id={a.id}>
+                  <Link href={`/assessments/${encodeURIComponent(a.id)}`}>{inLang(a.instrument_name, lang) || a.instrument_code}</Link>:{' '}
+                  {t('assess.latest.line', {
+                    judgement: a.judgement ? inLang(a.judgement_label, lang) || a.judgement : '—',
+                    date: a.assessed_on ? formatDay(a.assessed_on, lang) : '—',
+                  })}{' '}
+                  {level ? t('assess.latest.level', { level }) : t('assess.latest.no_level')}
+                  {d?.suggestion?.assessment_id === a.id ? <>{' '}<span class="badge badge-info" id="assessments-latest-used">{t('assess.latest.used')}</span></> : null}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      ) : null}
       {d && d.reassessment.length ? (
         <>
           <h3>{t('assess.due.title')}</h3>
@@ -138,20 +213,35 @@ function Card({ record: c, headers, onChanged }: Props) {
         <>
           <h3>{t('assess.triggers.title')}</h3>
           <ul class="plain-list assess-triggers" id="assessments-triggers">
-            {open.map((x) => (
-              <li key={x.id} data-kind={x.kind}>
-                <span class="badge badge-warn">{codeLabel(t, 'assess.trigger.kind', x.kind)}</span>{' '}
-                {formatDay(x.occurred_on, lang)} — {x.summary}
-                <span class="cell-sub">{t('assess.by_at', { name: x.recorded_by_name ?? '—', time: dates.short(x.recorded_at) })}</span>
-              </li>
-            ))}
+            {open.map((x) => {
+              const due = addDays(x.occurred_on, days);
+              const overdue = due < today(zone);
+              // An officer's own trigger has their summary; the engine's (record_type set) are worded here by kind.
+              const own = !x.record_type;
+              return (
+                <li key={x.id} data-kind={x.kind} data-id={x.id} class="assess-trigger">
+                  <span class="badge badge-warn">{codeLabel(t, 'assess.trigger.kind', x.kind)}</span>{' '}
+                  {t('assess.trigger.on.line', { date: formatDay(x.occurred_on, lang) })}{' '}
+                  <span class={overdue ? 'assess-trigger-due is-overdue' : 'assess-trigger-due'} data-due={due}>
+                    {t(overdue ? 'assess.trigger.due.overdue' : 'assess.trigger.due', { date: formatDay(due, lang) })}</span>
+                  {own && x.summary ? <span class="assess-trigger-summary"> — {x.summary}</span> : null}
+                  {x.kind === 'new_information' && x.record_type === 'note' ? (
+                    <>{' '}<a href={`#note-${x.record_id ?? ''}`} class="assess-trigger-note" onClick={(e) => toNote(e, x.record_id)}>
+                      {t('assess.trigger.note.link')}</a></>
+                  ) : null}
+                  <span class="cell-sub">{x.recorded_by_name
+                    ? t('assess.by_at', { name: x.recorded_by_name, time: dates.short(x.recorded_at) })
+                    : t('assess.trigger.by_engine', { time: dates.short(x.recorded_at) })}</span>
+                </li>
+              );
+            })}
           </ul>
         </>
       ) : null}
       {d ? (
         d.items.length === 0 ? <p id="assessments-none">{t('assess.none')}</p> : (
-          <div class="table-wrap">
-            <table class="table assess-table" id="assessments-table">
+          <div class="table-wrap assess-stack-wrap">
+            <table class="table assess-table assess-stack" id="assessments-table">
               <caption class="visually-hidden">{t('assessments.title')}</caption>
               <thead>
                 <tr>
@@ -168,10 +258,10 @@ function Card({ record: c, headers, onChanged }: Props) {
                     <th scope="row"><Link href={`/assessments/${encodeURIComponent(a.id)}`}>
                       {t('assess.instrument.version', { name: inLang(a.instrument_name, lang) || a.instrument_code, version: a.instrument_version })}
                     </Link><span class="cell-sub">{codeLabel(t, 'assess.reason', a.reason)}</span></th>
-                    <td><StatusBadge status={a.status} /></td>
-                    <td class="cell-nowrap">{a.assessed_on ? formatDay(a.assessed_on, lang) : '—'}</td>
-                    <td>{a.judgement ? inLang(a.judgement_label, lang) || a.judgement : '—'}</td>
-                    <td>{a.assessor_name}</td>
+                    <td data-label={t('assess.status')}><StatusBadge status={a.status} /></td>
+                    <td class="cell-nowrap" data-label={t('assess.assessed_on')}>{a.assessed_on ? formatDay(a.assessed_on, lang) : '—'}</td>
+                    <td data-label={t('assess.field.judgement')}>{a.judgement ? inLang(a.judgement_label, lang) || a.judgement : '—'}</td>
+                    <td data-label={t('assess.assessor')}>{a.assessor_name}</td>
                   </tr>
                 ))}
               </tbody>
@@ -237,7 +327,7 @@ function StartForm({ caseId, headers, data, onCancel }: { caseId: string; header
           <SelectField id={fields.trigger_id} label={labels.trigger_id} value={trigger} onValue={setTrigger} error={fe.trigger_id}
             hint={open.length ? undefined : t('assess.start.trigger.none')}
             options={[{ value: '', label: t('assess.pick') }, ...open.map((x) => ({
-              value: x.id, label: `${codeLabel(t, 'assess.trigger.kind', x.kind)}, ${formatDay(x.occurred_on, lang)}: ${x.summary.slice(0, 60)}`,
+              value: x.id, label: `${codeLabel(t, 'assess.trigger.kind', x.kind)}, ${formatDay(x.occurred_on, lang)}${!x.record_type && x.summary ? `: ${x.summary.slice(0, 60)}` : ''}`,
             }))]} />
         ) : null}
       </div>

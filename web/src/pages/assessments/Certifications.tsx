@@ -2,14 +2,18 @@
 // with an instrument that requires it. With certifications.manage (unit heads, administrators): the
 // register with filters, a form to record a certification (the expiry defaults from the instrument's
 // certification_valid_days) and Revoke with a written reason. Without it: one's own certifications.
+// The form checks itself before sending (translated messages) and says the server's 422 in the UI
+// language where the meaning is known; the Assessor filter lists everyone in the register; recording a
+// second live certification for the same person and instrument is warned about (not refused); the
+// revoke dialog says whether the person keeps another live certification for the instrument.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, query, request, type AdminUser, type Items, type UnitMember } from '../../api';
 import { FormDialog } from '../../components/Dialog';
-import { FormError, SelectField, Success, TextAreaField, TextField, countChars } from '../../components/Form';
+import { SelectField, Success, TextAreaField, TextField, countChars } from '../../components/Form';
 import { LoadState } from '../../components/LoadState';
 import { useAction, useLoad } from '../../hooks';
-import { useI18n, type Lang } from '../../i18n';
-import { fieldErrors, problemMessage } from '../../problems';
+import { useI18n, type Lang, type MessageKey, type Params } from '../../i18n';
+import { fieldErrors, fieldMessage, problemMessage } from '../../problems';
 import { useSession, useTimeZone } from '../../session';
 import { DateField } from '../cases/Fields';
 import { formatDay, today } from '../cases/model';
@@ -84,6 +88,11 @@ export function CertificationsPage() {
   const instruments = useLoad((signal) => get<Items<Instrument>>('/api/v1/instruments', { signal })
     .then((r) => r.items.filter((i) => i.current)), []);
   const accounts = useAccounts(manage);
+  const { user } = useSession();
+  // The whole register (no filter): the Assessor filter's choices, the warning on a second live
+  // certification, and the revoke dialog's wording come from it.
+  const all = useLoad((signal) => (manage ? get<Items<Certification>>('/api/v1/certifications', { signal })
+    .then((r) => r.items) : Promise.resolve([] as Certification[])), [manage, tick]);
   const [recording, setRecording] = useState(false);
   return (
     <>
@@ -98,7 +107,8 @@ export function CertificationsPage() {
       <p class="lead">{t('certifications.about')}</p>
       {notice ? <Success><p>{notice}</p></Success> : null}
       {manage && recording ? (
-        <RecordForm instruments={instruments.data ?? []} accounts={accounts.data ?? []}
+        <RecordForm instruments={instruments.data ?? []} register={all.data ?? []}
+          accounts={(accounts.data ?? []).filter((a) => a.id !== user?.id)}
           onCancel={() => { setRecording(false); window.setTimeout(() => document.getElementById('certification-new')?.focus(), 0); }}
           onSaved={(c) => {
             setRecording(false);
@@ -107,7 +117,7 @@ export function CertificationsPage() {
           }} />
       ) : null}
       {manage ? (
-        <Register tick={tick} instruments={instruments.data ?? []} accounts={accounts.data ?? []}
+        <Register tick={tick} instruments={instruments.data ?? []} register={all.data ?? []}
           onChanged={(text) => { setNotice(text); setTick((n) => n + 1); }} />
       ) : (
         <Own />
@@ -132,8 +142,20 @@ function Own() {
   );
 }
 
-function Register({ tick, instruments, accounts, onChanged }: {
-  tick: number; instruments: readonly Instrument[]; accounts: readonly Account[]; onChanged: (text: string) => void;
+/** The people in the register, by name (the filter offers exactly these). */
+function assessorsOf(register: readonly Certification[]): { id: string; name: string }[] {
+  const seen = new Map<string, string>();
+  for (const c of register) if (!seen.has(c.account_id)) seen.set(c.account_id, c.account_name);
+  return [...seen].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+/** The live certifications of one person for one instrument, except one. */
+function liveOthers(register: readonly Certification[], accountId: string, code: string, except = ''): Certification[] {
+  return register.filter((c) => c.account_id === accountId && c.instrument_code === code && c.live && c.id !== except);
+}
+
+function Register({ tick, instruments, register, onChanged }: {
+  tick: number; instruments: readonly Instrument[]; register: readonly Certification[]; onChanged: (text: string) => void;
 }) {
   const { t, lang } = useI18n();
   const [account, setAccount] = useState('');
@@ -143,16 +165,29 @@ function Register({ tick, instruments, accounts, onChanged }: {
   const list = useLoad((signal) => get<Items<Certification>>(
     `/api/v1/certifications${query({ account_id: account, instrument, live })}`, { signal }), [account, instrument, live, tick]);
   const [revoking, setRevoking] = useState<Certification | null>(null);
+  const people = assessorsOf(register);
+  // Two people of the same name are told apart by a number.
+  const named = people.map((p) => ({
+    value: p.id,
+    label: people.filter((o) => o.name === p.name).length > 1
+      ? `${p.name} (${people.filter((o) => o.name === p.name).indexOf(p) + 1})` : p.name,
+  }));
+  if (account && !people.some((p) => p.id === account)) named.push({ value: account, label: account });
+  // Every current instrument, and any other code the register holds.
+  const codes = instruments.map((i) => ({ value: i.code, label: say(i.name, lang, i.code) }));
+  for (const c of register) {
+    if (!codes.some((o) => o.value === c.instrument_code)) {
+      codes.push({ value: c.instrument_code, label: say(c.instrument_name, lang, c.instrument_code) });
+    }
+  }
   return (
     <section aria-labelledby="certifications-register">
       <h2 id="certifications-register">{t('certifications.register')}</h2>
       <form class="filters" role="search" aria-label={t('certifications.filters')} onSubmit={(e) => e.preventDefault()}>
         <SelectField id="cert-filter-account" label={t('certifications.account')} value={account} onValue={setAccount}
-          options={[{ value: '', label: t('certifications.any') },
-            ...accounts.map((a) => ({ value: a.id, label: `${a.name} (${a.login})` }))]} />
+          options={[{ value: '', label: t('certifications.any') }, ...named]} />
         <SelectField id="cert-filter-instrument" label={t('certifications.instrument')} value={instrument} onValue={setInstrument}
-          options={[{ value: '', label: t('certifications.any') },
-            ...instruments.map((i) => ({ value: i.code, label: say(i.name, lang, i.code) }))]} />
+          options={[{ value: '', label: t('certifications.any') }, ...codes]} />
         <SelectField id="cert-filter-status" label={t('certifications.status')} value={status}
           onValue={(v) => setStatus(v as '' | Status)}
           options={[{ value: '', label: t('certifications.any') },
@@ -168,7 +203,8 @@ function Register({ tick, instruments, accounts, onChanged }: {
         }}
       </LoadState>
       {revoking ? (
-        <RevokeDialog cert={revoking} onCancel={() => setRevoking(null)}
+        <RevokeDialog cert={revoking} others={liveOthers(register, revoking.account_id, revoking.instrument_code, revoking.id)}
+          onCancel={() => setRevoking(null)}
           onDone={(c) => {
             setRevoking(null);
             onChanged(t('certifications.revoked_done', { name: c.account_name }));
@@ -242,8 +278,45 @@ function CertTable({ items, showAccount, captionId, onRevoke }: {
   );
 }
 
-function RecordForm({ instruments, accounts, onCancel, onSaved }: {
-  instruments: readonly Instrument[]; accounts: readonly Account[]; onCancel: () => void; onSaved: (c: Certification) => void;
+type T = (key: MessageKey, params?: Params) => string;
+
+/** The server's message on a field of the form, in the UI language where its meaning is known. */
+function serverFieldMessage(t: T, lang: Lang, field: string, message: string): string {
+  const m = message.trim();
+  const known = (key: MessageKey) => t(key);
+  switch (field) {
+    case 'account_id':
+      if (/^(must be an? (account )?id|is required)\.?$/i.test(m)) return known('certifications.err.account');
+      if (/^is not an enabled account\.?$/i.test(m)) return known('certifications.err.account_disabled');
+      if (/\b(yourself|your own|own certification|oneself|self)\b/i.test(m)) return known('certifications.err.self');
+      break;
+    case 'instrument_code':
+      if (/^(is required|must have at least 1 characters?|must be a string)\.?$/i.test(m)) return known('certifications.err.instrument');
+      if (/^is not a loaded instrument\.?$/i.test(m)) return known('certifications.err.instrument_gone');
+      break;
+    case 'certified_on':
+      if (/^is required\.?$/i.test(m) || /^must be a date/i.test(m)) return known('certifications.err.certified_on');
+      if (/^must not be in the future\.?$/i.test(m)) return known('certifications.err.future');
+      break;
+    case 'expires_on':
+      if (/^must be a date/i.test(m)) return known('certifications.err.date');
+      if (/^must be after/i.test(m)) return known('certifications.err.expires_order');
+      break;
+    case 'issuer':
+      if (/^(is required|must not be blank|must have at least 1 characters?)\.?$/i.test(m)) return known('certifications.err.issuer');
+      break;
+    default:
+      break;
+  }
+  const said = fieldMessage(t, m);
+  if (said !== message || lang === 'en') return said;
+  // Not a message the UI knows: a translated sentence, the server's words only as a detail.
+  return t('certifications.err.other', { detail: m });
+}
+
+function RecordForm({ instruments, accounts, register, onCancel, onSaved }: {
+  instruments: readonly Instrument[]; accounts: readonly Account[]; register: readonly Certification[];
+  onCancel: () => void; onSaved: (c: Certification) => void;
 }) {
   const { t, lang } = useI18n();
   const zone = useTimeZone();
@@ -255,9 +328,14 @@ function RecordForm({ instruments, accounts, onCancel, onSaved }: {
   const [expiryTouched, setExpiryTouched] = useState(false);
   const [issuer, setIssuer] = useState('');
   const [reference, setReference] = useState('');
-  const { busy, error, run } = useAction();
-  const fe = fieldErrors(error, t);
+  const [checked, setChecked] = useState<Record<string, string>>({});
+  const [tries, setTries] = useState(0);
+  // A new attempt stopped by the form's own checks hides the server's answer to the previous one.
+  const [showServer, setShowServer] = useState(true);
+  const { busy, error: lastError, run } = useAction();
+  const error = showServer ? lastError : null;
   const heading = useRef<HTMLHeadingElement>(null);
+  const summary = useRef<HTMLDivElement>(null);
   useEffect(() => { heading.current?.focus(); }, []);
   const chosen = instruments.find((i) => i.code === instrument) ?? null;
   // The expiry follows the instrument's usual validity until the user sets it.
@@ -274,10 +352,44 @@ function RecordForm({ instruments, accounts, onCancel, onSaved }: {
     account_id: 'cert-account', instrument_code: 'cert-instrument', certified_on: 'cert-certified-on',
     expires_on: 'cert-expires-on', issuer: 'cert-issuer', reference: 'cert-reference',
   };
+  // The server's 422, field by field, in the UI language.
+  const fromServer: Record<string, string> = {};
+  if (error instanceof ApiError && error.status === 422 && error.problem) {
+    for (const e of error.problem.errors) {
+      const text = serverFieldMessage(t, lang, e.field, e.message);
+      fromServer[e.field] = fromServer[e.field] ? `${fromServer[e.field]} ${text}` : text;
+    }
+  }
+  const fe: Record<string, string> = { ...fromServer, ...checked };
+  const entries = Object.entries(fe);
+  const serverOnly = error && !(error instanceof ApiError && error.status === 422);
+  useEffect(() => { if (entries.length || serverOnly) summary.current?.focus(); }, [tries, error]);
+  // Already live for this person and instrument: a warning, not a refusal.
+  const holding = account && instrument ? liveOthers(register, account, instrument) : [];
+  const person = accounts.find((a) => a.id === account);
+
+  const check = (): Record<string, string> => {
+    const out: Record<string, string> = {};
+    const day = /^\d{4}-\d{2}-\d{2}$/;
+    if (!account) out.account_id = t('certifications.err.account');
+    if (!instrument) out.instrument_code = t('certifications.err.instrument');
+    if (!certifiedOn || !day.test(certifiedOn)) out.certified_on = t('certifications.err.certified_on');
+    else if (certifiedOn > now) out.certified_on = t('certifications.err.future');
+    if (expiresOn && !day.test(expiresOn)) out.expires_on = t('certifications.err.date');
+    else if (expiresOn && certifiedOn && expiresOn <= certifiedOn) out.expires_on = t('certifications.err.expires_order');
+    if (!issuer.trim()) out.issuer = t('certifications.err.issuer');
+    return out;
+  };
+
   return (
     <section class="card card-editor" aria-labelledby="cert-form-title">
       <form class="form form-wide" noValidate onSubmit={(e) => {
         e.preventDefault();
+        const found = check();
+        setChecked(found);
+        setTries((n) => n + 1);
+        setShowServer(Object.keys(found).length === 0);
+        if (Object.keys(found).length) return;
         void run(async () => {
           const body: Record<string, unknown> = {
             account_id: account, instrument_code: instrument, certified_on: certifiedOn,
@@ -289,15 +401,43 @@ function RecordForm({ instruments, accounts, onCancel, onSaved }: {
         });
       }}>
         <h2 id="cert-form-title" tabIndex={-1} ref={heading}>{t('certifications.record')}</h2>
-        <FormError error={error} fields={fields} labels={labels} />
-        <SelectField id="cert-account" label={labels.account_id as string} value={account} onValue={setAccount} required
+        {entries.length || serverOnly ? (
+          <div class="alert alert-error form-error" role="alert" tabIndex={-1} ref={summary} id="cert-form-error">
+            <p class="alert-title">{entries.length ? t('error.validation') : problemMessage(t, error)}</p>
+            {entries.length ? (
+              <ul>
+                {entries.map(([field, text]) => (
+                  <li key={field}>
+                    <a href={`#${fields[field] ?? ''}`} onClick={(e) => {
+                      e.preventDefault();
+                      const target = fields[field];
+                      if (target) document.getElementById(target)?.focus();
+                    }}>{`${labels[field] ?? t('certifications.err.field')}: ${text}`}</a>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        ) : null}
+        <SelectField id="cert-account" label={labels.account_id as string} value={account}
+          onValue={(v) => { setAccount(v); setChecked(({ account_id: _, ...rest }) => rest); }} required
           options={[{ value: '', label: t('certifications.choose') },
             ...accounts.map((a) => ({ value: a.id, label: `${a.name} (${a.login})` }))]}
-          hint={accounts.length === 0 ? t('certifications.no_accounts') : undefined} error={fe.account_id} />
-        <SelectField id="cert-instrument" label={labels.instrument_code as string} value={instrument} onValue={setInstrument} required
+          hint={accounts.length === 0 ? t('certifications.no_accounts') : t('certifications.account_hint')} error={fe.account_id} />
+        <SelectField id="cert-instrument" label={labels.instrument_code as string} value={instrument}
+          onValue={(v) => { setInstrument(v); setChecked(({ instrument_code: _, ...rest }) => rest); }} required
           options={[{ value: '', label: t('certifications.choose') },
             ...instruments.map((i) => ({ value: i.code, label: `${say(i.name, lang, i.code)} (${i.version})` }))]}
           error={fe.instrument_code} />
+        {holding.length ? (
+          <div class="alert alert-warning" role="status" id="cert-already-live">
+            <p>{t('certifications.already_live', {
+              name: person?.name ?? holding[0]!.account_name,
+              instrument: say(holding[0]!.instrument_name, lang, instrument),
+              date: formatDay(holding.map((c) => c.expires_on).sort().at(-1) ?? '', lang),
+            })}</p>
+          </div>
+        ) : null}
         <div class="form-grid">
           <DateField id="cert-certified-on" label={labels.certified_on as string} value={certifiedOn} onValue={setCertifiedOn}
             required max={now} error={fe.certified_on} />
@@ -318,7 +458,9 @@ function RecordForm({ instruments, accounts, onCancel, onSaved }: {
   );
 }
 
-function RevokeDialog({ cert, onCancel, onDone }: { cert: Certification; onCancel: () => void; onDone: (c: Certification) => void }) {
+function RevokeDialog({ cert, others, onCancel, onDone }: {
+  cert: Certification; others: readonly Certification[]; onCancel: () => void; onDone: (c: Certification) => void;
+}) {
   const { t, lang } = useI18n();
   const [reason, setReason] = useState('');
   const { busy, error, run } = useAction();
@@ -326,6 +468,13 @@ function RevokeDialog({ cert, onCancel, onDone }: { cert: Certification; onCance
   const n = countChars(reason);
   const tooShort = n < REASON.min;
   const [tried, setTried] = useState(false);
+  const instrument = say(cert.instrument_name, lang, cert.instrument_code);
+  const until = others.map((c) => c.expires_on).sort().at(-1) ?? '';
+  const about = !cert.live
+    ? t('certifications.revoke_about_expired', { name: cert.account_name, instrument })
+    : others.length
+      ? t('certifications.revoke_about_other', { name: cert.account_name, instrument, date: formatDay(until, lang) })
+      : t('certifications.revoke_about_last', { name: cert.account_name, instrument });
   return (
     <FormDialog open title={t('certifications.revoke_title', { name: cert.account_name })} submitLabel={t('certifications.revoke')}
       danger busy={busy} id="certification-revoke-dialog"
@@ -340,7 +489,7 @@ function RevokeDialog({ cert, onCancel, onDone }: { cert: Certification; onCance
           onDone(r.data ?? cert);
         });
       }}>
-      <p>{t('certifications.revoke_about', { instrument: say(cert.instrument_name, lang, cert.instrument_code) })}</p>
+      <p id="certification-revoke-about">{about}</p>
       {error && !fe.reason ? (
         <div class="alert alert-error" role="alert">
           <p>{error instanceof ApiError && error.status === 409 ? t('certifications.already_revoked') : problemMessage(t, error)}</p>

@@ -1,6 +1,9 @@
 // /supervision/assessments: the assessments waiting for a step. "Mine": the caller's drafts and
 // submitted ones; "To countersign" (unit heads, assessments.countersign): submitted ones in the
-// caller's units made by someone else. Each row links to the assessment.
+// caller's units made by someone else. Each row links to the assessment. Each tab says how many it
+// holds. A unit head lands on "To countersign" whenever something waits there: what waits for their
+// countersignature holds up a colleague's work, while their own drafts are one tab away (and the
+// count on the tab says whether there are any); with nothing to countersign they land on "Mine".
 import { useState } from 'preact/hooks';
 import { get } from '../../api';
 import { Link } from '../../components/Link';
@@ -19,14 +22,26 @@ export function AssessmentsQueuePage() {
   const { can } = useSession();
   const dates = useDates();
   const views: View[] = can('assessments.countersign') ? ['mine', 'countersign'] : ['mine'];
-  const [view, setView] = useState<View>(() => {
-    const asked = new URLSearchParams(location.search).get('view');
-    return asked === 'countersign' && can('assessments.countersign') ? 'countersign' : 'mine';
+  const mayCountersign = can('assessments.countersign');
+  // The view asked for in the address; null until the counts decide where a unit head lands.
+  const [asked, setView] = useState<View | null>(() => {
+    const q = new URLSearchParams(location.search).get('view');
+    if (q === 'countersign' && mayCountersign) return 'countersign';
+    if (q === 'mine' || !mayCountersign) return 'mine';
+    return null;
   });
-  const load = useLoad((signal) => get<{ items: AssessmentSummary[] }>(`/api/v1/assessments?view=${view}`, { signal }), [view]);
+  const mine = useLoad((signal) => get<{ items: AssessmentSummary[] }>('/api/v1/assessments?view=mine', { signal }), []);
+  const countersign = useLoad((signal) => (mayCountersign
+    ? get<{ items: AssessmentSummary[] }>('/api/v1/assessments?view=countersign', { signal })
+    : Promise.resolve({ items: [] as AssessmentSummary[] })), [mayCountersign]);
+  const waiting = countersign.data?.items.length ?? 0;
+  const view: View = asked ?? (countersign.data ? (waiting > 0 ? 'countersign' : 'mine') : 'mine');
+  const decided = asked !== null || countersign.status !== 'loading';
+  const load = view === 'mine' ? mine : countersign;
+  const count = (v: View) => (v === 'mine' ? mine.data?.items.length : countersign.data?.items.length);
   const choose = (v: View) => {
     setView(v);
-    history.replaceState(null, '', v === 'mine' ? location.pathname : `${location.pathname}?view=${v}`);
+    history.replaceState(null, '', `${location.pathname}?view=${v}`);
   };
   return (
     <>
@@ -36,7 +51,7 @@ export function AssessmentsQueuePage() {
       </div>
       <p class="lead">{t('assess.queue.about')}</p>
       <p class="sup-links"><Link href="/supervision/certifications">{t('certifications.title')}</Link></p>
-      {views.length > 1 ? (
+      {views.length > 1 && decided ? (
         <div class="assess-tabs" role="tablist" aria-label={t('assess.queue.views')}>
           {views.map((v) => (
             <button key={v} type="button" role="tab" id={`assess-tab-${v}`} aria-selected={view === v} aria-controls="assess-queue-panel"
@@ -49,13 +64,14 @@ export function AssessmentsQueuePage() {
               }}
               tabIndex={view === v ? 0 : -1}>
               {t(v === 'mine' ? 'assess.queue.mine' : 'assess.queue.countersign')}
+              {count(v) != null ? <span class="assess-tab-count"> ({count(v)})</span> : null}
             </button>
           ))}
         </div>
       ) : null}
       <div id="assess-queue-panel" role={views.length > 1 ? 'tabpanel' : undefined}
         aria-labelledby={views.length > 1 ? `assess-tab-${view}` : undefined}>
-        <LoadState load={load}>
+        {!decided ? <p class="muted" role="status">{t('status.loading')}</p> : <LoadState load={load}>
           {(data) => (
             data.items.length === 0 ? (
               <p id="assess-queue-empty">{t(view === 'mine' ? 'assess.queue.mine.none' : 'assess.queue.countersign.none')}</p>
@@ -90,7 +106,7 @@ export function AssessmentsQueuePage() {
               </div>
             )
           )}
-        </LoadState>
+        </LoadState>}
       </div>
     </>
   );

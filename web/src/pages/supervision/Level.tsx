@@ -96,7 +96,8 @@ export function LevelCard({ caseId, canWrite, headers, tick, onChanged }: Props)
             <div class="fact"><dt>{t('sup.level.reason')}</dt><dd class="sup-text">{s.level.reason}</dd></div>
             {s.history[0] && s.history[0].follows_suggestion != null ? (
               <div class="fact"><dt>{t('assess.suggestion.title')}</dt>
-                <dd id="level-follows"><FollowsMark row={s.history[0]} levels={levels.data ?? []} /></dd></div>
+                <dd id="level-follows"><FollowsMark row={s.history[0]} levels={levels.data ?? []}
+                  stale={(suggestion?.level ?? null) !== (s.history[0].suggested_level ?? null)} /></dd></div>
             ) : null}
             <div class="fact"><dt>{t('sup.level.from')}</dt><dd>{formatDay(s.level.effective_from, lang)}</dd></div>
             <div class="fact"><dt>{t('sup.level.set_by')}</dt>
@@ -139,16 +140,24 @@ export function LevelCard({ caseId, canWrite, headers, tick, onChanged }: Props)
   );
 }
 
-/** Whether a level choice followed the suggestion of its time (nothing when there was none). */
-function FollowsMark({ row, levels }: { row: Supervision['history'][number]; levels: SupervisionLevel[] }) {
+/**
+ * Whether a level choice followed the suggestion of its time (nothing when there was none). It is
+ * history: `stale` says the suggestion has changed since, so the mark is not shown as current.
+ */
+function FollowsMark({ row, levels, stale = false }: { row: Supervision['history'][number]; levels: SupervisionLevel[]; stale?: boolean }) {
   const { t, lang } = useI18n();
-  if (row.follows_suggestion === true) return <> <span class="badge badge-ok sup-follows">{t('assess.suggestion.followed')}</span></>;
-  if (row.follows_suggestion === false) {
-    const l = levels.find((x) => x.code === row.suggested_level);
-    return <> <span class="badge badge-warn sup-follows">{t('assess.suggestion.departed', {
-      level: l ? localised(l.title, lang) || l.code : row.suggested_level ?? '' })}</span></>;
-  }
-  return null;
+  if (row.follows_suggestion == null) return null;
+  const l = levels.find((x) => x.code === row.suggested_level);
+  const level = l ? localised(l.title, lang) || l.code : row.suggested_level ?? '';
+  const followed = row.follows_suggestion;
+  const cls = stale ? 'badge badge-off sup-follows' : followed ? 'badge badge-ok sup-follows' : 'badge badge-warn sup-follows';
+  return (
+    <>
+      {' '}<span class={cls} data-follows={String(followed)} data-stale={stale ? 'true' : undefined}>
+        {followed ? t('assess.suggestion.followed', { level }) : t('assess.suggestion.departed', { level })}</span>
+      {stale ? <span class="hint sup-follows-stale"> {t('assess.suggestion.since')}</span> : null}
+    </>
+  );
 }
 
 /** "2 contacts in the last 28 days (minimum 1)", with a met / not met badge. */
@@ -225,15 +234,18 @@ function LevelForm({ caseId, headers, levels, current, initial, suggestion, onCa
       </div>
       {chosen ? (
         <p class="hint" id="level-policy">
-          {t('sup.level.policy', { contacts: chosen.min_contacts, cdays: chosen.contacts_period_days, visits: chosen.min_home_visits,
-            vdays: chosen.home_visits_period_days, rdays: chosen.reassessment_days })}
+          {t('sup.level.policy', {
+            contacts: plural(t, lang, 'sup.n.contacts', chosen.min_contacts), cdays: plural(t, lang, 'sup.n.days', chosen.contacts_period_days),
+            visits: plural(t, lang, 'sup.n.home_visits', chosen.min_home_visits), vdays: plural(t, lang, 'sup.n.days', chosen.home_visits_period_days),
+            rdays: plural(t, lang, 'sup.n.days', chosen.reassessment_days) })}
         </p>
       ) : null}
       {departs ? (
         <p class="notice" id="level-departs">{t('assess.suggestion.depart', { level: suggestedTitle, n: DEPART_MIN })}</p>
       ) : null}
       <TextAreaField id={fields.reason} label={labels.reason} value={reason} onValue={setReason} rows={4} min={departs ? DEPART_MIN : REASON.min}
-        max={REASON.max} error={fe.reason} hint={t('sup.level.reason.hint')} />
+        max={REASON.max} error={fe.reason}
+        hint={departs ? t('sup.level.reason.hint.depart', { n: DEPART_MIN, level: suggestedTitle }) : t('sup.level.reason.hint', { n: REASON.min })} />
       <div class="button-row">
         <button type="submit" class="button" disabled={busy}>{busy ? t('cases.saving') : t('sup.level.submit')}</button>
         <button type="button" class="button button-secondary" onClick={onCancel} disabled={busy}>{t('action.cancel')}</button>
