@@ -900,28 +900,41 @@ void api_assessment_get(struct http_request *req, struct http_response *resp)
 
 /* ---- the assessor's draft ------------------------------------------------------------- */
 
+/*
+ * The common start of the assessor's own steps on a draft (saving, submitting): If-Match, the transaction, the
+ * assessment within reach for a change, today's date; then only its assessor (403), only a draft (409), the
+ * version (412) — answering and returning false on any of them.
+ */
+static bool own_draft(struct http_request *req, struct http_response *resp, const char *what, int64_t *version_r,
+                      struct assessment_row *a, struct record_scope *s, char today[11])
+{
+	if (!api_if_match(req, resp, version_r) || !api_begin(req, resp) ||
+	    !assessment_load(req, resp, http_request_param(req, "id"), true, a, s) ||
+	    !api_today_date(req, resp, NULL, today))
+		return false;
+	if (strcmp(a->assessor_id, req->principal.account_id) != 0) {
+		not_assessor(req, resp, what);
+		return false;
+	}
+	if (strcmp(a->status, "draft") != 0) {
+		wrong_status(req, resp, "not-draft", a->status);
+		return false;
+	}
+	if (*version_r != a->version) {
+		stale(req, resp);
+		return false;
+	}
+	return true;
+}
+
 void api_assessment_update(struct http_request *req, struct http_response *resp)
 {
-	const char *id = http_request_param(req, "id");
 	int64_t version = 0;
 	struct assessment_row a;
 	struct record_scope s;
 	char today[11];
-	if (!api_if_match(req, resp, &version) || !api_begin(req, resp) || !assessment_load(req, resp, id, true, &a, &s) ||
-	    !api_today_date(req, resp, NULL, today))
+	if (!own_draft(req, resp, "change", &version, &a, &s, today))
 		return;
-	if (strcmp(a.assessor_id, req->principal.account_id) != 0) {
-		not_assessor(req, resp, "change");
-		return;
-	}
-	if (strcmp(a.status, "draft") != 0) {
-		wrong_status(req, resp, "not-draft", a.status);
-		return;
-	}
-	if (version != a.version) {
-		stale(req, resp);
-		return;
-	}
 	json_t *def = NULL;
 	if (instrument_definition(req->db, a.instrument_id, &def, NULL) != DB_OK || !def) {
 		api_db_failed(req, resp, "reading an instrument");
@@ -954,26 +967,12 @@ void api_assessment_update(struct http_request *req, struct http_response *resp)
 
 void api_assessment_submit(struct http_request *req, struct http_response *resp)
 {
-	const char *id = http_request_param(req, "id");
 	int64_t version = 0;
 	struct assessment_row a;
 	struct record_scope s;
 	char today[11];
-	if (!api_if_match(req, resp, &version) || !api_begin(req, resp) || !assessment_load(req, resp, id, true, &a, &s) ||
-	    !api_today_date(req, resp, NULL, today))
+	if (!own_draft(req, resp, "submit", &version, &a, &s, today))
 		return;
-	if (strcmp(a.assessor_id, req->principal.account_id) != 0) {
-		not_assessor(req, resp, "submit");
-		return;
-	}
-	if (strcmp(a.status, "draft") != 0) {
-		wrong_status(req, resp, "not-draft", a.status);
-		return;
-	}
-	if (version != a.version) {
-		stale(req, resp);
-		return;
-	}
 	bool certified = true;
 	if (a.certification_required &&
 	    assessor_certified(req->db, req->principal.account_id, a.code, today, &certified) != DB_OK) {
