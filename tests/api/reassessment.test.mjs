@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer } from '../lib/server.mjs';
+import { startServer, zoneAtMidMorning } from '../lib/server.mjs';
 import { sql } from '../lib/db.mjs';
 import { createAdmin, firstLogin } from '../lib/auth.mjs';
 
@@ -142,8 +142,12 @@ async function assess(caseId, assessedOn, judgement, { countersign = false, reas
 
 before(async () => {
   srv = await startServer({ env: { KADAM_CLOCK_CONTROL: '1' } });
+  // The clock moves ahead by hours: a zone where it is mid-morning now keeps every test within one local day.
+  const zone = zoneAtMidMorning();
+  sql(srv.db, `UPDATE setting SET value = ${q(zone)} WHERE key = 'timezone'`);
   admin = (await firstLogin(srv.url, ...Object.values(createAdmin(srv.db, 'reas.admin')))).client;
-  tz = (await admin.get('/api/v1/system')).body.timezone || 'Asia/Bishkek';
+  tz = (await admin.get('/api/v1/system')).body.timezone;
+  assert.equal(tz, zone, 'the server reads the zone set');
   ids.today = localDate(Date.now());
   let r = await admin.post('/api/v1/tokens', { name: 'reassessment test', expires_in_days: 30,
     permissions: ['system.jobs', 'system.clock', 'reference.manage'] });

@@ -131,3 +131,24 @@ export async function setClock(admin, now) {
   if (r.status !== 200) throw new Error(`setting the clock failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.now;
 }
+
+// A real time zone (no daylight saving time) whose local time now is closest to 10:00: a suite that moves its
+// server's clock ahead by hours and compares local dates uses it (setting `timezone`), so that no test run,
+// whatever the hour of day it starts, crosses a local midnight half-way.
+const FIXED_ZONES = [[-10, 'Pacific/Honolulu'], [-7, 'America/Phoenix'], [-6, 'America/Regina'],
+  [-5, 'America/Bogota'], [-4, 'America/La_Paz'], [-3, 'America/Argentina/Buenos_Aires'], [-1, 'Atlantic/Cape_Verde'],
+  [0, 'Africa/Abidjan'], [1, 'Africa/Lagos'], [2, 'Africa/Johannesburg'], [3, 'Europe/Moscow'], [4, 'Asia/Dubai'],
+  [5, 'Asia/Tashkent'], [6, 'Asia/Bishkek'], [7, 'Asia/Bangkok'], [8, 'Asia/Singapore'], [9, 'Asia/Tokyo'],
+  [10, 'Australia/Brisbane'], [13, 'Pacific/Tongatapu'], [14, 'Pacific/Kiritimati']];
+
+export function zoneAtMidMorning(now = Date.now()) {
+  const hourUtc = new Date(now).getUTCHours() + new Date(now).getUTCMinutes() / 60;
+  let best = FIXED_ZONES[0];
+  let bestGap = Infinity;
+  for (const z of FIXED_ZONES) {
+    const local = (((hourUtc + z[0]) % 24) + 24) % 24;
+    const gap = Math.abs(local - 10);
+    if (gap < bestGap) { best = z; bestGap = gap; }
+  }
+  return best[1];
+}
