@@ -526,7 +526,7 @@ static enum db_status run_reassessment(struct ctx *c)
 		struct civil_date last;
 		if (!civil_date_parse(d->assessed_on, &last))
 			continue;
-		const struct level_row *r = bsearch(d->case_id, levels, n, sizeof *levels, case_is_level);
+		const struct level_row *r = n ? bsearch(d->case_id, levels, n, sizeof *levels, case_is_level) : NULL;
 		bool by_level = r && r->days > 0 && r->days < d->days;
 		long interval = by_level ? r->days : d->days;
 		char subject[120];
@@ -541,7 +541,7 @@ static enum db_status run_reassessment(struct ctx *c)
 	for (size_t i = 0; i < n && rc == DB_OK; i++) {
 		const struct level_row *r = &levels[i];
 		struct civil_date from;
-		if (bsearch(r->case_id, done, nd, sizeof *done, case_is_done) || !civil_date_parse(r->from, &from))
+		if ((nd && bsearch(r->case_id, done, nd, sizeof *done, case_is_done)) || !civil_date_parse(r->from, &from))
 			continue;
 		json_t *ev = json_pack("{s:s, s:s}", "level", r->level, "level_from", r->from);
 		rc = raise_due(c, due, over, r->case_id, r->id, "The supervision level's reassessment",

@@ -238,8 +238,18 @@ describe('instruments', () => {
     await page.locator('#suggestions-note').getByText(en['instruments.suggestions.note']).waitFor();
     const select = page.locator(`#suggestion-${idPart('test.tiny-screen')}-high`);
     await select.waitFor();
-    await select.selectOption('intensive');
-    await page.locator(`#suggestion-${idPart('test.tiny-screen')}-high-save`).click();
+    // The table reloads once after the import; a choice made before that reload is redrawn away, so choose
+    // until the choice holds (the save button is enabled only by a change).
+    const saveHigh = page.locator(`#suggestion-${idPart('test.tiny-screen')}-high-save`);
+    const saveId = `suggestion-${idPart('test.tiny-screen')}-high-save`;
+    for (let i = 0; i < 5 && !(await saveHigh.isEnabled()); i++) {
+      await select.selectOption('intensive');
+      await page.waitForFunction((id) => {
+        const b = document.getElementById(id);
+        return b && !b.disabled;
+      }, saveId, { timeout: 3000 }).catch(() => {});
+    }
+    await saveHigh.click();
     await page.locator(`#suggestion-${idPart('test.tiny-screen')}-high-row`).getByText(en['instruments.suggestions.saved']).waitFor();
     const rows = (await who.admin.client.expect(200, 'GET', '/api/v1/level-suggestions')).items;
     const saved = rows.find((r) => r.instrument_code === 'test.tiny-screen' && r.judgement === 'high');
