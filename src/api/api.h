@@ -344,4 +344,53 @@ void api_field_problem(struct http_request *req, struct http_response *resp, con
 /* Answers 404 for a record that does not exist (or that the caller may not know exists). */
 void api_not_found(struct http_request *req, struct http_response *resp, const char *what);
 
+
+/* Programmes and reintegration (issue 9). */
+/* programmes.c */
+void api_partners_list(struct http_request *req, struct http_response *resp);
+void api_partner_create(struct http_request *req, struct http_response *resp);
+void api_partner_get(struct http_request *req, struct http_response *resp);
+void api_partner_update(struct http_request *req, struct http_response *resp);
+void api_programmes_list(struct http_request *req, struct http_response *resp);
+void api_programme_create(struct http_request *req, struct http_response *resp);
+void api_programme_get(struct http_request *req, struct http_response *resp);
+void api_programme_update(struct http_request *req, struct http_response *resp);
+void api_programme_participants(struct http_request *req, struct http_response *resp);
+void api_programme_attendance(struct http_request *req, struct http_response *resp);
+/* referrals.c */
+void api_referral_statuses(struct http_request *req, struct http_response *resp);
+void api_case_referrals(struct http_request *req, struct http_response *resp);
+void api_referral_create(struct http_request *req, struct http_response *resp);
+void api_referrals_list(struct http_request *req, struct http_response *resp);
+void api_referral_get(struct http_request *req, struct http_response *resp);
+void api_referral_move(struct http_request *req, struct http_response *resp);
+void api_referral_share(struct http_request *req, struct http_response *resp);
+void api_referral_note_add(struct http_request *req, struct http_response *resp);
+void api_referral_report(struct http_request *req, struct http_response *resp);
+/* reintegration.c */
+void api_case_reintegration_needs(struct http_request *req, struct http_response *resp);
+void api_reintegration_need_create(struct http_request *req, struct http_response *resp);
+void api_reintegration_need_update(struct http_request *req, struct http_response *resp);
+void api_reintegration_needs_list(struct http_request *req, struct http_response *resp);
+void api_third_party_update(struct http_request *req, struct http_response *resp);
+void api_child_protection_list(struct http_request *req, struct http_response *resp);
+/* release.c */
+void api_release_planning_list(struct http_request *req, struct http_response *resp);
+void api_release_plan_get(struct http_request *req, struct http_response *resp);
+void api_release_plan_put(struct http_request *req, struct http_response *resp);
+void api_release_action_create(struct http_request *req, struct http_response *resp);
+void api_release_action_update(struct http_request *req, struct http_response *resp);
+void api_panel_meeting_create(struct http_request *req, struct http_response *resp);
+void api_panel_meeting_get(struct http_request *req, struct http_response *resp);
+void api_panel_meeting_update(struct http_request *req, struct http_response *resp);
+void api_panel_minutes(struct http_request *req, struct http_response *resp);
+void api_release_handover(struct http_request *req, struct http_response *resp);
+
+/* The body checks of the issue-9 routes, run before anything is touched (and by the fuzz targets). kind names the
+ * body (each file documents its kinds); today is YYYY-MM-DD. True when fe got no error. */
+bool programmes_body_validate(const char *kind, const json_t *body, const char *today, struct field_errors *fe);
+bool referrals_body_validate(const char *kind, const json_t *body, const char *today, struct field_errors *fe);
+bool reintegration_body_validate(const char *kind, const json_t *body, const char *today, struct field_errors *fe);
+bool release_body_validate(const char *kind, const json_t *body, const char *today, struct field_errors *fe);
+
 #endif

@@ -113,8 +113,10 @@ bool scope_person(struct http_request *req, struct http_response *resp, const ch
 	enum db_status rc = db_query(req->db, &st,
 		"SELECT unit_id, merged_into, 0 AS o FROM person WHERE id = ?"
 		" UNION ALL SELECT unit_id, NULL, CASE status WHEN 'open' THEN 1 ELSE 2 END FROM case_file"
-		" WHERE person_id = ? ORDER BY o",
-		"tt", uuid_valid(person_id) ? person_id : "", person_id);
+		" WHERE person_id = ?"
+		" UNION ALL SELECT rp.receiving_unit_id, NULL, 1 FROM release_plan rp JOIN case_file c ON c.id = rp.case_id"
+		" WHERE c.person_id = ? AND rp.status IN " RELEASE_PLAN_LIVE " ORDER BY o",
+		"ttt", uuid_valid(person_id) ? person_id : "", person_id, person_id);
 	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
 		if (n == 0 && db_column_int64(st, 2) != 0)
 			break; /* no person row */
@@ -164,9 +166,20 @@ bool scope_case(struct http_request *req, struct http_response *resp, const char
 		api_not_found(req, resp, "case");
 		return false;
 	}
-	char units[1][UUID_STR_LEN];
+	/* The probation unit that will receive the person reaches the case while its release plan is live. */
+	char units[2][UUID_STR_LEN];
+	int n = 1;
 	copy(units[0], UUID_STR_LEN, s->unit_id);
-	return scope_units(req, resp, units, 1, "case", case_id, s);
+	rc = db_query(req->db, &st, "SELECT receiving_unit_id FROM release_plan WHERE case_id = ? AND status IN "
+	              RELEASE_PLAN_LIVE, "t", case_id);
+	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW)
+		copy(units[n++], UUID_STR_LEN, db_column_text(st, 0, NULL));
+	db_finalize(&st);
+	if (rc != DB_ROW && rc != DB_DONE) {
+		api_db_failed(req, resp, "reading a case's release plan");
+		return false;
+	}
+	return scope_units(req, resp, units, n, "case", case_id, s);
 }
 
 bool scope_audit(struct http_request *req, const struct record_scope *s, const char *action,

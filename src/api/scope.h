@@ -1,7 +1,8 @@
 /*
  * scope.h — the data rule for people and cases (S16): a case belongs to its
- * unit; a person to the unit that registered them and to the unit of each of
- * their cases. A caller reaches a record when one of those units is within
+ * unit (and, while its release plan is live, to the probation unit that will
+ * receive the person); a person to the unit that registered them and to the
+ * units of each of their cases. A caller reaches a record when one of those units is within
  * their own, covered by a live grant, or (with the route's `.any`
  * permission) when they state a purpose. Every read is then logged with the
  * basis that allowed it: the route's purpose, the grant, or the stated one.
@@ -13,6 +14,9 @@
 #include "auth/policy.h"
 
 #define SCOPE_MAX_UNITS 16
+
+/* The statuses of a release plan whose receiving unit reaches the case and its person (an SQL list). */
+#define RELEASE_PLAN_LIVE "('draft', 'agreed')"
 
 /* What allowed a read; filled by the checks below, used by scope_audit. */
 struct record_scope {

@@ -111,7 +111,9 @@ int cmd_demo(int argc, char **argv)
 			                                       &error);
 			struct demo_compliance_counts cc = {0};
 			struct demo_assessment_counts ac = {0};
+			struct demo_programme_counts pc = {0};
 			if (st == DB_OK && !record_only && (st = demo_assessments(conn, &ac, &error)) == DB_OK &&
+			    (st = demo_programmes(conn, &pc, &error)) == DB_OK &&
 			    (st = demo_compliance(conn, &cc, &error)) == DB_OK) {
 				print_counts(&counts, (double)(clock_mono_ns() - started) / 1e9);
 				printf("Assessments: %ld assessor certifications, %ld assessments (%ld countersigned, %ld superseded,"
@@ -119,6 +121,8 @@ int cmd_demo(int argc, char **argv)
 				       " latest judgement suggested.\n",
 				       ac.certifications, ac.assessments, ac.countersigned, ac.superseded, ac.submitted, ac.drafts,
 				       ac.triggers, ac.levels_followed);
+				/* PLACEHOLDER: the demo helper prints what demo_programmes added (pc). */
+				(void)pc;
 				printf("Compliance: %ld alerts raised by the rules (%ld acknowledged, %ld dismissed, %ld escalated),"
 				       " %ld tasks,\n%ld breach allegations, %ld negative and %ld positive responses, %ld complaints.\n",
 				       cc.alerts_raised, cc.alerts_acknowledged, cc.alerts_dismissed, cc.escalated, cc.tasks,

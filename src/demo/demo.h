@@ -102,6 +102,23 @@ struct demo_assessment_counts {
  */
 enum db_status demo_assessments(db *conn, struct demo_assessment_counts *counts_r, char **error_r);
 
+/* What demo_programmes added. */
+struct demo_programme_counts {
+	long partners, partner_accounts, programmes, referrals, referrals_by_status[7], attendance, progress_notes;
+	long reports, needs, release_plans, panel_meetings, release_actions, handovers, family_members, child_protection;
+};
+/*
+ * Programmes and reintegration (programmes.c): partner organisations of every
+ * kind with demo accounts, a programme of each type, referrals of demo cases in
+ * every status (shares live and expired) with attendance, progress notes and
+ * reports, reintegration needs, release plans for penitentiary cases whose
+ * release falls within the planning window with panel meetings and actions,
+ * and returnee family members (some restricted, some children with a
+ * child-protection referral). One transaction; runs after demo_assessments and
+ * before demo_compliance.
+ */
+enum db_status demo_programmes(db *conn, struct demo_programme_counts *counts_r, char **error_r);
+
 enum db_status demo_case_supervision(db *conn, const struct demo_case *c, struct demo_supervision_counts *n);
 /* Forgets the catalogue read by the last run (the next run may see another version). */
 void demo_supervision_reset(void);

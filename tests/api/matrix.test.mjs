@@ -30,6 +30,15 @@ const ADMIN = ['administrator'];
 // Assessment (migration 0007).
 const ASSESS = ['unit_head', 'probation_officer', 'prison_case_worker'];
 const CERTIFY = ['administrator', 'unit_head'];
+// Programmes and reintegration (migration 0008).
+const PROG_READ = ['administrator', 'unit_head', 'probation_officer', 'prison_case_worker', 'partner'];
+const PROG_MANAGE = ['administrator', 'unit_head', 'partner'];
+const REF_READ = ['unit_head', 'probation_officer', 'prison_case_worker', 'partner'];
+const REF_WRITE = ['unit_head', 'probation_officer', 'prison_case_worker'];
+const REF_MOVE = REF_READ;
+const PROVIDE = ['partner'];
+const RELEASE = ['unit_head', 'probation_officer', 'prison_case_worker'];
+const HANDOVER = ['unit_head', 'prison_case_worker'];
 
 // "METHOD pattern" -> roles allowed (everyone else must be refused), and a body to send.
 const matrix = {
@@ -136,6 +145,41 @@ const matrix = {
   'POST /api/v1/assessments/{id}/countersignature': { allow: HEAD, body: {} },
   'POST /api/v1/assessments/{id}/return': { allow: HEAD, body: {} },
   'POST /api/v1/assessments/{id}/withdrawal': { allow: ASSESS, body: {} },
+  'GET /api/v1/partners': { allow: PROG_READ },
+  'POST /api/v1/partners': { allow: ADMIN, body: {} },
+  'GET /api/v1/partners/{id}': { allow: PROG_READ },
+  'PUT /api/v1/partners/{id}': { allow: ADMIN, body: {} },
+  'GET /api/v1/programmes': { allow: PROG_READ },
+  'POST /api/v1/programmes': { allow: PROG_MANAGE, body: {} },
+  'GET /api/v1/programmes/{id}': { allow: PROG_READ },
+  'PUT /api/v1/programmes/{id}': { allow: PROG_MANAGE, body: {} },
+  'GET /api/v1/programmes/{id}/participants': { allow: REF_READ },
+  'POST /api/v1/programmes/{id}/attendance': { allow: PROVIDE, body: {} },
+  'GET /api/v1/reference/referral-statuses': { allow: LOGGED_IN },
+  'GET /api/v1/cases/{id}/referrals': { allow: REF_READ },
+  'POST /api/v1/cases/{id}/referrals': { allow: REF_WRITE, body: {} },
+  'GET /api/v1/referrals': { allow: REF_READ },
+  'GET /api/v1/referrals/{id}': { allow: REF_READ },
+  'POST /api/v1/referrals/{id}/transitions': { allow: REF_MOVE, body: {} },
+  'PUT /api/v1/referrals/{id}/share': { allow: REF_WRITE, body: {} },
+  'POST /api/v1/referrals/{id}/progress-notes': { allow: PROVIDE, body: {} },
+  'PUT /api/v1/referrals/{id}/report': { allow: PROVIDE, body: {} },
+  'GET /api/v1/cases/{id}/reintegration-needs': { allow: READ },
+  'POST /api/v1/cases/{id}/reintegration-needs': { allow: REF_WRITE, body: {} },
+  'PUT /api/v1/reintegration-needs/{id}': { allow: REF_WRITE, body: {} },
+  'GET /api/v1/reintegration-needs': { allow: READ },
+  'PUT /api/v1/people/{id}/third-parties/{item}': { allow: THIRD, body: {} },
+  'GET /api/v1/child-protection': { allow: THIRD },
+  'GET /api/v1/release-planning': { allow: RELEASE },
+  'GET /api/v1/cases/{id}/release-plan': { allow: RELEASE },
+  'PUT /api/v1/cases/{id}/release-plan': { allow: RELEASE, body: {} },
+  'POST /api/v1/release-plans/{id}/actions': { allow: RELEASE, body: {} },
+  'PUT /api/v1/release-actions/{id}': { allow: RELEASE, body: {} },
+  'POST /api/v1/release-plans/{id}/panel-meetings': { allow: RELEASE, body: {} },
+  'GET /api/v1/panel-meetings/{id}': { allow: RELEASE },
+  'PUT /api/v1/panel-meetings/{id}': { allow: RELEASE, body: {} },
+  'GET /api/v1/panel-meetings/{id}/minutes': { allow: RELEASE },
+  'POST /api/v1/release-plans/{id}/handover': { allow: HANDOVER, body: {} },
   'GET /api/v1/audit': { allow: ['administrator', 'auditor', 'data_protection_officer'] },
   'GET /api/v1/audit/verification': { allow: ['administrator', 'auditor', 'data_protection_officer'] },
   'GET /api/v1/reference': { allow: LOGGED_IN },
