@@ -28,6 +28,9 @@ import { AssessmentsCard } from '../assessments/AssessmentsCard';
 import { AlertsCard } from '../compliance/AlertsCard';
 import { BreachesCard } from '../compliance/BreachesCard';
 import { ResponsesCard } from '../compliance/ResponsesCard';
+import { ReferralsCard } from '../programmes/ReferralsCard';
+import { ReintegrationCard } from '../release/ReintegrationCard';
+import { ReleasePlanCard } from '../release/ReleasePlanCard';
 import { TimelineList } from './Timeline';
 
 export function CasePage({ id }: { id: string }) {
@@ -118,6 +121,9 @@ function CaseBody({ record: { data: c }, headers, onChanged }: CaseBodyProps) {
       <AlertsCard record={c} headers={headers} onChanged={changed} />
       <BreachesCard record={c} headers={headers} onChanged={changed} />
       <ResponsesCard record={c} headers={headers} onChanged={changed} />
+      <ReleasePlanCard record={c} headers={headers} onChanged={changed} />
+      <ReferralsCard record={c} headers={headers} onChanged={changed} />
+      <ReintegrationCard record={c} headers={headers} onChanged={changed} />
       <AllocationPanel record={c} headers={headers} onChanged={changed} />
       <NotesPanel caseId={c.id} notes={notes.data} loading={notes.status === 'loading'}
         loadError={notes.status === 'error' ? notes.error : null} canWrite={canWrite} headers={headers}

@@ -1,0 +1,4 @@
+// PLACEHOLDER: the release (UI) engineer replaces this page.
+export function ReleasePlanningList() {
+  return <p>PLACEHOLDER</p>;
+}
