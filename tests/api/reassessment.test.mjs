@@ -9,11 +9,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer, zoneAtMidMorning } from '../lib/server.mjs';
+import { clockDriver, startServer, zoneAtMidMorning } from '../lib/server.mjs';
 import { sql } from '../lib/db.mjs';
 import { createAdmin, firstLogin } from '../lib/auth.mjs';
 
-let srv, admin, officer, head, token, tz;
+let srv, admin, officer, head, token, tz, clock;
 const ids = {};
 const DAY = 86400_000;
 const NS = 'kadam.needs-screening';
@@ -29,29 +29,11 @@ const count = (table, where = '1 = 1') => Number(sql(srv.db, `SELECT COUNT(*) FR
 const rows = (statement) => sql(srv.db, statement).split('\n').filter(Boolean).map((l) => l.split('|'));
 
 // The administrator's API token: moves the clock and runs the jobs.
-async function call(method, path, body, headers = {}) {
-  const h = { authorization: `Bearer ${token}`, ...headers };
-  if (body !== undefined) h['content-type'] = 'application/json';
-  const res = await fetch(`${srv.url}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
-  return { status: res.status, body: json, text };
-}
-let clockAt = Date.now();
-async function moveClock(ms) {
-  const r = await call('PUT', '/api/v1/system/clock', { now: new Date(ms).toISOString() });
-  assert.equal(r.status, 200, r.text);
-  clockAt = ms;
-}
+const call = (...a) => clock.call(...a);
+const moveClock = (ms) => clock.move(ms);
 async function runJobs() {
-  await moveClock(clockAt + 6 * 60_000); // the next slot of the scheduler
-  const r = await call('POST', '/api/v1/system/jobs/run');
-  assert.equal(r.status, 200, r.text);
-  const run = r.body.ran.find((x) => x.job === 'compliance.rules');
-  assert.ok(run, `compliance.rules ran: ${r.text}`);
-  assert.equal(run.status, 'ok', r.text);
-  return run.detail;
+  await moveClock(clock.at + 6 * 60_000); // the next slot of the scheduler
+  return clock.runJobs();
 }
 
 async function user(login, role) {
@@ -153,6 +135,7 @@ before(async () => {
     permissions: ['system.jobs', 'system.clock', 'reference.manage'] });
   assert.equal(r.status, 201, r.text);
   token = r.body.secret;
+  clock = clockDriver(srv, token);
   ids.agency = (await admin.post('/api/v1/agencies', { name: 'Reassessment Probation', kind: 'probation' })).body.id;
   ids.unit = (await admin.post('/api/v1/units', { agency_id: ids.agency, name: 'Reassessment Office' })).body.id;
   const o = await user('reas.officer', 'probation_officer');
@@ -634,7 +617,7 @@ test('a release date passing records a trigger; the interval falls due and overd
   assert.equal(tasksOf(due.id).length, 1);
 
   // Three days on: released.
-  await moveClock(clockAt + 3 * DAY);
+  await moveClock(clock.at + 3 * DAY);
   await runJobs();
   const tr = triggersOf(c.id);
   assert.equal(tr.length, 1);
@@ -648,7 +631,7 @@ test('a release date passing records a trigger; the interval falls due and overd
   assert.equal(count('audit_log', `record_type = 'reassessment_trigger' AND record_id = ${q(tr[0].id)} AND action = 'collect' AND actor_id IS NULL`), 1);
 
   // Eight more days: past the due date (the overdue threshold is 0 days).
-  await moveClock(clockAt + 8 * DAY);
+  await moveClock(clock.at + 8 * DAY);
   await runJobs();
   const over = alertsOf(c.id, 'reassessment.overdue');
   assert.equal(over.length, 1);

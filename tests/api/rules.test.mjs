@@ -6,11 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer, zoneAtMidMorning } from '../lib/server.mjs';
+import { clockDriver, startServer, zoneAtMidMorning } from '../lib/server.mjs';
 import { sql } from '../lib/db.mjs';
 import { createAdmin, firstLogin } from '../lib/auth.mjs';
 
-let srv, admin, officer, token, tz;
+let srv, admin, officer, token, tz, clock;
 const ids = {};
 const HOUR = 3600_000;
 
@@ -35,29 +35,9 @@ const alerts = (rule, where = '1 = 1') => JSON.parse(`[${sql(srv.db,
   }).join(',')}]`);
 
 // Requests as the administrator's API token (a session would end when the clock jumps past its idle time).
-async function call(method, path, body, headers = {}) {
-  const h = { authorization: `Bearer ${token}`, ...headers };
-  if (body !== undefined) h['content-type'] = 'application/json';
-  const res = await fetch(`${srv.url}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
-  return { status: res.status, body: json, text, headers: res.headers };
-}
-let clockAt = 0;
-async function moveClock(ms) {
-  const r = await call('PUT', '/api/v1/system/clock', { now: new Date(ms).toISOString() });
-  assert.equal(r.status, 200, r.text);
-  clockAt = ms;
-}
-async function runJobs() {
-  const r = await call('POST', '/api/v1/system/jobs/run');
-  assert.equal(r.status, 200, r.text);
-  const run = r.body.ran.find((x) => x.job === 'compliance.rules');
-  assert.ok(run, `compliance.rules ran: ${r.text}`);
-  assert.equal(run.status, 'ok', r.text);
-  return run.detail;
-}
+const call = (...a) => clock.call(...a);
+const moveClock = (ms) => clock.move(ms);
+const runJobs = () => clock.runJobs();
 async function setRule(code, change) {
   // Read as stored (a token may not read the list, which is for sessions).
   const [enabled, severity, threshold, escalate, version] = sql(srv.db,
@@ -97,6 +77,7 @@ before(async () => {
     permissions: ['system.jobs', 'system.clock', 'reference.manage'] });
   assert.equal(r.status, 201, r.text);
   token = r.body.secret;
+  clock = clockDriver(srv, token, 0);
   ids.agency = (await admin.post('/api/v1/agencies', { name: 'Rules Probation', kind: 'probation' })).body.id;
   ids.unit = (await admin.post('/api/v1/units', { agency_id: ids.agency, name: 'Rules Office' })).body.id;
   r = await admin.post('/api/v1/users', { login: 'rules.officer', display_name: 'Rules Officer', agency_id: ids.agency,
@@ -300,14 +281,14 @@ test('each time rule raises once, with its evidence, on a case built for it; clo
   assert.equal(Number(sql(srv.db, 'SELECT COUNT(*) FROM alert')), total);
   // A moved date raises anew.
   sql(srv.db, `UPDATE supervision_plan SET next_review_on = ${q(addDays(T, 6))} WHERE id = ${q(plan)}`);
-  await moveClock(clockAt + 6 * 60_000);
+  await moveClock(clock.at + 6 * 60_000);
   assert.equal((await runJobs()).raised, 1);
   assert.equal(alerts('plan.review_due').length, 2);
 });
 
 test('a failed outcome raises contact.failed at once; an unscheduled unacceptable absence too', async () => {
   const c = await openCase('Осмонов');
-  const start = localTime(clockAt - 5 * HOUR);
+  const start = localTime(clock.at - 5 * HOUR);
   let r = await officer.post(`/api/v1/cases/${c.id}/appointments`, { kind: 'office', purpose: 'Reporting',
     starts_local: start, duration_min: 30 });
   assert.equal(r.status, 201, r.text);
@@ -324,24 +305,24 @@ test('a failed outcome raises contact.failed at once; an unscheduled unacceptabl
   assert.match(list[0].evidence.occurred_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   assert.equal(list[0].due_on, start.slice(0, 10));
   assert.equal(Number(sql(srv.db, `SELECT COUNT(*) FROM case_event WHERE case_id = ${q(c.id)} AND kind = 'alert.raised'`)), 1);
-  r = await officer.post(`/api/v1/cases/${c.id}/contacts`, { kind: 'home_visit', happened_local: localTime(clockAt - HOUR),
+  r = await officer.post(`/api/v1/cases/${c.id}/contacts`, { kind: 'home_visit', happened_local: localTime(clock.at - HOUR),
     outcome: 'unacceptable_absence' });
   assert.equal(r.status, 201, r.text);
   list = alerts('contact.failed', `case_id = ${q(c.id)}`);
   assert.equal(list.length, 2);
   assert.equal(list[1].evidence.appointment_id, null);
   assert.equal(list[1].evidence.outcome, 'unacceptable_absence');
-  r = await officer.post(`/api/v1/cases/${c.id}/contacts`, { kind: 'phone', happened_local: localTime(clockAt - HOUR),
+  r = await officer.post(`/api/v1/cases/${c.id}/contacts`, { kind: 'phone', happened_local: localTime(clock.at - HOUR),
     outcome: 'attended_complied' });
   assert.equal(r.status, 201);
   assert.equal(alerts('contact.failed', `case_id = ${q(c.id)}`).length, 2, 'a held contact raises nothing');
   // The backstop in the time run finds nothing more to raise.
-  await moveClock(clockAt + 6 * 60_000);
+  await moveClock(clock.at + 6 * 60_000);
   await runJobs();
   assert.equal(alerts('contact.failed', `case_id = ${q(c.id)}`).length, 2);
   // Disabled: nothing.
   await setRule('contact.failed', { enabled: false });
-  r = await officer.post(`/api/v1/cases/${c.id}/contacts`, { kind: 'phone', happened_local: localTime(clockAt - HOUR),
+  r = await officer.post(`/api/v1/cases/${c.id}/contacts`, { kind: 'phone', happened_local: localTime(clock.at - HOUR),
     outcome: 'failed_to_attend' });
   assert.equal(r.status, 201);
   assert.equal(alerts('contact.failed', `case_id = ${q(c.id)}`).length, 2, 'a disabled rule raises nothing');
@@ -350,8 +331,8 @@ test('a failed outcome raises contact.failed at once; an unscheduled unacceptabl
 
 test('an appointment without outcome raises once the clock passes its end by the threshold; disabled or a longer threshold: nothing', async () => {
   const c = await openCase('Мамытов');
-  const past = localTime(clockAt - 3 * HOUR);
-  const later = localTime(clockAt + 20 * HOUR);
+  const past = localTime(clock.at - 3 * HOUR);
+  const later = localTime(clock.at + 20 * HOUR);
   let r = await officer.post(`/api/v1/cases/${c.id}/appointments`, { kind: 'office', purpose: 'Reporting', starts_local: past,
     duration_min: 30 });
   assert.equal(r.status, 201, r.text);
@@ -361,11 +342,11 @@ test('an appointment without outcome raises once the clock passes its end by the
   assert.equal(r.status, 201, r.text);
   const second = r.body.id;
   const mine = () => alerts('appointment.no_outcome', `case_id = ${q(c.id)}`);
-  await moveClock(clockAt + 6 * 60_000);
+  await moveClock(clock.at + 6 * 60_000);
   await runJobs();
   assert.equal(mine().length, 0, 'ended less than 24 hours ago');
 
-  await moveClock(clockAt + 26 * HOUR);
+  await moveClock(clock.at + 26 * HOUR);
   await runJobs();
   let list = mine();
   assert.equal(list.length, 1, JSON.stringify(list));
@@ -376,23 +357,23 @@ test('an appointment without outcome raises once the clock passes its end by the
   assert.ok(list[0].evidence.hours >= 24 && list[0].evidence.hours <= 30, JSON.stringify(list[0].evidence));
   assert.equal(list[0].due_on, past.slice(0, 10));
   // Run twice: still one.
-  await moveClock(clockAt + 6 * 60_000);
+  await moveClock(clock.at + 6 * 60_000);
   await runJobs();
   assert.equal(mine().length, 1);
 
   // The second ended about 29 hours before this run, but the rule is off.
   await setRule('appointment.no_outcome', { enabled: false });
-  await moveClock(clockAt + 24 * HOUR);
+  await moveClock(clock.at + 24 * HOUR);
   await runJobs();
   assert.equal(mine().length, 1, 'a disabled rule raises nothing');
   // On again with 48 hours: still too early.
   await setRule('appointment.no_outcome', { enabled: true, threshold: 48 });
-  await moveClock(clockAt + 6 * 60_000);
+  await moveClock(clock.at + 6 * 60_000);
   await runJobs();
   assert.equal(mine().length, 1, 'a longer threshold: not yet');
   // 12 hours: now it is raised.
   await setRule('appointment.no_outcome', { threshold: 12 });
-  await moveClock(clockAt + 6 * 60_000);
+  await moveClock(clock.at + 6 * 60_000);
   await runJobs();
   list = mine();
   assert.equal(list.length, 2);
