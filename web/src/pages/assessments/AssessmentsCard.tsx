@@ -17,7 +17,7 @@ import { DateField } from '../cases/Fields';
 import { formatDay, today, type CaseRecord } from '../cases/model';
 import {
   REASONS, StatusBadge, assessProblem, codeLabel, inLang, type Assessment, type AssessmentSummary, type Suggestion, type T, type Texts,
-} from './AssessmentPage';
+} from './model';
 import './assessments.css';
 
 export interface Due {

@@ -16,7 +16,7 @@ import { useLoad } from '../../hooks';
 import { useI18n, type Lang, type MessageKey } from '../../i18n';
 import { RadioGroup } from '../cases/Fields';
 import { formatDay } from '../cases/model';
-import { StatusBadge, inLang, type Instrument, type T, type Texts } from './AssessmentPage';
+import { StatusBadge, inLang, type Instrument, type T, type Texts } from './model';
 import './assessments.css';
 
 interface Labelled {

@@ -12,7 +12,7 @@ import { useLoad } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { useDates, useSession } from '../../session';
 import { formatDay } from '../cases/model';
-import { StatusBadge, codeLabel, inLang, type AssessmentSummary } from './AssessmentPage';
+import { StatusBadge, codeLabel, inLang, type AssessmentSummary } from './model';
 import './assessments.css';
 
 type View = 'mine' | 'countersign';

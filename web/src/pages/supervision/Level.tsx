@@ -17,7 +17,7 @@ import { DateField } from '../cases/Fields';
 import { formatDay, localised } from '../cases/model';
 import { LoadError, caseApi, focusLater, loadLevels } from './common';
 import { plural, type Counted, type Supervision as SupervisionBase, type SupervisionLevel } from './model';
-import type { Suggestion } from '../assessments/AssessmentPage';
+import type { Suggestion } from '../assessments/model';
 import { suggestionText } from '../assessments/AssessmentsCard';
 
 type Supervision = Omit<SupervisionBase, 'history'> & {
