@@ -755,6 +755,19 @@ static bool conditions_ok(struct http_request *req, struct http_response *resp, 
 	return false;
 }
 
+/* The open task an alert's rule made with it ("" when none). */
+static enum db_status open_task_of(db *conn, const char *alert_id, char task_id_r[UUID_STR_LEN])
+{
+	task_id_r[0] = '\0';
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(conn, &st,
+		"SELECT id FROM task WHERE source_alert_id = ? AND status = 'open' ORDER BY created_at, id", "t", alert_id);
+	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW)
+		snprintf(task_id_r, UUID_STR_LEN, "%s", db_column_text(st, 0, NULL));
+	db_finalize(&st);
+	return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
 void api_alert_verify(struct http_request *req, struct http_response *resp)
 {
 	struct alert_row a;
@@ -794,9 +807,17 @@ void api_alert_verify(struct http_request *req, struct http_response *resp)
 		const char *assignee = json_str(t, "assigned_to");
 		if (assignee && !assignee_ok(req, resp, assignee, &s, "task.assigned_to"))
 			return;
-		struct task_new tn = {.title = json_str(t, "title"), .due_on = json_str(t, "due_on"),
-		                      .assigned_to = assignee ? assignee : default_assignee(req, &s), .created_by = actor};
-		rc = alert_verify_task_if(req->db, a.id, version, actor, reasons, &tn, now, made);
+		/* A rule that raises with a task of its own (reassessment) has opened it already: the verification
+		   takes that task rather than making a second one for the same work. */
+		rc = open_task_of(req->db, a.id, made);
+		if (rc == DB_OK && made[0]) {
+			rc = alert_verify_existing_task_if(req->db, a.id, version, actor, reasons, made, now);
+		} else if (rc == DB_OK) {
+			struct task_new tn = {.title = json_str(t, "title"), .due_on = json_str(t, "due_on"),
+			                      .assigned_to = assignee ? assignee : default_assignee(req, &s),
+			                      .created_by = actor};
+			rc = alert_verify_task_if(req->db, a.id, version, actor, reasons, &tn, now, made);
+		}
 	}
 	if (!step_done(req, resp, rc, &step_verify, "verifying an alert"))
 		return;

@@ -301,6 +301,20 @@ test('the lifecycle: acknowledge, assign, verify as a task; every illegal step i
   assert.equal(count('audit_log', `action = 'collect' AND record_type = 'task' AND record_id = '${ids.task}'`), 1);
 });
 
+test('verifying as a task an alert whose rule opened a task already takes that task, not a second one', async () => {
+  const id = ruleAlert({ rule: 'reassessment.due', evidence: { instrument: 'kadam.needs-screening', due_on: addDays(today(), 5) } });
+  const ruleTask = randomUUID();
+  q(`INSERT INTO task (id, case_id, unit_id, title, due_on, assigned_to, status, source_alert_id, created_at)
+     VALUES ('${ruleTask}', '${ids.case}', (SELECT unit_id FROM case_file WHERE id = '${ids.case}'), 'Reassess by ${addDays(today(), 5)}',
+       '${addDays(today(), 5)}', '${acc.officer}', 'open', '${id}', ${Date.now()})`);
+  const r = await u.officer.post(`/api/v1/alerts/${id}/verification`, {
+    outcome: 'task', reasons: 'The reassessment is booked', task: { title: 'Reassess', due_on: addDays(today(), 5) },
+  }, v(1));
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.task_id, ruleTask);
+  assert.equal(count('task', `source_alert_id = '${id}'`), 1);
+});
+
 test('dismissal with a reason; a dismissed alert cannot be verified', async () => {
   const id = ruleAlert({ severity: 'low' });
   let r = await u.officer.post(`/api/v1/alerts/${id}/dismissal`, { reason: 'The appointment was moved; the outcome is recorded on the new date.' }, v(1));
