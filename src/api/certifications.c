@@ -3,7 +3,8 @@
  * complete assessments with which instrument (every version of its code),
  * from when until when, certified by whom; recording one and revoking one
  * with a reason. Those who record certifications (certifications.manage) see
- * everyone's; anyone else sees only their own. A certification is live when
+ * and record those of their own agency's staff (an administrator, who keeps
+ * accounts, those of every agency); anyone else sees only their own. A certification is live when
  * certified_on <= today < expires_on and it is not revoked
  * (assessor_certified() in domain/assessment.c is the check submission uses).
  */
@@ -37,9 +38,17 @@ static void certification_json(json_t *row)
 	api_texts_fold(row, "name", "instrument_name");
 }
 
-static json_t *certification_get(db *conn, bool *failed_r, const char *id, const char *today)
+/* The agency whose staff a manager's certifications cover; NULL for an administrator (every agency). */
+static const char *managed_agency(const struct http_request *req)
 {
-	json_t *row = api_select_one(conn, failed_r, CERTIFICATION_SQL " WHERE c.id = ?", "ttt", today, today, id);
+	return policy_has(&req->principal, "users.manage") ? NULL : req->principal.agency_id;
+}
+
+/* One certification, if its assessor is of agency (NULL: any). */
+static json_t *certification_get(db *conn, bool *failed_r, const char *id, const char *today, const char *agency)
+{
+	json_t *row = api_select_one(conn, failed_r, CERTIFICATION_SQL " WHERE c.id = ?"
+		" AND (CAST(? AS TEXT) IS NULL OR ac.agency_id = ?)", "ttttt", today, today, id, agency, agency);
 	if (row)
 		certification_json(row);
 	return row;
@@ -65,6 +74,7 @@ void api_certifications_list(struct http_request *req, struct http_response *res
 	if (field_errors_respond(&fe, resp, req))
 		return;
 	bool manager = policy_has(&req->principal, "certifications.manage");
+	const char *agency = manager ? managed_agency(req) : NULL;
 	if (!manager)
 		account = req->principal.account_id; /* one's own only */
 	char today[11];
@@ -74,8 +84,10 @@ void api_certifications_list(struct http_request *req, struct http_response *res
 		CERTIFICATION_SQL " WHERE (CAST(? AS TEXT) IS NULL OR c.account_id = ?)"
 		" AND (CAST(? AS TEXT) IS NULL OR c.instrument_code = ?)"
 		" AND (CAST(? AS BIGINT) < 0 OR " LIVE_SQL " = ?)"
+		" AND (CAST(? AS TEXT) IS NULL OR ac.agency_id = ?)"
 		" ORDER BY c.recorded_at DESC, c.id DESC LIMIT " LIST_LIMIT_TEXT,
-		"ttttttitti", today, today, account, account, instrument, instrument, live, today, today, live);
+		"ttttttittitt", today, today, account, account, instrument, instrument, live, today, today, live, agency,
+		agency);
 	if (!items) {
 		api_db_failed(req, resp, "reading the certifications");
 		return;
@@ -130,11 +142,13 @@ void api_certification_create(struct http_request *req, struct http_response *re
 		field_error(&fe, "account_id", "you cannot certify yourself");
 	const char *certified_on = json_str(b, "certified_on"), *reference = json_str(b, "reference");
 	bool failed = false;
-	json_t *who = api_select_one(req->db, &failed, "SELECT id FROM account WHERE id = ? AND status = 'active'", "t",
-	                             account);
+	const char *agency = managed_agency(req);
+	json_t *who = api_select_one(req->db, &failed,
+		"SELECT id FROM account WHERE id = ? AND status = 'active' AND (CAST(? AS TEXT) IS NULL OR agency_id = ?)",
+		"ttt", account, agency, agency);
 	json_decref(who);
 	if (!who && !failed)
-		field_error(&fe, "account_id", "is not an enabled account");
+		field_error(&fe, "account_id", agency ? "is not an enabled account of your agency" : "is not an enabled account");
 	json_t *instrument = failed ? NULL : api_select_one(req->db, &failed,
 		"SELECT definition FROM instrument WHERE code = ? AND is_current = 1", "t", code);
 	if (!instrument && !failed)
@@ -174,7 +188,7 @@ void api_certification_create(struct http_request *req, struct http_response *re
 		api_db_failed(req, resp, "recording a certification");
 		return;
 	}
-	json_t *row = certification_get(req->db, &failed, id, today);
+	json_t *row = certification_get(req->db, &failed, id, today, NULL);
 	if (!row) {
 		api_db_failed(req, resp, "reading a certification");
 		return;
@@ -200,7 +214,7 @@ void api_certification_revoke(struct http_request *req, struct http_response *re
 	if (field_errors_respond(&fe, resp, req) || !api_today_date(req, resp, NULL, today) || !api_begin(req, resp))
 		return;
 	bool failed = false;
-	json_t *row = uuid_valid(id) ? certification_get(req->db, &failed, id, today) : NULL;
+	json_t *row = uuid_valid(id) ? certification_get(req->db, &failed, id, today, managed_agency(req)) : NULL;
 	if (!row) {
 		if (failed) {
 			api_db_failed(req, resp, "reading a certification");
@@ -227,7 +241,7 @@ void api_certification_revoke(struct http_request *req, struct http_response *re
 		api_db_failed(req, resp, "revoking a certification");
 		return;
 	}
-	row = certification_get(req->db, &failed, id, today);
+	row = certification_get(req->db, &failed, id, today, NULL);
 	if (!row) {
 		api_db_failed(req, resp, "reading a certification");
 		return;

@@ -38,9 +38,9 @@ function addDays(iso, n) {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
 }
 
-async function user(login, role) {
+async function user(login, role, agency = ids.agency, unit = ids.unit) {
   const r = await admin.post('/api/v1/users', {
-    login, display_name: `Test ${login}`, agency_id: ids.agency, unit_id: ids.unit, roles: [role],
+    login, display_name: `Test ${login}`, agency_id: agency, unit_id: unit, roles: [role],
   });
   assert.equal(r.status, 201, r.text);
   ids[login] = r.body.user.id;
@@ -399,6 +399,22 @@ test('certifications: recorded by a unit head, listed (one\'s own for an officer
   assert.equal(r.body.type, 'urn:kadam:problem:already-revoked');
   r = await officer.get('/api/v1/certifications?live=true');
   assert.deepEqual(r.body.items.map((c) => c.id), [review.id]);
+
+  // A unit head of another agency neither sees nor records nor revokes this agency's staff's certifications; the
+  // administrator (who keeps every agency's accounts) sees them all.
+  const otherAgency = (await admin.post('/api/v1/agencies', { name: 'Other Probation', kind: 'probation' })).body.id;
+  const otherUnit = (await admin.post('/api/v1/units', { agency_id: otherAgency, name: 'Other office' })).body.id;
+  const otherHead = await user('ins.otherhead', 'unit_head', otherAgency, otherUnit);
+  r = await otherHead.get('/api/v1/certifications');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.items, []);
+  r = await otherHead.post('/api/v1/certifications', { ...body, reference: 'X-1' });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.body.errors, [{ field: 'account_id', message: 'is not an enabled account of your agency' }]);
+  r = await otherHead.post(`/api/v1/certifications/${review.id}/revocation`, { reason: 'Not one of ours' });
+  assert.equal(r.status, 404, r.text);
+  r = await admin.get('/api/v1/certifications');
+  assert.ok([cert.id, expired.id, review.id].every((id) => r.body.items.some((c) => c.id === id)));
 
   // The processing log.
   assert.equal(count('audit_log', `action = 'collect' AND record_type = 'assessor_certification' AND record_id = '${cert.id}'
