@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/buf.h"
 #include "domain/catalogue.h"
@@ -59,6 +60,24 @@ int cli_usage_error(const char *cmd, const char *usage, const char *message)
 {
 	fprintf(stderr, "kadam %s: %s\n%s", cmd, message, usage);
 	return EXIT_USAGE;
+}
+
+int cli_subcommands(int argc, char **argv, const char *cmd, const char *usage, const char *which,
+                    const struct cli_subcommand *subs, size_t n)
+{
+	if (argc < 2) {
+		char message[160];
+		snprintf(message, sizeof message, "which one: %s?", which);
+		return cli_usage_error(cmd, usage, message);
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(argc - 1, argv + 1);
+	return cli_usage_error(cmd, usage, "unknown subcommand");
 }
 
 int cli_file_args(int argc, char **argv, const char *cmd, const char *usage, bool db_options,

@@ -37,6 +37,16 @@ db *cli_open_migrated(const struct config *cfg, bool quiet);
 /* Prints "kadam CMD: message" and the usage line to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage, const char *message);
 
+/* One subcommand of a command (`kadam audit verify`): its name and what runs it (argv[0] the subcommand). */
+struct cli_subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+/* Runs the subcommand argv[1] names among the n in subs: prints usage for --help, -h or help (exit 0); with none
+ * given or an unknown one, a usage error naming cmd ("which one: <which>?" when none is given). */
+int cli_subcommands(int argc, char **argv, const char *cmd, const char *usage, const char *which,
+                    const struct cli_subcommand *subs, size_t n);
+
 /* The arguments of `kadam CMD check|import FILE [--db URL] [--config FILE]` (a data file's subcommands). */
 struct cli_file_args {
 	const char *file;

@@ -256,20 +256,9 @@ static int keygen(int argc, char **argv)
 
 int cmd_audit(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*run)(int argc, char **argv);
-	} subcommands[] = {
+	static const struct cli_subcommand subcommands[] = {
 		{"verify", verify}, {"export", export}, {"checkpoint", checkpoint}, {"keygen", keygen},
 	};
-	if (argc < 2)
-		return cli_usage_error("audit", usage, "which one: verify, export, checkpoint or keygen?");
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
-		if (strcmp(argv[1], subcommands[i].name) == 0)
-			return subcommands[i].run(argc - 1, argv + 1);
-	return cli_usage_error("audit", usage, "unknown subcommand");
+	return cli_subcommands(argc, argv, "audit", usage, "verify, export, checkpoint or keygen", subcommands,
+	                       sizeof subcommands / sizeof subcommands[0]);
 }

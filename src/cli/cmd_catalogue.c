@@ -111,15 +111,7 @@ static int import(int argc, char **argv)
 
 int cmd_catalogue(int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error("catalogue", usage, "which one: check or import?");
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "check") == 0)
-		return check(argc - 1, argv + 1);
-	if (strcmp(argv[1], "import") == 0)
-		return import(argc - 1, argv + 1);
-	return cli_usage_error("catalogue", usage, "unknown subcommand");
+	static const struct cli_subcommand subcommands[] = {{"check", check}, {"import", import}};
+	return cli_subcommands(argc, argv, "catalogue", usage, "check or import", subcommands,
+	                       sizeof subcommands / sizeof subcommands[0]);
 }

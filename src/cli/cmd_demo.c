@@ -121,8 +121,16 @@ int cmd_demo(int argc, char **argv)
 				       " latest judgement suggested.\n",
 				       ac.certifications, ac.assessments, ac.countersigned, ac.superseded, ac.submitted, ac.drafts,
 				       ac.triggers, ac.levels_followed);
-				/* PLACEHOLDER: the demo helper prints what demo_programmes added (pc). */
-				(void)pc;
+				printf("Programmes: %ld partner organisations (%ld partner accounts), %ld programmes, %ld referrals"
+				       " (%ld referred, %ld accepted, %ld waitlisted, %ld enrolled, %ld completed, %ld declined,"
+				       " %ld withdrawn),\n%ld attendance records, %ld progress notes, %ld reports, %ld reintegration"
+				       " needs, %ld release plans (%ld panel meetings, %ld actions), %ld returnee family members"
+				       " (%ld child-protection referrals).\n",
+				       pc.partners, pc.partner_accounts, pc.programmes, pc.referrals, pc.referrals_by_status[0],
+				       pc.referrals_by_status[1], pc.referrals_by_status[2], pc.referrals_by_status[3],
+				       pc.referrals_by_status[4], pc.referrals_by_status[5], pc.referrals_by_status[6], pc.attendance,
+				       pc.progress_notes, pc.reports, pc.needs, pc.release_plans, pc.panel_meetings, pc.release_actions,
+				       pc.family_members, pc.child_protection);
 				printf("Compliance: %ld alerts raised by the rules (%ld acknowledged, %ld dismissed, %ld escalated),"
 				       " %ld tasks,\n%ld breach allegations, %ld negative and %ld positive responses, %ld complaints.\n",
 				       cc.alerts_raised, cc.alerts_acknowledged, cc.alerts_dismissed, cc.escalated, cc.tasks,
