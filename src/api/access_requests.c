@@ -167,7 +167,7 @@ void api_access_request_create(struct http_request *req, struct http_response *r
 		return;
 	}
 	long due_days = 7;
-	if (!api_today(req->db, today) || setting_int(req->db, "access_request.due_days", 7, 1, 366, &due_days) != DB_OK) {
+	if (!api_today(req->db, today) || setting_number(req->db, "access_request.due_days", &due_days) != DB_OK) {
 		api_db_failed(req, resp, "reading a setting");
 		return;
 	}

@@ -258,6 +258,12 @@ void api_assessment_countersign(struct http_request *req, struct http_response *
 void api_assessment_return(struct http_request *req, struct http_response *resp);
 void api_assessment_withdraw(struct http_request *req, struct http_response *resp);
 
+/* Deployment settings (settings.c). */
+void api_settings_list(struct http_request *req, struct http_response *resp);
+void api_setting_put(struct http_request *req, struct http_response *resp);
+/* The body of PUT /api/v1/settings/{key} ({"value": n} within the key's bounds; any key for the fuzz target). */
+bool settings_body_validate(const char *key, const json_t *body, struct field_errors *fe);
+
 /* --- helpers shared by handlers (common.c) --- */
 
 /* The request's pooled connection, taken on first use; NULL after answering 503. */

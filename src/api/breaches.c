@@ -561,7 +561,7 @@ static bool step_notify(struct http_request *req, struct http_response *resp, st
 	}
 	if (!due) {
 		long days = 10;
-		if (setting_int(req->db, "breaches.account_days", 10, 1, 365, &days) != DB_OK ||
+		if (setting_number(req->db, "breaches.account_days", &days) != DB_OK ||
 		    !days_after(on, days, c->date_buf[0])) {
 			api_db_failed(req, resp, "reading breaches.account_days");
 			return false;
@@ -714,7 +714,7 @@ static bool step_decide(struct http_request *req, struct http_response *resp, st
 	const char *on = api_str(req, "decided_on"), *deadline = json_str(req->json, "appeal_deadline_on");
 	if (!deadline) {
 		long days = 10;
-		if (setting_int(req->db, "breaches.appeal_days", 10, 1, 365, &days) != DB_OK ||
+		if (setting_number(req->db, "breaches.appeal_days", &days) != DB_OK ||
 		    !days_after(on, days, c->date_buf[0])) {
 			api_db_failed(req, resp, "reading breaches.appeal_days");
 			return false;

@@ -299,7 +299,7 @@ void api_pretrial_create(struct http_request *req, struct http_response *resp)
 	long due_days = 30;
 	if (civil_date_compare(received, now) > 0)
 		field_error(&fe, "received_on", "must not be in the future");
-	if (!has_due && setting_int(req->db, "pretrial.due_days", 30, 1, 365, &due_days) != DB_OK) {
+	if (!has_due && setting_number(req->db, "pretrial.due_days", &due_days) != DB_OK) {
 		api_db_failed(req, resp, "reading a setting");
 		return;
 	}

@@ -29,7 +29,6 @@
 #include "domain/responses.h"
 
 #define SUMMARY_DEFAULT_DAYS 365
-#define ANSWER_DAYS_DEFAULT 14
 
 /* ---- small helpers ----------------------------------------------------------------------------------------- */
 
@@ -302,11 +301,11 @@ void api_response_letter(struct http_request *req, struct http_response *resp)
 		             " and reduced reporting.", NULL);
 		return;
 	}
-	long days = ANSWER_DAYS_DEFAULT;
+	long days = 0;
 	if (lang_q)
 		snprintf(lang, sizeof lang, "%s", lang_q);
 	if ((!lang_q && condition_person_language(req->db, s.person_id, lang) != DB_OK) ||
-	    setting_int(req->db, "complaints.answer_days", ANSWER_DAYS_DEFAULT, 1, 366, &days) != DB_OK) {
+	    setting_number(req->db, "complaints.answer_days", &days) != DB_OK) {
 		json_decref(r);
 		api_db_failed(req, resp, "reading the letter's language");
 		return;
@@ -718,9 +717,9 @@ void api_complaint_create(struct http_request *req, struct http_response *resp)
 	const char *lang_in = api_str(req, "language");
 	if (lang_in && *lang_in)
 		snprintf(lang, sizeof lang, "%s", lang_in);
-	long days = ANSWER_DAYS_DEFAULT;
+	long days = 0;
 	if ((!(lang_in && *lang_in) && condition_person_language(req->db, person, lang) != DB_OK) ||
-	    setting_int(req->db, "complaints.answer_days", ANSWER_DAYS_DEFAULT, 1, 366, &days) != DB_OK) {
+	    setting_number(req->db, "complaints.answer_days", &days) != DB_OK) {
 		api_db_failed(req, resp, "reading the settings");
 		return;
 	}

@@ -244,6 +244,10 @@ const struct route routes[] = {
 	{"GET", "/api/v1/calendar/{token}", PUBLIC, api_calendar_feed_ics, ROUTE_SECRET_PATH,
 	 "One's appointments as iCalendar (.ics), for Thunderbird or Outlook"},
 
+	{"GET", "/api/v1/settings", "settings.manage", api_settings_list, 0,
+	 "The deployment's numeric settings: values, defaults, bounds and what each means"},
+	{"PUT", "/api/v1/settings/{key}", "settings.manage", api_setting_put, JSON,
+	 "Change a deployment setting within its bounds (If-Match)"},
 	{"GET", "/api/v1/system/jobs", "system.jobs", api_jobs_list, 0,
 	 "The scheduler's jobs: interval, next run, and their recent runs with the server that ran each"},
 	{"POST", "/api/v1/system/jobs/run", "system.jobs", api_jobs_run, 0,

@@ -62,6 +62,7 @@ static const struct permission_info registry[] = {
 	{"release.read", "See release planning: lists, plans, panel meetings and their minutes"},
 	{"release.write", "Keep release plans, panel meetings and their actions"},
 	{"release.handover", "Hand a released person's case from prison to probation"},
+	{"settings.manage", "Change the deployment's numeric settings (deadlines, the release-planning window, share limits)"},
 	{"system.jobs", "See the scheduler's jobs and run the due ones now"},
 	{"system.clock", "Set the server's clock (only where the deployment enables clock control, for tests)"},
 	{NULL, NULL},

@@ -233,7 +233,7 @@ enum db_status demo_responses(db *conn, int64_t now, struct demo_compliance_coun
 	if (rc == DB_OK)
 		rc = responses(conn, rows, count, today, now, n);
 	if (rc == DB_OK)
-		rc = setting_int(conn, "complaints.answer_days", 14, 1, 366, &days);
+		rc = setting_number(conn, "complaints.answer_days", &days);
 	/* Complaints on every seventh case, from the third on: spread over the units and officers. */
 	for (size_t k = 0, i = 2; rc == DB_OK && k < COMPLAINTS && i < count; k++, i += 7) {
 		rc = complaint_add(conn, &rows[i], &complaints[k], today, days, now);

@@ -439,7 +439,7 @@ enum db_status condition_active_count(db *conn, const char *case_id, int64_t *co
 
 enum db_status condition_warn_above(db *conn, long *warn_above_r)
 {
-	return setting_int(conn, "conditions.warn_above", 6, 0, 1000, warn_above_r);
+	return setting_number(conn, "conditions.warn_above", warn_above_r);
 }
 
 enum db_status condition_person_language(db *conn, const char *person_id, char lang_r[3])

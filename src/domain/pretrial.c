@@ -149,35 +149,3 @@ enum db_status pretrial_create(db *conn, const char *case_id, const struct pretr
 	return rc;
 }
 
-/* ---- settings ---------------------------------------------------------- */
-
-/* The value of a setting in a malloc'd string, or NULL when it is not set. */
-static enum db_status setting_text(db *conn, const char *key, char **value_r)
-{
-	db_stmt *st = NULL;
-	*value_r = NULL;
-	enum db_status rc = db_query(conn, &st, "SELECT value FROM setting WHERE key = ?", "t", key);
-	if (rc == DB_OK)
-		rc = db_step(st);
-	if (rc == DB_ROW) {
-		const char *v = db_column_text(st, 0, NULL);
-		*value_r = v ? xstrdup(v) : NULL;
-	}
-	db_finalize(&st);
-	return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
-}
-
-enum db_status setting_int(db *conn, const char *key, long def, long min, long max, long *value_r)
-{
-	char *text = NULL;
-	enum db_status rc = setting_text(conn, key, &text);
-	*value_r = def;
-	if (rc == DB_OK && text && *text) {
-		char *end = NULL;
-		long v = strtol(text, &end, 10);
-		if (*end == '\0' && v >= min && v <= max)
-			*value_r = v;
-	}
-	free(text);
-	return rc;
-}

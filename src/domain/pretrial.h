@@ -1,7 +1,7 @@
 /*
  * pretrial.h — pre-trial reports (the social inquiry a court asks for on an
- * accused person): the report template, the request with its inquiry tasks;
- * and numeric settings. (What every printed document shares is in
+ * accused person): the report template, the request with its inquiry tasks.
+ * (Numeric settings are in domain/settings.h; what every printed document shares is in
  * domain/document.h.)
  *
  * The template is data (data/pretrial-template.json, compiled in): an id, a
@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "base/uuid.h"
 #include "domain/document.h"
+#include "domain/settings.h"
 #include "store/db.h"
 
 /* The inquiry tasks every new request starts with (NULL-terminated). */
@@ -47,7 +48,5 @@ struct pretrial_fields {
 enum db_status pretrial_create(db *conn, const char *case_id, const struct pretrial_fields *f, int64_t now,
                                char id_r[UUID_STR_LEN]);
 
-/* A whole-number setting within [min, max]; def when it is missing or not such a number. */
-enum db_status setting_int(db *conn, const char *key, long def, long min, long max, long *value_r);
 
 #endif

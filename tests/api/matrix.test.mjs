@@ -83,6 +83,8 @@ const matrix = {
   'GET /api/v1/tokens': { allow: ['administrator'] },
   'POST /api/v1/tokens': { allow: ['administrator'], body: { name: '' } },
   'DELETE /api/v1/tokens/{id}': { allow: ['administrator'] },
+  'GET /api/v1/settings': { allow: ADMIN },
+  'PUT /api/v1/settings/{key}': { allow: ADMIN, body: {} },
   'GET /api/v1/system/jobs': { allow: ADMIN },
   'POST /api/v1/system/jobs/run': { allow: ADMIN },
   'PUT /api/v1/system/clock': { allow: ADMIN, body: {} },

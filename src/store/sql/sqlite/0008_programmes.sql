@@ -297,7 +297,7 @@ INSERT INTO setting (key, value, updated_at) VALUES
 	('referrals.share_max_days', '366', 0);
 
 INSERT INTO role_permission (role, permission) VALUES
-	('administrator', 'partners.manage'), ('administrator', 'programmes.read'),
+	('administrator', 'settings.manage'), ('administrator', 'partners.manage'), ('administrator', 'programmes.read'),
 	('administrator', 'programmes.manage'),
 	('unit_head', 'programmes.read'), ('unit_head', 'programmes.manage'),
 	('probation_officer', 'programmes.read'),
