@@ -19,7 +19,7 @@
 
 static const char *const needs[] = {"accommodation", "employment", "education", "health", "substance_use", "family",
                                     "finances", "attitudes", "disengagement", "identity_documents", "risk_management",
-                                    "other", NULL};
+                                    "reintegration", "other", NULL};
 static const char *const objective_statuses[] = {"open", "achieved", "partly_achieved", "not_achieved", "dropped",
                                                  NULL};
 static const char *const owner_kinds[] = {"officer", "person", "partner", NULL};

@@ -13,7 +13,7 @@ export const OUTCOMES = ['attended_complied', 'attended_failed_to_comply', 'sent
   'unacceptable_absence', 'failed_to_attend'] as const;
 export const ABSENCE_REASONS = ['court', 'employment', 'family', 'medical', 'religious', 'other'] as const;
 export const NEEDS = ['accommodation', 'employment', 'education', 'health', 'substance_use', 'family', 'finances',
-  'attitudes', 'disengagement', 'identity_documents', 'risk_management', 'other'] as const;
+  'attitudes', 'disengagement', 'identity_documents', 'risk_management', 'reintegration', 'other'] as const;
 export const OBJECTIVE_STATUSES = ['open', 'achieved', 'partly_achieved', 'not_achieved', 'dropped'] as const;
 export const ACTION_STATUSES = ['open', 'done', 'cancelled'] as const;
 export const OWNER_KINDS = ['officer', 'person', 'partner'] as const;
