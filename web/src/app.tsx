@@ -40,6 +40,15 @@ import { ComplaintPage } from './pages/compliance/ComplaintPage';
 import { ComplianceRulesPage } from './pages/admin/ComplianceRules';
 import { JobsPage } from './pages/admin/Jobs';
 import { InstrumentsPage } from './pages/admin/Instruments';
+import { PartnersPage } from './pages/admin/Partners';
+import { SettingsPage } from './pages/admin/Settings';
+import { CataloguePage as ProgrammeCataloguePage } from './pages/programmes/Catalogue';
+import { ProgrammeNewPage, ProgrammePage } from './pages/programmes/ProgrammePage';
+import { ReferralPage } from './pages/programmes/ReferralPage';
+import { ReferralsListPage } from './pages/programmes/Referrals';
+import { PanelMeetingPage } from './pages/release/PanelMeetingPage';
+import { ReleasePlanPage } from './pages/release/ReleasePlanPage';
+import { ReleasePlanningList } from './pages/release/ReleasePlanningList';
 import { AssessmentPage } from './pages/assessments/AssessmentPage';
 import { AssessmentHistoryPage } from './pages/assessments/History';
 import { AssessmentsQueuePage } from './pages/assessments/Queue';
@@ -48,8 +57,8 @@ import { CasesPage } from './pages/cases/CasesPage';
 import { PretrialEditorPage } from './pages/cases/PretrialEditor';
 import { PretrialListPage } from './pages/cases/PretrialList';
 import { Placeholder } from './pages/Placeholder';
-import { navigate, replace, routeFor, sectionAllowed, usePath, type CasesRoutePage, type ComplianceRoutePage, type PeopleRoutePage, type Route,
-  type SupervisionRoutePage } from './router';
+import { PROGRAMMES_PAGE_PERMISSION, navigate, replace, routeFor, sectionAllowed, usePath, type CasesRoutePage, type ComplianceRoutePage,
+  type PeopleRoutePage, type ProgrammesRoutePage, type Route, type SupervisionRoutePage } from './router';
 import { SessionContext, SystemContext, type SessionApi, type SessionState } from './session';
 
 interface AppProps {
@@ -134,6 +143,25 @@ function compliancePage(page: ComplianceRoutePage, id: string | null) {
   return <AlertsQueuePage />;
 }
 
+/** The window title of each page of the Programmes section. */
+const PROGRAMMES_LABELS: Readonly<Record<ProgrammesRoutePage, MessageKey>> = {
+  catalogue: 'section.programmes', new: 'prog.new', programme: 'prog.programme', referrals: 'ref.list.title',
+  referral: 'ref.referral', 'release-planning': 'prog.release_planning', 'release-plan': 'prog.release_plan',
+  'panel-meeting': 'prog.panel_meeting',
+};
+
+/** The page of the Programmes section at a route (one record is keyed by its id, so it starts afresh). */
+function programmesPage(page: ProgrammesRoutePage, id: string | null) {
+  if (page === 'programme' && id) return <ProgrammePage key={id} id={id} />;
+  if (page === 'new') return <ProgrammeNewPage />;
+  if (page === 'referral' && id) return <ReferralPage key={id} id={id} />;
+  if (page === 'referrals') return <ReferralsListPage />;
+  if (page === 'release-planning') return <ReleasePlanningList />;
+  if (page === 'release-plan' && id) return <ReleasePlanPage key={id} caseId={id} />;
+  if (page === 'panel-meeting' && id) return <PanelMeetingPage key={id} id={id} />;
+  return <ProgrammeCataloguePage />;
+}
+
 function pageLabel(route: Route): MessageKey {
   switch (route.kind) {
     case 'login': return 'login.title';
@@ -144,6 +172,7 @@ function pageLabel(route: Route): MessageKey {
     case 'cases': return CASES_LABELS[route.page];
     case 'supervision': return SUPERVISION_LABELS[route.page];
     case 'compliance': return COMPLIANCE_LABELS[route.page];
+    case 'programmes': return PROGRAMMES_LABELS[route.page];
     default: return 'notfound.title';
   }
 }
@@ -326,6 +355,8 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
     else if (route.page.id === 'compliance-rules') page = <ComplianceRulesPage />;
     else if (route.page.id === 'jobs') page = <JobsPage />;
     else if (route.page.id === 'instruments') page = <InstrumentsPage />;
+    else if (route.page.id === 'partners') page = <PartnersPage />;
+    else if (route.page.id === 'settings') page = <SettingsPage />;
     else page = <RolesPage />;
   } else if (route.section.id === 'dashboard') page = <Dashboard system={system} onRetry={retry} />;
   else if (route.section.id === 'audit') page = <AuditPage />;
@@ -334,11 +365,13 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
   else if (route.kind === 'cases') page = casesPage(route.page, route.id);
   else if (route.kind === 'supervision') page = supervisionPage(route.page, route.id);
   else if (route.kind === 'compliance') page = compliancePage(route.page, route.id);
-  else page = <Placeholder section={route.section} />;
+  else if (route.kind === 'programmes') {
+    page = permissions.includes(PROGRAMMES_PAGE_PERMISSION[route.page]) ? programmesPage(route.page, route.id) : <Forbidden />;
+  } else page = <Placeholder section={route.section} />;
 
   const showNav = loggedIn && route.kind !== 'login';
   const current = route.kind === 'section' || route.kind === 'admin' || route.kind === 'people' || route.kind === 'cases'
-    || route.kind === 'supervision' || route.kind === 'compliance'
+    || route.kind === 'supervision' || route.kind === 'compliance' || route.kind === 'programmes'
     ? route.section.id : null;
 
   return (

@@ -15,6 +15,21 @@ export interface Section {
   about: MessageKey | null;
   /** Shown only to users with at least one of these permissions (absent: everyone). */
   anyOf?: readonly string[];
+  /** Open to partner users (the narrow UI, see isPartner); the others are not shown to them. */
+  partners?: boolean;
+}
+
+/**
+ * The permission only a partner organisation's users hold: it marks the narrow UI, in which only
+ * the sections marked `partners` are shown (a partner reads no person or case, only what a
+ * referral shares with it). Checked together with people.read so a role that ever holds both keeps
+ * the staff UI.
+ */
+export const PARTNER_PERMISSION = 'referrals.provide';
+
+/** Whether a user with these permissions gets the narrow partner UI. */
+export function isPartner(permissions: readonly string[]): boolean {
+  return permissions.includes(PARTNER_PERMISSION) && !permissions.includes('people.read');
 }
 
 /**
@@ -22,7 +37,10 @@ export interface Section {
  * and units alone does not: most roles may, for the names on their screens.
  */
 export const ADMIN_PERMISSIONS: readonly string[] = ['users.read', 'users.manage', 'tokens.manage', 'roles.read',
-  'agencies.manage', 'units.manage', 'reference.manage', 'system.jobs'];
+  'agencies.manage', 'units.manage', 'reference.manage', 'system.jobs', 'partners.manage', 'settings.manage'];
+
+/** The permissions that open Programmes (the catalogue, referrals, release planning). */
+export const PROGRAMMES_PERMISSIONS: readonly string[] = ['programmes.read', 'release.read'];
 
 /** The permissions that open My unit (its staff; shares and emergency access on it). */
 export const UNIT_PERMISSIONS: readonly string[] = ['units.members.read', 'grants.manage'];
@@ -32,13 +50,14 @@ export const COMPLIANCE_PERMISSIONS: readonly string[] = ['alerts.read', 'breach
 
 /** The product's sections, in navigation order. */
 export const SECTIONS: readonly Section[] = [
-  { id: 'dashboard', path: '/', label: 'section.dashboard', about: null },
+  { id: 'dashboard', path: '/', label: 'section.dashboard', about: null, partners: true },
   { id: 'people', path: '/people', label: 'section.people', about: 'about.people' },
   { id: 'cases', path: '/cases', label: 'section.cases', about: 'about.cases' },
   { id: 'supervision', path: '/supervision', label: 'section.supervision', about: 'about.supervision' },
   { id: 'alerts', path: '/alerts', label: 'section.alerts', about: 'about.alerts', anyOf: COMPLIANCE_PERMISSIONS },
   { id: 'monitoring', path: '/monitoring', label: 'section.monitoring', about: 'about.monitoring' },
-  { id: 'programmes', path: '/programmes', label: 'section.programmes', about: 'about.programmes' },
+  { id: 'programmes', path: '/programmes', label: 'section.programmes', about: 'about.programmes',
+    anyOf: PROGRAMMES_PERMISSIONS, partners: true },
   { id: 'reports', path: '/reports', label: 'section.reports', about: 'about.reports' },
   { id: 'unit', path: '/unit', label: 'section.unit', about: 'about.unit', anyOf: UNIT_PERMISSIONS },
   { id: 'admin', path: '/admin', label: 'section.admin', about: 'about.admin', anyOf: ADMIN_PERMISSIONS },
@@ -46,7 +65,7 @@ export const SECTIONS: readonly Section[] = [
 ];
 
 export type AdminPageId = 'users' | 'agencies' | 'units' | 'tokens' | 'roles' | 'supervision-levels' | 'compliance-rules' | 'jobs'
-  | 'instruments';
+  | 'instruments' | 'partners' | 'settings';
 
 export interface AdminPage {
   id: AdminPageId;
@@ -71,10 +90,13 @@ export const ADMIN_PAGES: readonly AdminPage[] = [
   { id: 'jobs', path: '/admin/jobs', label: 'admin.jobs', about: 'admin.jobs.about', permission: 'system.jobs' },
   { id: 'instruments', path: '/admin/instruments', label: 'admin.instruments', about: 'admin.instruments.about',
     permission: 'reference.manage' },
+  { id: 'partners', path: '/admin/partners', label: 'admin.partners', about: 'admin.partners.about', permission: 'partners.manage' },
+  { id: 'settings', path: '/admin/settings', label: 'admin.settings', about: 'admin.settings.about', permission: 'settings.manage' },
 ];
 
 /** Whether a user with these permissions may see the section. */
 export function sectionAllowed(section: Section, permissions: readonly string[]): boolean {
+  if (!section.partners && isPartner(permissions)) return false;
   return !section.anyOf || section.anyOf.some((p) => permissions.includes(p));
 }
 
@@ -88,6 +110,7 @@ export type Route =
   | { kind: 'cases'; section: Section; page: CasesRoutePage; id: string | null }
   | { kind: 'supervision'; section: Section; page: SupervisionRoutePage; id: string | null }
   | { kind: 'compliance'; section: Section; page: ComplianceRoutePage; id: string | null }
+  | { kind: 'programmes'; section: Section; page: ProgrammesRoutePage; id: string | null }
   | { kind: 'notfound' };
 
 /** The pages of the People section: /people, /people/new, /people/:id, /people/access-requests, /people/import. */
@@ -190,6 +213,44 @@ function complianceRoute(p: string): Route {
   return { kind: 'compliance', section, page, id };
 }
 
+/** The pages of the Programmes section: /programmes (the catalogue), /programmes/new, /programmes/:id,
+ * /referrals, /referrals/:id, /release-planning, /release-plans/:caseId, /panel-meetings/:id. */
+export type ProgrammesRoutePage = 'catalogue' | 'new' | 'programme' | 'referrals' | 'referral' | 'release-planning'
+  | 'release-plan' | 'panel-meeting';
+
+/** The permission each page of the Programmes section needs. */
+export const PROGRAMMES_PAGE_PERMISSION: Readonly<Record<ProgrammesRoutePage, string>> = {
+  catalogue: 'programmes.read', new: 'programmes.manage', programme: 'programmes.read', referrals: 'referrals.read',
+  referral: 'referrals.read', 'release-planning': 'release.read', 'release-plan': 'release.read',
+  'panel-meeting': 'release.read',
+};
+
+const PROGRAMMES_FIXED: Readonly<Record<string, ProgrammesRoutePage>> = {
+  '/programmes': 'catalogue', '/programmes/new': 'new', '/referrals': 'referrals', '/release-planning': 'release-planning',
+};
+
+const PROGRAMMES_ONE: Readonly<Record<string, ProgrammesRoutePage>> = {
+  programmes: 'programme', referrals: 'referral', 'release-plans': 'release-plan', 'panel-meetings': 'panel-meeting',
+};
+
+const PROGRAMMES_PATH = /^\/(programmes|referrals|release-planning|release-plans|panel-meetings)(\/|$)/;
+
+function programmesRoute(p: string): Route {
+  const section = SECTIONS.find((s) => s.id === 'programmes') as Section;
+  const fixed = PROGRAMMES_FIXED[p];
+  if (fixed) return { kind: 'programmes', section, page: fixed, id: null };
+  const m = /^\/(programmes|referrals|release-plans|panel-meetings)\/([^/]+)$/.exec(p);
+  const page = m && m[1] ? PROGRAMMES_ONE[m[1]] : undefined;
+  if (!m || !m[2] || !page) return { kind: 'notfound' };
+  let id: string;
+  try {
+    id = decodeURIComponent(m[2]);
+  } catch {
+    return { kind: 'notfound' };
+  }
+  return { kind: 'programmes', section, page, id };
+}
+
 export function routeFor(path: string): Route {
   const p = normalisePath(path);
   if (p === '/login') return { kind: 'login' };
@@ -206,6 +267,7 @@ export function routeFor(path: string): Route {
     return supervisionRoute(p);
   }
   if (/^\/(alerts|breaches|complaints)(\/|$)/.test(p)) return complianceRoute(p);
+  if (PROGRAMMES_PATH.test(p)) return programmesRoute(p);
   const section = SECTIONS.find((s) => s.path === p);
   return section ? { kind: 'section', section } : { kind: 'notfound' };
 }
@@ -220,7 +282,7 @@ export function normalisePath(path: string): string {
 export function sectionFor(path: string): Section | null {
   const route = routeFor(path);
   return route.kind === 'section' || route.kind === 'admin' || route.kind === 'people' || route.kind === 'cases'
-    || route.kind === 'supervision' || route.kind === 'compliance'
+    || route.kind === 'supervision' || route.kind === 'compliance' || route.kind === 'programmes'
     ? route.section : null;
 }
 

@@ -42,16 +42,25 @@ import kyAssessments from './ky.assessments.json';
 import enInstruments from './en.instruments.json';
 import ruInstruments from './ru.instruments.json';
 import kyInstruments from './ky.instruments.json';
+import enProgrammes from './en.programmes.json';
+import ruProgrammes from './ru.programmes.json';
+import kyProgrammes from './ky.programmes.json';
+import enRelease from './en.release.json';
+import ruRelease from './ru.release.json';
+import kyRelease from './ky.release.json';
+import enSettings from './en.settings.json';
+import ruSettings from './ru.settings.json';
+import kySettings from './ky.settings.json';
 
 const en = { ...enCore, ...enPeople, ...enCases, ...enConditions, ...enSupervision,
   ...enCompliance, ...enAlerts, ...enBreaches, ...enResponses, ...enRules,
-  ...enAssessments, ...enInstruments };
+  ...enAssessments, ...enInstruments, ...enRelease, ...enProgrammes, ...enSettings };
 const ru: Record<keyof typeof en, string> = { ...ruCore, ...ruPeople, ...ruCases, ...ruConditions, ...ruSupervision,
   ...ruCompliance, ...ruAlerts, ...ruBreaches, ...ruResponses, ...ruRules,
-  ...ruAssessments, ...ruInstruments };
+  ...ruAssessments, ...ruInstruments, ...ruRelease, ...ruProgrammes, ...ruSettings };
 const ky: Record<keyof typeof en, string> = { ...kyCore, ...kyPeople, ...kyCases, ...kyConditions, ...kySupervision,
   ...kyCompliance, ...kyAlerts, ...kyBreaches, ...kyResponses, ...kyRules,
-  ...kyAssessments, ...kyInstruments };
+  ...kyAssessments, ...kyInstruments, ...kyRelease, ...kyProgrammes, ...kySettings };
 
 export type Lang = 'ky' | 'ru' | 'en';
 export type MessageKey = keyof typeof en;

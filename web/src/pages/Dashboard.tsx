@@ -5,6 +5,7 @@ import { Link } from '../components/Link';
 import { CaseloadCards } from './cases/DashboardCards';
 import { ComplianceDashboardCards } from './compliance/DashboardCards';
 import { ResponseRatioCard } from './compliance/ResponseRatioCard';
+import { PartnerReferralsCard } from './programmes/Referrals';
 import { SECTIONS, sectionAllowed } from '../router';
 import { useSession } from '../session';
 
@@ -50,6 +51,7 @@ export function Dashboard({ system, onRetry }: DashboardProps) {
       {can('people.read') ? <CaseloadCards /> : null}
       {can('alerts.read') ? <ComplianceDashboardCards /> : null}
       {can('alerts.read') ? <ResponseRatioCard /> : null}
+      {can('referrals.provide') ? <PartnerReferralsCard /> : null}
 
       <section class="card" aria-labelledby="status-heading">
         <h2 id="status-heading">{t('status.title')}</h2>

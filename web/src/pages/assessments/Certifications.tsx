@@ -287,7 +287,7 @@ function serverFieldMessage(t: T, lang: Lang, field: string, message: string): s
   switch (field) {
     case 'account_id':
       if (/^(must be an? (account )?id|is required)\.?$/i.test(m)) return known('certifications.err.account');
-      if (/^is not an enabled account\.?$/i.test(m)) return known('certifications.err.account_disabled');
+      if (/^is not an enabled account( of your agency)?\.?$/i.test(m)) return known('certifications.err.account_disabled');
       if (/\b(yourself|your own|own certification|oneself|self)\b/i.test(m)) return known('certifications.err.self');
       break;
     case 'instrument_code':

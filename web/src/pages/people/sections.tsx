@@ -4,7 +4,7 @@
 // another record into this one, and subject-access exports (S13).
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, del, get, post, purposeHeaders, query, type Items, type StatedPurpose } from '../../api';
+import { ApiError, del, get, post, purposeHeaders, put, query, type Items, type StatedPurpose } from '../../api';
 import { ConfirmDialog } from '../../components/Dialog';
 import { FormError, SelectField, Success, TextAreaField, countChars } from '../../components/Form';
 import { LoadState } from '../../components/LoadState';
@@ -20,10 +20,14 @@ import {
   type AccessRequest, type Person, type PersonHit, type ThirdParty,
 } from './common';
 import {
-  AddressFields, AliasFields, DocumentFields, PhoneFields, ThirdPartyFields, compact, emptyAddress, emptyAlias,
-  emptyDocument, emptyPhone, emptyThirdParty,
-  type AddressDraft, type AliasDraft, type DocumentDraft, type PhoneDraft, type ThirdPartyDraft,
+  AddressFields, AliasFields, DocumentFields, PhoneFields, compact, emptyAddress, emptyAlias,
+  emptyDocument, emptyPhone,
+  type AddressDraft, type AliasDraft, type DocumentDraft, type PhoneDraft,
 } from './fields';
+import {
+  FamilyFields, FamilyFlags, RestrictedHidden, emptyFamily, familyBody, familyDraft, familyLabels, familyMistakes,
+  type FamilyDraft, type FamilyMember,
+} from '../release/Family';
 
 /** What every section needs: the record, its version, the purpose headers, and a way to reload it. */
 export interface PersonContext {
@@ -529,37 +533,53 @@ function ThirdPartiesList({ ctx }: { ctx: PersonContext }) {
   const { t } = useI18n();
   const day = useDay();
   const [adding, setAdding] = useState(false);
+  const [changing, setChanging] = useState<FamilyMember | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const list = useLoad((signal) => get<Items<ThirdParty>>(personPath(ctx, '/third-parties'), { signal, headers: ctx.headers }), [ctx.person.id]);
+  const list = useLoad((signal) => get<Items<FamilyMember> & { restricted_hidden?: number }>(personPath(ctx, '/third-parties'),
+    { signal, headers: ctx.headers }), [ctx.person.id]);
   const inner: PersonContext = { ...ctx, reload: list.reload, notify: setNotice };
   const removal = useRemoval<ThirdParty>(inner, 'person-tp-heading',
     (p) => personPath(ctx, `/third-parties/${encodeURIComponent(p.id)}`), (p) => t('people.tp.removed', { name: p.full_name }));
   const editable = !ctx.person.merged_into;
   useEffect(() => { document.getElementById('person-tp-heading')?.focus(); }, []);
   if (list.status === 'error') return <AccessProblem error={list.error} onRetry={list.reload} />;
+  const labels = { relationship: t('people.tp.relationship'), full_name: t('people.tp.full_name'), birth_date: t('people.birth_date'),
+    contact: t('people.tp.contact'), note: t('people.tp.note'), ...familyLabels(t) };
   return (
     <>
       {notice ? <Success><p>{notice}</p></Success> : null}
       <FormError error={removal.error} />
-      {editable && !adding ? (
+      <RestrictedHidden n={list.data?.restricted_hidden} />
+      {editable && !adding && !changing ? (
         <p>
           <button type="button" class="button button-secondary button-small" id="person-tp-add"
             onClick={() => { setNotice(null); setAdding(true); }}>{t('people.tp.add')}</button>
         </p>
       ) : null}
       {adding ? (
-        <AddForm<ThirdPartyDraft> idPrefix="tp-new" title={t('people.tp.add')} initial={emptyThirdParty()} Fields={ThirdPartyFields}
-          hint={t('people.tp.minimum')}
-          labels={{ relationship: t('people.tp.relationship'), full_name: t('people.tp.full_name'), birth_date: t('people.birth_date'),
-            contact: t('people.tp.contact'), note: t('people.tp.note') }}
-          mistakes={(d) => required(t, ['full_name', d.full_name])} submitLabel={t('people.tp.add')}
+        <AddForm<FamilyDraft> idPrefix="tp-new" title={t('people.tp.add')} initial={emptyFamily()} Fields={FamilyFields}
+          hint={t('people.tp.minimum')} labels={labels}
+          mistakes={(d) => familyMistakes(t, d)} submitLabel={t('people.tp.add')}
           onCancel={() => { setAdding(false); backTo('person-tp'); }}
           onSubmit={async (d) => {
-            await post(personPath(ctx, '/third-parties'), compact(d), { headers: ctx.headers });
+            await post(personPath(ctx, '/third-parties'), familyBody(d, false), { headers: ctx.headers });
             setAdding(false);
             setNotice(t('people.tp.added', { name: d.full_name.trim() }));
             list.reload();
             backTo('person-tp');
+          }} />
+      ) : null}
+      {changing ? (
+        <AddForm<FamilyDraft> key={changing.id} idPrefix="tp-edit" title={t('rel.family.change', { name: changing.full_name })}
+          initial={familyDraft(changing)} Fields={FamilyFields} labels={labels}
+          mistakes={(d) => familyMistakes(t, d)} submitLabel={t('rel.save')}
+          onCancel={() => setChanging(null)}
+          onSubmit={async (d) => {
+            await put(personPath(ctx, `/third-parties/${encodeURIComponent(changing.id)}`), familyBody(d, true),
+              changing.version != null ? String(changing.version) : null, { headers: ctx.headers });
+            setChanging(null);
+            setNotice(t('rel.family.changed', { name: d.full_name.trim() }));
+            list.reload();
           }} />
       ) : null}
       {list.data === undefined ? <p class="muted" role="status">{t('status.loading')}</p>
@@ -573,20 +593,25 @@ function ThirdPartiesList({ ctx }: { ctx: PersonContext }) {
                   <th scope="col">{t('people.birth_date')}</th>
                   <th scope="col">{t('people.tp.contact')}</th>
                   <th scope="col">{t('people.tp.note')}</th>
+                  <th scope="col">{t('rel.family.title')}</th>
                   {editable ? <th scope="col"><span class="visually-hidden">{t('table.actions')}</span></th> : null}
                 </tr>
               </thead>
               <tbody>
                 {list.data.items.map((p) => (
-                  <tr key={p.id}>
+                  <tr key={p.id} data-id={p.id}>
                     <th scope="row">{p.full_name}</th>
                     <td>{peopleLabel(t, 'relationship', p.relationship)}</td>
                     <td class="cell-nowrap">{day(p.birth_date) || '—'}</td>
                     <td>{p.contact || '—'}</td>
                     <td>{p.note || '—'}</td>
+                    <td><FamilyFlags p={p} /></td>
                     {editable ? (
                       <td class="cell-actions">
-                        <RemoveButton label={t('people.list.remove')} name={p.full_name} onClick={() => removal.ask(p, p.full_name)} />
+                        <button type="button" class="button button-secondary button-small" id={`tp-change-${p.id}`}
+                          aria-label={`${t('rel.change')}: ${p.full_name}`}
+                          onClick={() => { setNotice(null); setAdding(false); setChanging(p); }}>{t('rel.change')}</button>
+                        {' '}<RemoveButton label={t('people.list.remove')} name={p.full_name} onClick={() => removal.ask(p, p.full_name)} />
                       </td>
                     ) : null}
                   </tr>
