@@ -30,6 +30,34 @@ static const struct {
 	{"Community Support NGO (demo)", "partner"},
 	{"Bishkek City Court (demo)", "court"},
 	{"Administration", "administration"},
+	{"Religious Dialogue Centre (demo)", "partner"},
+	{"Ak-Jol Construction (demo)", "partner"},
+	{"Vocational Lyceum No. 98 (demo)", "partner"},
+	{"Family Medicine Centre No. 9 (demo)", "partner"},
+	{"Psychological Support Centre (demo)", "partner"},
+	{"Bishkek City Social Development Department (demo)", "partner"},
+};
+
+/* The partner organisations' profiles (issue 9): one of each partner_kind. Contacts and numbers are invented. */
+static const struct {
+	const char *agency, *kind, *contact, *phone, *email, *address, *note;
+} partner_profiles[] = {
+	{"Community Support NGO (demo)", "ngo", "Айгуль Токтосунова", "+996 312 900 101", "info@ngo.example",
+	 "г. Бишкек, ул. Токтогула, 101", "Программы отхода от насилия и наставничества; кыргызский, русский, узбекский."},
+	{"Religious Dialogue Centre (demo)", "religious_organisation", "Нурлан Абдыкалыков", "+996 312 900 202",
+	 "dialogue@centre.example", "г. Бишкек, ул. Фрунзе, 40",
+	 "Теологический диалог по направлению пробации; работает только с согласия человека."},
+	{"Ak-Jol Construction (demo)", "employer", "Бакыт Осмонов", "+996 555 900 303", "hr@ak-jol.example",
+	 "г. Бишкек, ул. Льва Толстого, 17", "Стажировки с последующим трудоустройством на стройках."},
+	{"Vocational Lyceum No. 98 (demo)", "school", "Гульнара Садыкова", "+996 312 900 404", "lyceum98@school.example",
+	 "г. Бишкек, ул. Жукеева-Пудовкина, 98", "Профессиональные курсы и вечерняя школа."},
+	{"Family Medicine Centre No. 9 (demo)", "health_service", "Эркин Жумабаев", "+996 312 900 505",
+	 "csm9@health.example", "г. Бишкек, ул. Ахунбаева, 9", "Нарколог и психиатр принимают по направлению."},
+	{"Psychological Support Centre (demo)", "psychologist", "Марина Ким", "+996 555 900 606",
+	 "help@psy.example", "г. Бишкек, пр. Чуй, 150", "Индивидуальная и групповая психологическая помощь."},
+	{"Bishkek City Social Development Department (demo)", "local_government", "Жылдыз Бообекова",
+	 "+996 312 900 707", "social@city.example", "г. Бишкек, ул. Киевская, 96",
+	 "Отдел защиты детей, социальные пособия, временное жильё."},
 };
 
 /* parent "" is a root unit. */
@@ -62,6 +90,14 @@ static const struct {
 	{"auditor", "Demo Auditor", "Administration", "", "auditor", "en"},
 	{"judge.bishkek", "Demo Judge Bishkek", "Bishkek City Court (demo)", "Criminal chamber", "competent_authority",
 	 "ru"},
+	{"partner.ngo", "Demo Partner NGO", "Community Support NGO (demo)", "", "partner", "ru"},
+	{"partner.dialogue", "Demo Partner Dialogue", "Religious Dialogue Centre (demo)", "", "partner", "ky"},
+	{"partner.lyceum", "Demo Partner Lyceum", "Vocational Lyceum No. 98 (demo)", "", "partner", "ky"},
+	{"partner.employer", "Demo Partner Employer", "Ak-Jol Construction (demo)", "", "partner", "ru"},
+	{"partner.clinic", "Demo Partner Clinic", "Family Medicine Centre No. 9 (demo)", "", "partner", "ru"},
+	{"partner.psych", "Demo Partner Psychologist", "Psychological Support Centre (demo)", "", "partner", "ru"},
+	{"partner.cityhall", "Demo Partner City Hall", "Bishkek City Social Development Department (demo)", "",
+	 "partner", "ky"},
 };
 
 static enum db_status put_setting(db *conn, const char *key, const char *value)
@@ -113,6 +149,21 @@ static bool seed_org(db *conn)
 		if (units[i].parent[0] && unit_id(conn, agency, units[i].parent, parent) != DB_OK)
 			return false;
 		if (org_unit_create(conn, agency, parent[0] ? parent : NULL, units[i].name, clock_now_ms(), id) != ORG_OK)
+			return false;
+	}
+	for (size_t i = 0; i < sizeof partner_profiles / sizeof partner_profiles[0]; i++) {
+		if (agency_id(conn, partner_profiles[i].agency, agency) != DB_OK ||
+		    find_id(conn, "SELECT agency_id FROM partner_profile WHERE agency_id = ?", agency, NULL, id) != DB_OK)
+			return false;
+		if (id[0] || !agency[0])
+			continue;
+		int64_t now = clock_now_ms();
+		if (db_run(conn, NULL,
+		           "INSERT INTO partner_profile (agency_id, partner_kind, contact_name, phone, email, address, note,"
+		           " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		           "tttttttii", agency, partner_profiles[i].kind, partner_profiles[i].contact,
+		           partner_profiles[i].phone, partner_profiles[i].email, partner_profiles[i].address,
+		           partner_profiles[i].note, now, now) != DB_OK)
 			return false;
 	}
 	return true;

@@ -287,6 +287,215 @@ test('assessments (issue 8): certifications, assessments over time, triggers, le
   assert.equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'collect' AND record_type = 'assessment' AND detail LIKE 'demo assessments:%'"), 1);
 });
 
+test('programmes and reintegration (issue 9): partners, catalogue, referrals, needs, release plans, families', () => {
+  assert.match(first.stdout, /Programmes: 7 partner organisations \(7 partner accounts\), [1-9]\d* programmes, [1-9]\d* referrals \([1-9]\d* referred, [1-9]\d* accepted, [1-9]\d* waitlisted, [1-9]\d* enrolled, [1-9]\d* completed, [1-9]\d* declined, [1-9]\d* withdrawn\),\n[1-9]\d* attendance records, [1-9]\d* progress notes, [1-9]\d* reports, [1-9]\d* reintegration needs, [1-9]\d* release plans \([1-9]\d* panel meetings, [1-9]\d* actions\), [1-9]\d* returnee family members \([1-9]\d* child-protection referrals\)/);
+  const today = new Date().toISOString().slice(0, 10);
+  const now = Date.now();
+  // A partner organisation of every kind, each an agency of kind partner named "... (demo)".
+  const partners = rows("SELECT pp.partner_kind || '|' || a.name || '|' || a.kind || '|' || COALESCE(pp.contact_name, '')" +
+    ' FROM partner_profile pp JOIN agency a ON a.id = pp.agency_id').map((r) => r.split('|'));
+  for (const k of ['ngo', 'religious_organisation', 'employer', 'school', 'health_service', 'psychologist', 'local_government']) {
+    assert.ok(partners.some(([kind]) => kind === k), k);
+  }
+  for (const [kind, name, agencyKind, contact] of partners) {
+    assert.match(name, / \(demo\)$/, name);
+    assert.equal(agencyKind, 'partner', name);
+    assert.ok(contact, `${kind} has a contact`);
+  }
+  assert.ok(partners.some(([kind, name]) => kind === 'ngo' && name === 'Community Support NGO (demo)'));
+  assert.ok(partners.some(([kind, name]) => kind === 'school' && /Lyceum/.test(name)));
+  // Partner accounts: role partner, the partner's agency, no unit; printed with their one-time passwords.
+  for (const [login, kind] of [['partner.ngo', 'ngo'], ['partner.dialogue', 'religious_organisation']]) {
+    assert.equal(count("SELECT COUNT(*) FROM account a JOIN account_role ar ON ar.account_id = a.id" +
+      ' JOIN partner_profile pp ON pp.agency_id = a.agency_id' +
+      ` WHERE a.login = '${login}' AND ar.role = 'partner' AND a.unit_id IS NULL AND pp.partner_kind = '${kind}'`), 1, login);
+    assert.match(first.stdout, new RegExp(`^\\s*${login.replace('.', '\\.')}\\s+partner\\s+one-time password: \\S+`, 'm'));
+  }
+  assert.equal(count("SELECT COUNT(*) FROM account a JOIN account_role ar ON ar.account_id = a.id WHERE ar.role = 'partner'" +
+    " AND NOT EXISTS (SELECT 1 FROM partner_profile pp WHERE pp.agency_id = a.agency_id)"), 0);
+
+  // The catalogue: every type, provided by partners, with places, schedule, languages and eligibility.
+  const types = ['disengagement_counselling', 'theological_dialogue', 'psychological_support', 'vocational_training',
+    'education', 'employment', 'family_support', 'mentoring', 'substance_use'];
+  for (const t of types) assert.ok(count(`SELECT COUNT(*) FROM programme WHERE type = '${t}'`) >= 1, t);
+  assert.equal(count('SELECT COUNT(*) FROM programme p WHERE NOT EXISTS (SELECT 1 FROM partner_profile pp WHERE pp.agency_id = p.provider_agency_id)'), 0);
+  assert.ok(count('SELECT COUNT(DISTINCT provider_agency_id) FROM programme') >= 6);
+  for (const langs of rows('SELECT languages FROM programme')) {
+    const list = langs.split(',');
+    assert.ok(list.length >= 1 && list.every((l) => ['ky', 'ru', 'en', 'uz'].includes(l)), langs);
+  }
+  assert.equal(count("SELECT COUNT(*) FROM programme WHERE schedule = '' OR eligibility = '' OR places < 1"), 0);
+  assert.ok(count("SELECT COUNT(*) FROM programme WHERE status = 'closed'") >= 1);
+  assert.ok(rows('SELECT name FROM programme').every((n) => /\p{Script=Cyrillic}/u.test(n)));
+  // Places: never more enrolled than places; some programmes full, one with a waiting list of several.
+  const places = rows("SELECT p.places || '|' || (SELECT COUNT(*) FROM referral r WHERE r.programme_id = p.id AND r.status = 'enrolled')" +
+    " || '|' || (SELECT COUNT(*) FROM referral r WHERE r.programme_id = p.id AND r.status = 'waitlisted') FROM programme p").map((r) => r.split('|').map(Number));
+  assert.ok(places.every(([p, e]) => e <= p));
+  assert.ok(places.filter(([p, e]) => e === p).length >= 2, 'two full programmes');
+  assert.ok(places.some(([p, e, w]) => e === p && w >= 2), 'a waiting list on a full programme');
+
+  // Referrals in every status, of executive, penitentiary and post-penitentiary cases.
+  const statuses = ['referred', 'accepted', 'waitlisted', 'enrolled', 'completed', 'declined', 'withdrawn'];
+  for (const s of statuses) assert.ok(count(`SELECT COUNT(*) FROM referral WHERE status = '${s}'`) > 0, s);
+  for (const k of ['executive', 'penitentiary', 'post_penitentiary']) {
+    assert.ok(count(`SELECT COUNT(*) FROM referral r JOIN case_file c ON c.id = r.case_id WHERE c.kind = '${k}'`) > 0, k);
+  }
+  assert.equal(count("SELECT COUNT(*) FROM referral r JOIN case_file c ON c.id = r.case_id WHERE c.status <> 'open' OR c.kind = 'pre_trial'"), 0);
+  assert.equal(count('SELECT COUNT(*) FROM referral r JOIN programme p ON p.id = r.programme_id WHERE r.partner_agency_id <> p.provider_agency_id'), 0);
+  assert.equal(count('SELECT COUNT(*) FROM referral r WHERE EXISTS (SELECT 1 FROM referral x WHERE x.case_id = r.case_id' +
+    ' AND x.programme_id = r.programme_id AND x.id <> r.id)'), 0);
+  // Shares: known fields, most live, some expired (also on a referral still in progress).
+  const known = ['name', 'birth_date', 'sex', 'languages', 'phone', 'address', 'officer', 'needs'];
+  const shares = rows("SELECT shared_fields || '|' || share_until || '|' || status FROM referral").map((r) => r.split('|'));
+  const sets = new Set();
+  for (const [fields] of shares) {
+    const list = JSON.parse(fields);
+    assert.ok(list.every((f) => known.includes(f)) && new Set(list).size === list.length, fields);
+    sets.add(fields);
+  }
+  assert.ok(sets.size >= 4, 'different field sets');
+  const live = shares.filter(([, until]) => until >= today).length;
+  assert.ok(live * 2 > shares.length && live < shares.length, `${live} live of ${shares.length}`);
+  assert.ok(shares.some(([, until, status]) => until < today && status === 'enrolled'), 'an expired share on an enrolled referral');
+  // Each referral's history follows the transition table, with reasons where it asks for one, by the right roles.
+  const transitions = new Map(rows("SELECT from_status || '|' || to_status || '|' || role || '|' || needs_reason FROM referral_transition")
+    .map((r) => r.split('|')).map(([f, t, role, nr]) => [`${f}|${t}|${role}`, nr === '1']));
+  const reasons = new Set(rows("SELECT to_status || '|' || code FROM referral_reason"));
+  const referrals = Object.fromEntries(rows("SELECT id || '|' || status || '|' || status_at || '|' || partner_agency_id FROM referral")
+    .map((r) => r.split('|')).map(([id, status, at, partner]) => [id, { status, at: Number(at), partner }]));
+  const events = rows("SELECT e.referral_id || '|' || COALESCE(e.from_status, '') || '|' || e.to_status || '|' || COALESCE(e.reason_code, '')" +
+    " || '|' || e.at || '|' || a.agency_id || '|' || (SELECT MIN(ar.role) FROM account_role ar WHERE ar.account_id = a.id)" +
+    ' FROM referral_event e JOIN account a ON a.id = e.actor_id ORDER BY e.referral_id, e.at');
+  assert.equal(events.length, count('SELECT COUNT(*) FROM referral_event'), 'every event has an actor');
+  const history = {};
+  for (const e of events) {
+    const [id, from, to, reason, at, agency, role] = e.split('|');
+    (history[id] ??= []).push({ from, to, reason, at: Number(at), agency, role });
+  }
+  for (const [id, r] of Object.entries(referrals)) {
+    const h = history[id];
+    assert.ok(h && h.length >= 1, id);
+    assert.equal(h[0].from, '', `${id} starts with the referral`);
+    assert.equal(h[0].to, 'referred');
+    assert.notEqual(h[0].role, 'partner');
+    for (let i = 1; i < h.length; i++) {
+      assert.equal(h[i].from, h[i - 1].to, `${id} chain`);
+      assert.ok(h[i].at > h[i - 1].at, `${id} in order`);
+      const key = `${h[i].from}|${h[i].to}|${h[i].role}`;
+      assert.ok(transitions.has(key), `${id}: ${key} is in the transition table`);
+      if (transitions.get(key)) assert.ok(reasons.has(`${h[i].to}|${h[i].reason}`), `${id}: reason ${h[i].reason} for ${h[i].to}`);
+      else assert.equal(h[i].reason, '', `${id}: no reason for ${key}`);
+      if (h[i].role === 'partner') assert.equal(h[i].agency, r.partner, `${id}: the provider moves it`);
+    }
+    assert.equal(h.at(-1).to, r.status, `${id} ends in its status`);
+    assert.equal(h.at(-1).at, r.at, `${id} status_at`);
+  }
+  for (const code of ['not_eligible', 'language', 'no_programme', 'declined_other', 'motivation', 'operational', 'personal', 'withdrawn_other']) {
+    assert.ok(count(`SELECT COUNT(*) FROM referral_event WHERE reason_code = '${code}'`) >= 1, code);
+  }
+  // The timeline has each step, as the API writes it.
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'referral.made' AND record_type = 'referral'"), count('SELECT COUNT(*) FROM referral'));
+  for (const s of statuses.slice(1)) {
+    assert.equal(count(`SELECT COUNT(*) FROM case_event WHERE kind = 'referral.${s}'`),
+      count(`SELECT COUNT(*) FROM referral_event WHERE to_status = '${s}' AND from_status IS NOT NULL`), s);
+  }
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'referral.report'"), count('SELECT COUNT(*) FROM referral WHERE report IS NOT NULL'));
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'referral.attendance'"), count('SELECT COUNT(*) FROM referral_attendance'));
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'referral.progress_note'"), count('SELECT COUNT(*) FROM referral_progress_note'));
+  // Attendance over past weeks (present, late, absent with a reason), only of referrals that were enrolled.
+  for (const s of ['present', 'late', 'absent']) assert.ok(count(`SELECT COUNT(*) FROM referral_attendance WHERE status = '${s}'`) > 0, s);
+  assert.equal(count("SELECT COUNT(*) FROM referral_attendance WHERE status = 'absent' AND (absence_reason IS NULL OR length(absence_reason) < 3)"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM referral_attendance WHERE status <> 'absent' AND absence_reason IS NOT NULL"), 0);
+  assert.equal(count(`SELECT COUNT(*) FROM referral_attendance WHERE session_on >= '${today}' OR recorded_at > ${now}`), 0);
+  assert.equal(count('SELECT COUNT(*) FROM referral_attendance a JOIN referral r ON r.id = a.referral_id WHERE NOT EXISTS' +
+    " (SELECT 1 FROM referral_event e WHERE e.referral_id = r.id AND e.to_status = 'enrolled')"), 0);
+  assert.equal(count('SELECT COUNT(*) FROM referral_attendance a JOIN referral r ON r.id = a.referral_id WHERE a.session_on > r.share_until'), 0);
+  assert.equal(count("SELECT COUNT(*) FROM referral r WHERE r.status = 'enrolled' AND NOT EXISTS (SELECT 1 FROM referral_attendance a WHERE a.referral_id = r.id)"), 0);
+  assert.equal(count('SELECT COUNT(*) FROM referral_attendance a JOIN referral r ON r.id = a.referral_id JOIN account x ON x.id = a.recorded_by' +
+    ' WHERE x.agency_id <> r.partner_agency_id'), 0);
+  // Progress notes by the provider; a report with each outcome on the completed ones.
+  assert.ok(count('SELECT COUNT(*) FROM referral_progress_note') > 0);
+  assert.equal(count('SELECT COUNT(*) FROM referral_progress_note n JOIN referral r ON r.id = n.referral_id JOIN account x ON x.id = n.author_id' +
+    ` WHERE x.agency_id <> r.partner_agency_id OR n.written_on >= '${today}'`), 0);
+  assert.equal(count("SELECT COUNT(*) FROM referral WHERE status = 'completed' AND (report IS NULL OR outcome IS NULL OR report_on IS NULL OR report_by IS NULL)"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM referral WHERE status <> 'completed' AND (report IS NOT NULL OR outcome IS NOT NULL)"), 0);
+  for (const o of ['achieved', 'partly_achieved', 'not_achieved']) assert.ok(count(`SELECT COUNT(*) FROM referral WHERE outcome = '${o}'`) > 0, o);
+
+  // Reintegration needs: every area, owned by probation and by partners, some overdue, some done with a note.
+  const areas = ['identity_documents', 'housing', 'work', 'education', 'health', 'family', 'finances', 'debts', 'community_religious_support'];
+  for (const a of areas) assert.ok(count(`SELECT COUNT(*) FROM reintegration_need WHERE area = '${a}'`) > 0, a);
+  assert.equal(count("SELECT COUNT(*) FROM reintegration_need n JOIN case_file c ON c.id = n.case_id WHERE c.kind NOT IN ('executive', 'post_penitentiary')"), 0);
+  assert.ok(count("SELECT COUNT(*) FROM reintegration_need n JOIN case_file c ON c.id = n.case_id WHERE c.kind = 'post_penitentiary'") > 0);
+  assert.ok(count("SELECT COUNT(*) FROM reintegration_need n JOIN agency a ON a.id = n.owner_agency_id WHERE a.kind = 'probation'") > 0);
+  assert.ok(count("SELECT COUNT(*) FROM reintegration_need n JOIN agency a ON a.id = n.owner_agency_id WHERE a.kind = 'partner'") > 0);
+  assert.ok(count(`SELECT COUNT(*) FROM reintegration_need WHERE status IN ('open', 'in_progress') AND due_on < '${today}'`) > 0, 'overdue');
+  assert.ok(count(`SELECT COUNT(*) FROM reintegration_need WHERE status IN ('open', 'in_progress') AND due_on >= '${today}'`) > 0);
+  assert.ok(count("SELECT COUNT(*) FROM reintegration_need WHERE status = 'done'") > 0);
+  assert.equal(count("SELECT COUNT(*) FROM reintegration_need WHERE (status IN ('done', 'cancelled')) <> (outcome_note IS NOT NULL AND closed_on IS NOT NULL)"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'need.added'"), count('SELECT COUNT(*) FROM reintegration_need'));
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'need.done'"), count("SELECT COUNT(*) FROM reintegration_need WHERE status = 'done'"));
+
+  // Release plans: penitentiary cases released within the planning window, received by a probation office,
+  // a first appointment within the set number of days, panel meetings with four agencies, actions with owners.
+  const months = count("SELECT value FROM setting WHERE key = 'release_planning.months_before'");
+  const days = count("SELECT value FROM setting WHERE key = 'release_plan.first_appointment_days'");
+  const window = new Date();
+  window.setUTCMonth(window.getUTCMonth() + months);
+  const plans = rows("SELECT rp.id || '|' || c.kind || '|' || k.date || '|' || a.kind || '|' || rp.first_appointment_at || '|' || rp.status" +
+    " || '|' || rp.documents || '|' || COALESCE(rp.transport, '') || '|' || COALESCE(rp.address, '')" +
+    " FROM release_plan rp JOIN case_file c ON c.id = rp.case_id JOIN unit u ON u.id = rp.receiving_unit_id JOIN agency a ON a.id = u.agency_id" +
+    " JOIN key_date k ON k.case_id = c.id AND k.kind = 'release' JOIN decision d ON d.id = k.decision_id AND d.status = 'in_force'").map((r) => r.split('|'));
+  assert.equal(plans.length, count('SELECT COUNT(*) FROM release_plan'));
+  assert.ok(plans.length >= 1, 'at least one penitentiary case is released within the window');
+  for (const [id, kind, release, agencyKind, first, status, documents, transport, address] of plans) {
+    assert.equal(kind, 'penitentiary', id);
+    assert.ok(release >= today && release <= window.toISOString().slice(0, 10), `${id}: release ${release}`);
+    assert.equal(agencyKind, 'probation', id);
+    const gap = (Date.parse(first.slice(0, 10)) - Date.parse(release)) / 86400000;
+    assert.ok(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(first) && gap >= 0 && gap <= days, `${id}: first appointment ${first}`);
+    assert.ok(['draft', 'agreed'].includes(status), status);
+    assert.ok(JSON.parse(documents).every((d) => ['passport', 'id_card', 'birth_certificate', 'military_record', 'other'].includes(d.kind) &&
+      ['have', 'applied', 'needed'].includes(d.status)), documents);
+    assert.ok(transport && address, id);
+  }
+  assert.ok(count('SELECT COUNT(*) FROM panel_meeting') >= 1);
+  assert.equal(count('SELECT COUNT(*) FROM panel_meeting m WHERE (SELECT COUNT(*) FROM panel_attendee a WHERE a.meeting_id = m.id) < 4'), 0);
+  const attending = rows('SELECT DISTINCT ag.kind || COALESCE(pp.partner_kind, \'\') FROM panel_attendee a JOIN agency ag ON ag.id = a.agency_id' +
+    ' LEFT JOIN partner_profile pp ON pp.agency_id = ag.id');
+  for (const k of ['probation', 'prison', 'partnerngo', 'partnerlocal_government']) assert.ok(attending.includes(k), k);
+  assert.equal(count(`SELECT COUNT(*) FROM panel_meeting WHERE held_on >= '${today}' OR decisions = '' OR agenda = ''`), 0);
+  assert.ok(count('SELECT COUNT(*) FROM release_action WHERE meeting_id IS NOT NULL') > 0);
+  assert.equal(count('SELECT COUNT(*) FROM release_action x JOIN release_plan p ON p.id = x.plan_id WHERE x.plan_action_id IS NOT NULL'), 0);
+  assert.ok(count('SELECT COUNT(*) FROM release_plan_referral x JOIN release_plan p ON p.id = x.plan_id JOIN referral r ON r.id = x.referral_id' +
+    ' WHERE r.case_id = p.case_id') >= 1);
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'release_plan.started'"), plans.length);
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'panel.meeting'"), count('SELECT COUNT(*) FROM panel_meeting'));
+
+  // Returnee families: spouses and children who returned, most restricted; a child-protection referral or two.
+  assert.ok(count("SELECT COUNT(*) FROM third_party WHERE returnee = 1 AND relationship = 'spouse' AND returned_from IS NOT NULL") >= 2);
+  assert.ok(count("SELECT COUNT(*) FROM third_party WHERE returnee = 1 AND relationship = 'child' AND returned_from IS NOT NULL") >= 2);
+  assert.ok(count('SELECT COUNT(*) FROM third_party WHERE restricted = 1') >= 2);
+  assert.ok(count('SELECT COUNT(*) FROM third_party WHERE returnee = 1 AND restricted = 0') >= 1);
+  assert.ok(count('SELECT COUNT(*) FROM third_party WHERE child_protection = 1') >= 1);
+  assert.equal(count("SELECT COUNT(*) FROM third_party t LEFT JOIN partner_profile pp ON pp.agency_id = t.child_protection_agency_id" +
+    " WHERE t.child_protection = 1 AND (t.relationship <> 'child' OR t.child_protection_on IS NULL OR t.child_protection_note IS NULL" +
+    ` OR pp.partner_kind IS NULL OR pp.partner_kind <> 'local_government' OR t.child_protection_on >= '${today}')`), 0);
+  assert.equal(count('SELECT COUNT(*) FROM third_party WHERE child_protection = 0 AND (child_protection_on IS NOT NULL OR child_protection_agency_id IS NOT NULL)'), 0);
+  assert.equal(count("SELECT COUNT(*) FROM case_event WHERE kind = 'family.child_protection'"), count('SELECT COUNT(*) FROM third_party WHERE child_protection = 1'));
+  // The family heads were sentenced for an offence of that kind.
+  assert.equal(count("SELECT COUNT(*) FROM third_party t WHERE t.returnee = 1 AND NOT EXISTS (SELECT 1 FROM case_file c JOIN decision d ON d.case_id = c.id" +
+    " JOIN decision_article x ON x.decision_id = d.id WHERE c.person_id = t.person_id AND x.article IN ('CC-255', 'CC-256'))"), 0);
+
+  // Nothing dated in the future; one processing-log entry for the run.
+  for (const [table, column] of [['referral', 'updated_at'], ['referral_event', 'at'], ['reintegration_need', 'updated_at'],
+    ['release_plan', 'updated_at'], ['panel_meeting', 'created_at'], ['third_party', 'updated_at'], ['case_event', 'at']]) {
+    assert.equal(count(`SELECT COUNT(*) FROM ${table} WHERE ${column} > ${now}`), 0, table);
+  }
+  assert.equal(count(`SELECT COUNT(*) FROM referral WHERE referred_on >= '${today}'`), 0);
+  assert.equal(count("SELECT COUNT(*) FROM referral r JOIN case_file c ON c.id = r.case_id WHERE r.referred_on <= c.opened_on"), 0);
+  assert.equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'collect' AND record_type = 'referral' AND detail LIKE 'demo programmes:%'"), 1);
+});
+
 test('one processing-log entry for the seeding run', () => {
   const entries = rows("SELECT detail FROM audit_log WHERE action = 'collect' AND record_type = 'person'");
   assert.equal(entries.length, 1);
@@ -299,6 +508,9 @@ test('running kadam demo again adds nothing', () => {
   assert.match(r.stdout, /has 300 people already: no demo people added/);
   assert.equal(count('SELECT COUNT(*) FROM person'), 300);
   assert.equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'collect' AND record_type = 'person'"), 1);
+  // The programmes and referrals are not added twice.
+  assert.equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'collect' AND record_type = 'referral'"), 1);
+  assert.equal(count('SELECT COUNT(*) FROM programme'), count("SELECT COUNT(DISTINCT name) FROM programme"));
 });
 
 test('--people N adds N more people, numbered on: no passport repeats', () => {
@@ -362,6 +574,44 @@ test('the seeded people are found and their cases read through the API', async (
     r = await client.get(`/api/v1/cases/${caseId}/notes`);
     assert.equal(r.status, 200, r.text);
     assert.ok(r.body.items.length + r.body.withheld >= 1);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('through the API (issue 9): a partner sees its own programmes and only the referrals it shares live', async () => {
+  const srv = await startServer({ db: db.url });
+  try {
+    const login = async (name) => {
+      const reset = runKadam(['admin', 'reset-password', '--db', db.url, '--login', name]);
+      assert.equal(reset.status, 0, reset.stderr);
+      return (await firstLogin(srv.url, name, reset.stdout.match(/one-time password: (\S+)/)[1])).client;
+    };
+    // The deployment's today (Asia/Bishkek, UTC+6), as the server decides whether a share is live.
+    const today = new Date(Date.now() + 6 * 3600000).toISOString().slice(0, 10);
+    const ngo = sql(db.url, "SELECT id FROM agency WHERE name = 'Community Support NGO (demo)'");
+    const partner = await login('partner.ngo');
+    let r = await partner.get('/api/v1/programmes');
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.body.items.length >= 2);
+    assert.ok(r.body.items.every((p) => p.provider_agency_id === ngo), 'only its own programmes');
+    r = await partner.get('/api/v1/referrals');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.items.length, count(`SELECT COUNT(*) FROM referral WHERE partner_agency_id = '${ngo}' AND share_until >= '${today}'`));
+    assert.ok(r.body.items.length > 0);
+    assert.ok(r.body.items.every((x) => x.partner_agency_id === ngo && x.share_until >= today && !('person_name' in x)));
+    // The enrolled referral whose share has expired is as if unknown to the partner.
+    const expired = sql(db.url, `SELECT id FROM referral WHERE partner_agency_id = '${ngo}' AND status = 'enrolled' AND share_until < '${today}' LIMIT 1`);
+    assert.ok(expired, 'an expired share on an NGO programme');
+    assert.equal((await partner.get(`/api/v1/referrals/${expired}`)).status, 404);
+    // A unit head sees a full programme with its waiting list, and the cases released into the unit.
+    const head = await login('head.bishkek');
+    r = await head.get('/api/v1/programmes');
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.body.items.some((p) => p.places_free === 0 && p.waiting >= 2), 'a full programme with a waiting list');
+    r = await head.get('/api/v1/release-planning?view=receiving');
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.body.items.some((x) => x.plan && x.plan.receiving_unit_name === 'Bishkek city office'), 'a release plan received by Bishkek');
   } finally {
     await srv.stop();
   }
