@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/scope.h"
 #include "api/validate.h"
 #include "audit/audit.h"
 #include "base/clock.h"
@@ -100,6 +101,23 @@ void api_grant_create(struct http_request *req, struct http_response *resp)
 	if (!found || strcmp(a.status, "active") != 0 || strcmp(a.id, req->principal.account_id) == 0) {
 		db_rollback(req->db);
 		field_error(&fe, "account_id", "must be another active account");
+		field_errors_respond(&fe, resp, req);
+		return;
+	}
+	/* A partner organisation's staff see only what referrals share (S16): never a unit's records. */
+	bool failed = false;
+	json_t *partner = api_select_one(req->db, &failed,
+		"SELECT a.id FROM account a JOIN agency g ON g.id = a.agency_id WHERE a.id = ? AND g.kind = 'partner'",
+		"t", account);
+	json_decref(partner);
+	if (failed) {
+		api_db_failed(req, resp, "reading an account");
+		return;
+	}
+	if (partner) {
+		db_rollback(req->db);
+		field_error(&fe, "account_id",
+		            "belongs to a partner organisation, which sees only what referrals share with it");
 		field_errors_respond(&fe, resp, req);
 		return;
 	}

@@ -296,6 +296,23 @@ static json_t *programme_load(struct http_request *req, struct http_response *re
 	return g;
 }
 
+/*
+ * Locks a programme's row on PostgreSQL until the transaction ends, so that what this request counts or replaces
+ * for the programme (places taken, a session's attendance rows) holds until it commits; an enrolment locks the same
+ * row to count places (src/api/referrals.c). SQLite's BEGIN IMMEDIATE already serialises writers. False after
+ * answering 500.
+ */
+static bool programme_lock(struct http_request *req, struct http_response *resp, const char *id)
+{
+	if (strcmp(db_driver_of(req->db)->dialect, "postgresql") != 0)
+		return true;
+	bool failed = false;
+	json_decref(api_select_one(req->db, &failed, "SELECT id FROM programme WHERE id = ? FOR UPDATE", "t", id));
+	if (failed)
+		api_db_failed(req, resp, "locking a programme");
+	return !failed;
+}
+
 /* A partner changes only programmes its own agency provides: false after logging the refusal and answering 403. */
 static bool partner_may_manage(struct http_request *req, struct http_response *resp, const char *provider,
                                const char *record_id)
@@ -496,9 +513,14 @@ void api_partner_update(struct http_request *req, struct http_response *resp)
 	                 " note = ?, updated_at = ?, version = version + 1 WHERE agency_id = ? AND version = ?",
 	                 "ttttttiti", api_str(req, "partner_kind"), api_str(req, "contact_name"), api_str(req, "phone"),
 	                 api_str(req, "email"), api_str(req, "address"), api_str(req, "note"), now, id,
-	                 version) == DB_OK &&
-	          changed == 1 &&
-	          api_audit_why(req, AUDIT_ALTER, "partner", id, AUDIT_OUTCOME_SUCCESS, "partner profile changed",
+	                 version) == DB_OK;
+	if (ok && changed != 1) {
+		db_rollback(req->db);
+		http_problem(resp, req, 412, "precondition-failed", "The partner has changed",
+		             "Someone changed this partner since you read it; read it again.", NULL);
+		return;
+	}
+	ok = ok && api_audit_why(req, AUDIT_ALTER, "partner", id, AUDIT_OUTCOME_SUCCESS, "partner profile changed",
 	                        "administration", "Partner organisation changed by an administrator");
 	json_t *p = ok ? partner_json(req->db, id, &failed) : NULL;
 	if (!p) {
@@ -576,18 +598,23 @@ static char *languages_text(const json_t *langs)
 	return buf_steal(&b);
 }
 
-/* The provider named by the body exists (422 on provider_agency_id otherwise) and, for a partner, is its own
- * agency (403). False after answering. */
+/*
+ * The provider named by the body is a partner organisation (422 on provider_agency_id otherwise: only a partner's
+ * users may accept a referral, and staff of any other agency would otherwise be judged as its provider) and, for a
+ * partner, is its own agency (403). False after answering.
+ */
 static bool provider_check(struct http_request *req, struct http_response *resp, bool partner, const char *record_id)
 {
 	const char *provider = api_str(req, "provider_agency_id");
 	bool failed = false;
-	json_t *row = api_select_one(req->db, &failed, "SELECT id FROM agency WHERE id = ?", "t", provider);
+	json_t *row = api_select_one(req->db, &failed,
+		"SELECT a.id FROM agency a JOIN partner_profile pp ON pp.agency_id = a.id WHERE a.id = ? AND a.kind = 'partner'",
+		"t", provider);
 	if (!row) {
 		if (failed)
 			api_db_failed(req, resp, "reading an agency");
 		else
-			api_field_problem(req, resp, "provider_agency_id", "is not a known agency");
+			api_field_problem(req, resp, "provider_agency_id", "is not a partner organisation");
 		return false;
 	}
 	json_decref(row);
@@ -625,7 +652,7 @@ void api_programme_create(struct http_request *req, struct http_response *resp)
 	uuid_v7(id);
 	int64_t now = clock_now_ms();
 	char *langs = languages_text(json_object_get(req->json, "languages"));
-	bool ok = db_run(req->db, NULL,
+	enum db_status rc = db_run(req->db, NULL,
 	                 "INSERT INTO programme (id, name, type, provider_agency_id, description, places, schedule,"
 	                 " languages, eligibility, location, starts_on, ends_on, status, created_at, created_by,"
 	                 " updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, 1)",
@@ -633,9 +660,14 @@ void api_programme_create(struct http_request *req, struct http_response *resp)
 	                 api_str(req, "provider_agency_id"), api_str(req, "description"),
 	                 (int64_t)json_integer_value(json_object_get(req->json, "places")), api_str(req, "schedule"),
 	                 langs, api_str(req, "eligibility"), api_str(req, "location"), api_str(req, "starts_on"),
-	                 api_str(req, "ends_on"), now, req->principal.account_id, now) == DB_OK &&
-	          api_audit(req, AUDIT_COLLECT, "programme", id, AUDIT_OUTCOME_SUCCESS, NULL);
+	                 api_str(req, "ends_on"), now, req->principal.account_id, now);
 	free(langs);
+	if (rc == DB_CONSTRAINT) {
+		/* Another request added the name since the check (UNIQUE (provider_agency_id, name)). */
+		api_conflict(req, resp, "name-taken", "The name is taken", "This provider already has a programme of that name.");
+		return;
+	}
+	bool ok = rc == DB_OK && api_audit(req, AUDIT_COLLECT, "programme", id, AUDIT_OUTCOME_SUCCESS, NULL);
 	json_t *g = ok ? programme_load(req, resp, id, false) : NULL;
 	if (!ok) {
 		api_db_failed(req, resp, "adding a programme");
@@ -672,7 +704,14 @@ void api_programme_update(struct http_request *req, struct http_response *resp)
 	snprintf(status, sizeof status, "%s", json_string_value(json_object_get(cur, "status")));
 	int64_t current = json_integer_value(json_object_get(cur, "version"));
 	json_decref(cur);
-	if ((partner && !partner_may_manage(req, resp, provider, id)) || !provider_check(req, resp, partner, id))
+	if (partner && strcmp(provider, req->principal.agency_id) != 0) {
+		/* Another agency's programme is unknown to a partner, as in GET (no 403 telling it exists). */
+		db_rollback(req->db);
+		api_audit_denied(req, "programme", id, "a partner may manage only its own agency's programmes");
+		api_not_found(req, resp, "programme");
+		return;
+	}
+	if (!provider_check(req, resp, partner, id))
 		return;
 	if (current != version) {
 		db_rollback(req->db);
@@ -681,6 +720,9 @@ void api_programme_update(struct http_request *req, struct http_response *resp)
 		return;
 	}
 	if (programme_name_taken(req, resp, id))
+		return;
+	/* Locked from the count to the update: places never fall below those an enrolment has just taken. */
+	if (!programme_lock(req, resp, id))
 		return;
 	json_t *taken = api_select_one(req->db, &failed,
 		"SELECT COUNT(*) AS n FROM referral r JOIN referral_status s ON s.code = r.status"
@@ -709,9 +751,15 @@ void api_programme_update(struct http_request *req, struct http_response *resp)
 	                 api_str(req, "provider_agency_id"), api_str(req, "description"), (int64_t)places,
 	                 api_str(req, "schedule"), langs, api_str(req, "eligibility"), api_str(req, "location"),
 	                 api_str(req, "starts_on"), api_str(req, "ends_on"), new_status ? new_status : status, now, id,
-	                 version) == DB_OK &&
-	          changed == 1 && api_audit(req, AUDIT_ALTER, "programme", id, AUDIT_OUTCOME_SUCCESS, NULL);
+	                 version) == DB_OK;
 	free(langs);
+	if (ok && changed != 1) {
+		db_rollback(req->db);
+		http_problem(resp, req, 412, "precondition-failed", "The programme has changed",
+		             "Someone changed this programme since you read it; read it again.", NULL);
+		return;
+	}
+	ok = ok && api_audit(req, AUDIT_ALTER, "programme", id, AUDIT_OUTCOME_SUCCESS, NULL);
 	if (!ok) {
 		api_db_failed(req, resp, "changing a programme");
 		return;
@@ -867,7 +915,16 @@ void api_programme_attendance(struct http_request *req, struct http_response *re
 	char provider[UUID_STR_LEN];
 	snprintf(provider, sizeof provider, "%s", json_string_value(json_object_get(g, "provider_agency_id")));
 	json_decref(g);
-	/* Only the provider keeps the register. */
+	/* Only the provider keeps the register; another partner's programme is unknown to a partner, as in GET. */
+	bool partner = false;
+	if (!caller_is_partner(req, resp, &partner))
+		return;
+	if (partner && strcmp(provider, req->principal.agency_id) != 0) {
+		db_rollback(req->db);
+		api_audit_denied(req, "programme", id, "attendance by someone other than the programme's provider");
+		api_not_found(req, resp, "programme");
+		return;
+	}
 	if (!policy_has(&req->principal, "referrals.provide") || strcmp(provider, req->principal.agency_id) != 0) {
 		db_rollback(req->db);
 		api_audit_denied(req, "programme", id, "attendance by someone other than the programme's provider");
@@ -875,6 +932,9 @@ void api_programme_attendance(struct http_request *req, struct http_response *re
 		             "Only the organisation that provides this programme records its attendance.", NULL);
 		return;
 	}
+	/* Two registers of the same session never interleave their replace-then-insert. */
+	if (!programme_lock(req, resp, id))
+		return;
 	const char *session = api_str(req, "session_on");
 	const json_t *entries = json_object_get(req->json, "entries");
 	size_t n = json_array_size(entries);

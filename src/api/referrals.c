@@ -162,6 +162,7 @@ struct referral_row {
 	char programme_id[UUID_STR_LEN];
 	char partner_agency_id[UUID_STR_LEN];
 	char partner_name[256];
+	bool partner_is_partner; /* the partner agency is of kind partner */
 	char status[33];
 	char share_until[11];
 	char shared[200];  /* the shared field names, comma-separated, for the log's basis */
@@ -205,7 +206,8 @@ static bool referral_load(struct http_request *req, struct http_response *resp, 
 	memset(r, 0, sizeof *r);
 	bool failed = false;
 	json_t *row = api_select_one(req->db, &failed,
-		"SELECT r.id, r.case_id, r.programme_id, r.partner_agency_id, ag.name AS partner_name, r.status,"
+		"SELECT r.id, r.case_id, r.programme_id, r.partner_agency_id, ag.name AS partner_name, ag.kind AS agency_kind,"
+		" r.status,"
 		" r.share_until AS share_until_, r.shared_fields, r.version, CASE WHEN r.report IS NULL THEN 0 ELSE 1 END AS has_report"
 		" FROM referral r JOIN agency ag ON ag.id = r.partner_agency_id WHERE r.id = ?",
 		"t", uuid_valid(id) ? id : "");
@@ -231,14 +233,41 @@ static bool referral_load(struct http_request *req, struct http_response *resp, 
 	shared_names(text_of(row, "shared_fields"), r->shared, sizeof r->shared);
 	r->version = json_integer_value(json_object_get(row, "version"));
 	r->has_report = json_integer_value(json_object_get(row, "has_report")) != 0;
+	r->partner_is_partner = strcmp(text_of(row, "agency_kind"), "partner") == 0;
 	json_decref(row);
 	return true;
 }
 
-/* True when the caller is to be judged by the partner rule for a referral of partner_agency_id. */
-static bool partner_mode(const struct principal *p, const char *partner_agency_id)
+/*
+ * True when the caller is to be judged by the partner rule for the referral: a provider's user, or a member of
+ * the referral's partner agency when that agency is a partner organisation (staff of an agency of another kind
+ * are never judged as its provider: they reach the referral through its case).
+ */
+static bool partner_mode(const struct principal *p, const struct referral_row *r)
 {
-	return policy_has(p, "referrals.provide") || strcmp(p->agency_id, partner_agency_id) == 0;
+	return policy_has(p, "referrals.provide") ||
+	       (r->partner_is_partner && strcmp(p->agency_id, r->partner_agency_id) == 0);
+}
+
+/*
+ * Whether the caller speaks for a partner organisation: holds referrals.provide or belongs to an agency of kind
+ * partner. Such a caller never reaches a case, and its lists follow the partner rule. False after answering 500.
+ */
+static bool caller_is_partner(struct http_request *req, struct http_response *resp, bool *partner_r)
+{
+	const struct principal *p = &req->principal;
+	*partner_r = policy_has(p, "referrals.provide");
+	if (*partner_r || !p->agency_id[0])
+		return true;
+	bool failed = false;
+	json_t *row = api_select_one(req->db, &failed, "SELECT kind FROM agency WHERE id = ?", "t", p->agency_id);
+	if (failed) {
+		api_db_failed(req, resp, "reading the caller's agency");
+		return false;
+	}
+	*partner_r = strcmp(text_of(row, "kind"), "partner") == 0;
+	json_decref(row);
+	return true;
 }
 
 /* The partner rule or the case's scope; false after answering (404 logged, 403, 500). */
@@ -247,7 +276,7 @@ static bool referral_reach(struct http_request *req, struct http_response *resp,
 {
 	memset(a, 0, sizeof *a);
 	const struct principal *p = &req->principal;
-	if (partner_mode(p, r->partner_agency_id)) {
+	if (partner_mode(p, r)) {
 		if (referral_partner_reaches(p, r->partner_agency_id, r->share_until, today)) {
 			a->partner = a->may_change = true;
 			return true;
@@ -524,7 +553,18 @@ void api_case_referrals(struct http_request *req, struct http_response *resp)
 	const char *case_id = http_request_param(req, "id");
 	struct record_scope s;
 	char today[11];
-	if (!api_begin(req, resp) || !api_today_date(req, resp, NULL, today) || !scope_case(req, resp, case_id, &s))
+	bool partner = false;
+	if (!api_begin(req, resp) || !api_today_date(req, resp, NULL, today) || !caller_is_partner(req, resp, &partner))
+		return;
+	if (partner) {
+		/* A partner never reaches a case, not even through a grant: every case is unknown to it (no 403 that
+		 * would tell an existing case from an unknown one). */
+		db_rollback(req->db);
+		api_audit_denied(req, "case", uuid_valid(case_id) ? case_id : NULL, "a partner never reaches a case");
+		api_not_found(req, resp, "case");
+		return;
+	}
+	if (!scope_case(req, resp, case_id, &s))
 		return;
 	bool may_move = s.access == UNIT_ACCESS_OWN || s.access == UNIT_ACCESS_GRANTED;
 	json_t *rows = api_select(req->db, REFERRAL_COLUMNS REFERRAL_FROM
@@ -555,10 +595,11 @@ void api_referrals_list(struct http_request *req, struct http_response *resp)
 	if (programme && !uuid_valid(programme))
 		field_error(&fe, "programme_id", "must be an id");
 	char today[11];
-	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !api_today_date(req, resp, NULL, today))
+	bool partner = false;
+	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !api_today_date(req, resp, NULL, today) ||
+	    !caller_is_partner(req, resp, &partner))
 		return;
 	const struct principal *p = &req->principal;
-	bool partner = policy_has(p, "referrals.provide");
 	json_t *rows;
 	if (partner) {
 		rows = api_select(req->db, REFERRAL_COLUMNS REFERRAL_FROM " WHERE " REFERRAL_PARTNER_SQL
@@ -620,6 +661,23 @@ static bool share_limit(struct http_request *req, struct http_response *resp, co
 	return true;
 }
 
+/*
+ * Locks a programme's row on PostgreSQL until the transaction ends, so that counts over its referrals (places
+ * taken, a case's live referrals to it) hold until this request has written; on SQLite the writer's BEGIN
+ * IMMEDIATE already serialises them. False on a database error.
+ */
+static bool programme_lock(db *conn, const char *programme_id)
+{
+	if (strcmp(db_driver_of(conn)->dialect, "postgresql") != 0)
+		return true;
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(conn, &st, "SELECT id FROM programme WHERE id = ? FOR UPDATE", "t", programme_id);
+	if (rc == DB_OK)
+		rc = db_step(st);
+	db_finalize(&st);
+	return rc == DB_ROW || rc == DB_DONE;
+}
+
 /* The log entry of what a share discloses to the partner agency. */
 static bool share_disclose(struct http_request *req, const char *referral_id, const char *case_id,
                            const char *recipient, const char *until, const json_t *fields)
@@ -660,8 +718,8 @@ void api_referral_create(struct http_request *req, struct http_response *resp)
 		return;
 	}
 	const char *programme_id = api_str(req, "programme_id");
-	bool failed = false;
-	json_t *pg = api_select_one(req->db, &failed,
+	bool failed = !programme_lock(req->db, programme_id);
+	json_t *pg = failed ? NULL : api_select_one(req->db, &failed,
 		"SELECT pg.status, pg.type, pg.provider_agency_id, ag.name AS provider_name,"
 		" (SELECT COUNT(*) FROM referral r JOIN referral_status rs ON rs.code = r.status"
 		"  WHERE r.case_id = ? AND r.programme_id = pg.id AND rs.is_terminal = 0) AS live"
@@ -802,16 +860,8 @@ void api_referral_share(struct http_request *req, struct http_response *resp)
 static bool programme_has_place(db *conn, const char *programme_id, const char *except_id, bool *free_r)
 {
 	*free_r = false;
-	if (strcmp(db_driver_of(conn)->dialect, "postgresql") == 0) {
-		db_stmt *st = NULL;
-		enum db_status rc = db_query(conn, &st, "SELECT id FROM programme WHERE id = ? FOR UPDATE", "t",
-		                             programme_id);
-		if (rc == DB_OK)
-			rc = db_step(st);
-		db_finalize(&st);
-		if (rc != DB_ROW && rc != DB_DONE)
-			return false;
-	}
+	if (!programme_lock(conn, programme_id))
+		return false;
 	bool failed = false;
 	json_t *row = api_select_one(conn, &failed,
 		"SELECT pg.places, (SELECT COUNT(*) FROM referral r JOIN referral_status rs ON rs.code = r.status"

@@ -50,8 +50,8 @@ static enum db_status source_load(db *conn, const char *case_id, struct shared_s
 {
 	db_stmt *st = NULL;
 	enum db_status rc = db_query(conn, &st,
-		"SELECT c.number, c.person_id, c.officer_id, u.name, p.surname, p.given_name, p.patronymic,"
-		" p.surname_latin, p.given_name_latin, p.patronymic_latin, p.birth_date, p.sex, p.languages"
+		"SELECT c.number, c.person_id, c.officer_id, u.name, p.surname, p.given_name,"
+		" p.surname_latin, p.given_name_latin, p.birth_date, p.sex, p.languages"
 		" FROM case_file c JOIN person p ON p.id = c.person_id JOIN unit u ON u.id = c.unit_id WHERE c.id = ?",
 		"t", case_id);
 	if (rc == DB_OK)
@@ -63,9 +63,10 @@ static enum db_status source_load(db *conn, const char *case_id, struct shared_s
 		snprintf(s->officer_id, sizeof s->officer_id, "%s", officer ? officer : "");
 		const char *unit = db_column_text(st, 3, NULL);
 		snprintf(s->unit_name, sizeof s->unit_name, "%s", unit ? unit : "");
-		/* The Latin spelling as one text: the parts that exist, in order. */
+		/* The Latin spelling as one text: the parts that exist, in order. The patronymic is left out in both
+		 * scripts: it names the father (a family member, S15), and surname and given name identify the person. */
 		char latin[800] = "";
-		for (int c = 7; c <= 9; c++) {
+		for (int c = 6; c <= 7; c++) {
 			const char *part = db_column_text(st, c, NULL);
 			if (part && *part) {
 				size_t n = strlen(latin);
@@ -73,7 +74,7 @@ static enum db_status source_load(db *conn, const char *case_id, struct shared_s
 			}
 		}
 		json_t *languages = json_array();
-		const char *list = db_column_text(st, 12, NULL);
+		const char *list = db_column_text(st, 10, NULL);
 		for (const char *p = list ? list : ""; *p;) {
 			size_t n = strcspn(p, ",");
 			if (n > 0 && n < 16) {
@@ -86,11 +87,10 @@ static enum db_status source_load(db *conn, const char *case_id, struct shared_s
 			if (*p == ',')
 				p++;
 		}
-		s->row = json_pack("{s:{s:o, s:o, s:o, s:o}, s:o, s:o, s:o}",
+		s->row = json_pack("{s:{s:o, s:o, s:o}, s:o, s:o, s:o}",
 			"name", "surname", text_or_null(db_column_text(st, 4, NULL)),
-			"given_name", text_or_null(db_column_text(st, 5, NULL)),
-			"patronymic", text_or_null(db_column_text(st, 6, NULL)), "latin", text_or_null(latin),
-			"birth_date", text_or_null(db_column_text(st, 10, NULL)), "sex", text_or_null(db_column_text(st, 11, NULL)),
+			"given_name", text_or_null(db_column_text(st, 5, NULL)), "latin", text_or_null(latin),
+			"birth_date", text_or_null(db_column_text(st, 8, NULL)), "sex", text_or_null(db_column_text(st, 9, NULL)),
 			"languages", languages);
 		rc = s->row ? DB_OK : DB_ERROR;
 	}

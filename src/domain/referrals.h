@@ -15,9 +15,10 @@
 
 /*
  * The fields a referral can share, NULL-terminated, in display order:
- * "name" (names in both scripts), "birth_date", "sex", "languages", "phone"
+ * "name" (surname and given name, in Cyrillic and Latin script; never the
+ * patronymic, which names the father), "birth_date", "sex", "languages", "phone"
  * (current numbers), "address" (current address), "officer" (the case
- * officer's name, unit and the unit's phone if any), "needs" (the open
+ * officer's name and unit), "needs" (the open
  * objectives of the supervision plan: need and description).
  */
 extern const char *const referral_share_fields[];

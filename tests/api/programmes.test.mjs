@@ -177,8 +177,15 @@ test('programmes: checked bodies, a known provider, a partner adds and changes o
   r = await admin.post('/api/v1/programmes', programmeBody(ids.p2, { name: 'Mentoring', type: 'mentoring', languages: ['uz'] }));
   assert.equal(r.status, 201, r.text);
   ids.prog2 = r.body.id;
+  // Only a partner organisation provides programmes: its users alone accept referrals (the status table), and staff
+  // of any other agency would otherwise be taken for the provider of referrals to it.
   r = await c('pg.head').post('/api/v1/programmes', programmeBody(ids.agency, { name: 'Family support group', type: 'family_support' }));
-  assert.equal(r.status, 201, r.text, 'a unit head adds a programme of any provider');
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(fieldsOf(r.body), ['provider_agency_id']);
+  assert.equal(count('programme', `provider_agency_id = ${q(ids.agency)}`), 0);
+  ids.p3 = (await admin.post('/api/v1/partners', { name: 'Oila Family Centre', partner_kind: 'ngo' })).body.id;
+  r = await c('pg.head').post('/api/v1/programmes', programmeBody(ids.p3, { name: 'Family support group', type: 'family_support' }));
+  assert.equal(r.status, 201, r.text, 'a unit head adds a programme of any partner');
   ids.prog3 = r.body.id;
 
   r = await c('pg.partner').get('/api/v1/programmes?status=all');
@@ -201,8 +208,10 @@ test('programmes: checked bodies, a known provider, a partner adds and changes o
   assert.deepEqual(fieldsOf(r.body).sort(), ['language', 'provider', 'status', 'type']);
 
   // Changes: the partner's own programme, never another's, never handed to another provider.
+  // Another agency's programme is unknown to a partner (404 as in GET: no 403 telling it exists); the refusal logged.
   r = await c('pg.partner').put(`/api/v1/programmes/${ids.prog2}`, programmeBody(ids.p2, { name: 'Mentoring' }), ifMatch(1));
-  assert.equal(r.status, 403, r.text);
+  assert.equal(r.status, 404, r.text);
+  assert.equal(count('audit_log', `action = 'access.denied' AND record_type = 'programme' AND record_id = ${q(ids.prog2)}`), 1);
   r = await c('pg.partner').put(`/api/v1/programmes/${ids.prog}`, programmeBody(ids.p2), ifMatch(1));
   assert.equal(r.status, 403, r.text);
   r = await c('pg.partner').put(`/api/v1/programmes/${ids.prog}`, programmeBody(ids.p1, { places: 3 }));
@@ -215,7 +224,7 @@ test('programmes: checked bodies, a known provider, a partner adds and changes o
   assert.equal(r.body.places, 3);
   assert.equal(r.body.location, 'Bishkek');
   // Closed programmes leave the default catalogue.
-  r = await admin.put(`/api/v1/programmes/${ids.prog3}`, programmeBody(ids.agency, { name: 'Family support group', type: 'family_support', status: 'closed' }), ifMatch(1));
+  r = await admin.put(`/api/v1/programmes/${ids.prog3}`, programmeBody(ids.p3, { name: 'Family support group', type: 'family_support', status: 'closed' }), ifMatch(1));
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.status, 'closed');
   r = await c('pg.officer').get('/api/v1/programmes');
@@ -307,7 +316,7 @@ test('attendance: the provider only, enrolled referrals with a live share, no fu
   assert.equal(r.status, 422, r.text);
   assert.deepEqual(fieldsOf(r.body), ['entries[0].referral_id']);
   r = await c('pg.partner.other').post(url, { session_on: yesterday, entries: [{ referral_id: ids.r1, status: 'present' }] });
-  assert.equal(r.status, 403, r.text);
+  assert.equal(r.status, 404, r.text, 'another partner does not know the programme');
   r = await c('pg.officer').post(url, { session_on: yesterday, entries: [{ referral_id: ids.r1, status: 'present' }] });
   assert.equal(r.status, 403, r.text, 'staff do not keep the register');
   assert.equal(count('referral_attendance'), 0);

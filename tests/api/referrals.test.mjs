@@ -216,12 +216,13 @@ test('a referral sharing name and phone: the partner sees exactly those, another
   const seen = r.body;
   assert.deepEqual(Object.keys(seen.person).sort(), ['case_number', 'name', 'phone']);
   assert.equal(seen.person.case_number, ids.case1.number);
-  assert.deepEqual(seen.person.name, { surname: 'Асанов', given_name: 'Бакыт', patronymic: 'Уулу', latin: 'Асанов-lat Bakyt Uulu' });
+  // "name" is the surname and given name in both scripts; the patronymic names the father (a family member, S15).
+  assert.deepEqual(seen.person.name, { surname: 'Асанов', given_name: 'Бакыт', latin: 'Асанов-lat Bakyt' });
   assert.deepEqual(seen.person.phone, [{ number: '+996 555 123456', label: 'mobile' }]);
   for (const k of ['case_id', 'person_id', 'person_name', 'referred_by', 'notes'])
     assert.equal(k in seen, false, `no ${k} for a partner`);
   const text = JSON.stringify(seen);
-  for (const secret of [ids.case1.id, ids.case1.person, '1990-05-05', 'Chui', 'Lenin', 'Find steady work', users['rf.officer'].id])
+  for (const secret of [ids.case1.id, ids.case1.person, '1990-05-05', 'Chui', 'Lenin', 'Find steady work', users['rf.officer'].id, 'Уулу', 'Uulu'])
     assert.equal(text.includes(secret), false, `the partner's view holds ${secret}`);
   assert.equal(seen.reason, 'Needs a trade to find work after the sentence');
   assert.deepEqual(seen.moves.map((m) => m.to), ['accepted', 'declined']);
@@ -237,8 +238,27 @@ test('a referral sharing name and phone: the partner sees exactly those, another
   r = await c('rf.partner.other').get('/api/v1/referrals');
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.body.items, []);
+  // A partner never reaches a case: every case is unknown to it (the same 404 as for no case at all), even under a
+  // grant of the case's unit, and the refusal is logged.
   r = await c('rf.partner.other').get(`/api/v1/cases/${ids.case1.id}/referrals`);
-  assert.equal(r.status, 403, 'a partner never reaches a case');
+  assert.equal(r.status, 404, 'a partner never reaches a case');
+  const unknown = await c('rf.partner.other').get(`/api/v1/cases/${crypto.randomUUID()}/referrals`);
+  assert.equal(unknown.status, 404);
+  assert.deepEqual({ ...r.body, instance: null, request_id: null }, { ...unknown.body, instance: null, request_id: null });
+  // No unit head can share a unit with a partner's user; and were a grant there anyway, it would open nothing.
+  r = await c('rf.head').post('/api/v1/access-grants', { account_id: users['rf.partner'].id, unit_id: ids.unitA, expires_in_hours: 2,
+    purpose: 'supervision', justification: 'A grant that must not open a case to a partner' });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.body.errors.map((e) => e.field), ['account_id']);
+  assert.equal(count('access_grant', `account_id = ${q(users['rf.partner'].id)}`), 0);
+  sql(srv.db, `INSERT INTO access_grant (id, kind, account_id, unit_id, purpose, justification, granted_by, created_at, expires_at)
+    VALUES (${q(crypto.randomUUID())}, 'share', ${q(users['rf.partner'].id)}, ${q(ids.unitA)}, 'supervision', 'Put in by hand',
+    ${q(users['rf.head'].id)}, ${Date.now()}, ${Date.now() + 7200000})`);
+  r = await c('rf.partner').get(`/api/v1/cases/${ids.case1.id}/referrals`);
+  assert.equal(r.status, 404, 'a grant does not open a case to a partner');
+  assert.equal(r.text.includes('Асанов'), false);
+  sql(srv.db, `UPDATE access_grant SET revoked_at = 1 WHERE account_id = ${q(users['rf.partner'].id)}`);
+  assert.equal(count('audit_log', `action = 'access.denied' AND record_type = 'case' AND record_id = ${q(ids.case1.id)} AND detail = 'a partner never reaches a case'`), 2);
 
   // The provider's list: the same view.
   r = await c('rf.partner').get('/api/v1/referrals');
