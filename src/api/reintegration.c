@@ -432,8 +432,9 @@ void api_reintegration_need_update(struct http_request *req, struct http_respons
 
 /* The cases a list covers: their unit, or the receiving unit of their live release plan, within reach. */
 #define CASE_IN_REACH \
-	" (c.unit_id IN (SELECT id FROM reach) OR EXISTS (SELECT 1 FROM release_plan rp WHERE rp.case_id = c.id" \
-	"  AND rp.status IN " RELEASE_PLAN_LIVE " AND rp.receiving_unit_id IN (SELECT id FROM reach)))"
+	" (c.unit_id IN (SELECT id FROM reach) OR (c.status = 'open' AND c.kind = 'penitentiary' AND EXISTS (SELECT 1" \
+	"  FROM release_plan rp WHERE rp.case_id = c.id AND rp.status IN " RELEASE_PLAN_LIVE \
+	"  AND rp.receiving_unit_id IN (SELECT id FROM below))))"
 
 void api_reintegration_needs_list(struct http_request *req, struct http_response *resp)
 {
@@ -485,12 +486,17 @@ void api_reintegration_needs_list(struct http_request *req, struct http_response
 
 /* ---- child protection --------------------------------------------------------------------- */
 
-/* The units a person is held by: the registering unit, each case's unit, the receiving unit of a live plan. */
+/* The units a person is held by: the registering unit and each case's unit. */
 #define PERSON_UNITS(col) \
 	" (SELECT p2.unit_id FROM person p2 WHERE p2.id = " col \
-	"  UNION SELECT c.unit_id FROM case_file c WHERE c.person_id = " col \
-	"  UNION SELECT rp.receiving_unit_id FROM release_plan rp JOIN case_file c ON c.id = rp.case_id" \
-	"  WHERE c.person_id = " col " AND rp.status IN " RELEASE_PLAN_LIVE ")"
+	"  UNION SELECT c.unit_id FROM case_file c WHERE c.person_id = " col ")"
+/* The receiving units of the live release plans of a person's open penitentiary cases (scope.c). */
+#define PERSON_RECEIVING_UNITS(col) \
+	" (SELECT rp.receiving_unit_id FROM release_plan rp JOIN case_file c ON c.id = rp.case_id" \
+	"  WHERE c.person_id = " col " AND c.status = 'open' AND c.kind = 'penitentiary' AND rp.status IN " \
+	RELEASE_PLAN_LIVE ")"
+#define RESTRICTED_DETAIL "restricted family member (S15)"
+#define CHILD_PROTECTION_MAX 500
 
 void api_child_protection_list(struct http_request *req, struct http_response *resp)
 {
@@ -507,16 +513,16 @@ void api_child_protection_list(struct http_request *req, struct http_response *r
 		"  AS own_"
 		"  FROM third_party t JOIN person p ON p.id = t.person_id"
 		"  LEFT JOIN agency ag ON ag.id = t.child_protection_agency_id"
-		"  WHERE t.child_protection = 1 AND EXISTS (SELECT 1 FROM reach WHERE reach.id IN" PERSON_UNITS("t.person_id")
-		"))"
+		"  WHERE t.child_protection = 1 AND (EXISTS (SELECT 1 FROM reach WHERE reach.id IN" PERSON_UNITS("t.person_id")
+		"  ) OR EXISTS (SELECT 1 FROM below WHERE below.id IN" PERSON_RECEIVING_UNITS("t.person_id") ")))"
 		" SELECT x.id, x.id AS third_party_id, x.person_id,"
 		" x.surname || ' ' || x.given_name || COALESCE(' ' || x.patronymic, '') AS person_name,"
 		" (SELECT c.number FROM case_file c WHERE c.person_id = x.person_id"
 		"  ORDER BY CASE WHEN c.status = 'open' THEN 0 ELSE 1 END, c.opened_on DESC, c.id LIMIT 1) AS case_number,"
 		" x.full_name, x.birth_date, x.child_protection_on, x.agency_name, x.child_protection_note AS note,"
 		" x.restricted AS is_restricted, x.own_"
-		" FROM x ORDER BY x.child_protection_on DESC, x.id",
-		"tti", unit, p->account_id, clock_now_ms());
+		" FROM x ORDER BY x.child_protection_on DESC, x.id LIMIT ?",
+		"tti" "i", unit, p->account_id, clock_now_ms(), (int64_t)CHILD_PROTECTION_MAX);
 	if (!items) {
 		api_db_failed(req, resp, "listing child-protection referrals");
 		return;
@@ -534,7 +540,13 @@ void api_child_protection_list(struct http_request *req, struct http_response *r
 			json_array_append(shown, row);
 	}
 	json_decref(items);
-	if (!api_audit_list(req, "third_party", shown, "child protection")) {
+	/* Each restricted family member shown is a consult of its own (S15), besides the list's entry. */
+	bool ok = api_audit_list(req, "third_party", shown, "child protection");
+	json_array_foreach(shown, i, row)
+		if (ok && json_is_true(json_object_get(row, "restricted")))
+			ok = api_audit(req, AUDIT_CONSULT, "third_party", json_string_value(json_object_get(row, "id")),
+			               AUDIT_OUTCOME_SUCCESS, RESTRICTED_DETAIL);
+	if (!ok) {
 		json_decref(shown);
 		api_db_failed(req, resp, "logging a list");
 		return;

@@ -284,6 +284,25 @@ static bool plan_load(struct http_request *req, struct http_response *resp, cons
 	return scope_case(req, resp, p->case_id, s);
 }
 
+/* The row of sql (one parameter: id) or NULL after answering: 404 naming what when there is none, 500 on error. */
+static json_t *select_known(struct http_request *req, struct http_response *resp, const char *what, const char *sql,
+                            const char *id)
+{
+	bool failed = false;
+	json_t *row = api_select_one(req->db, &failed, sql, "t", id);
+	if (row)
+		return row;
+	if (failed) {
+		char *doing = xasprintf("reading a %s", what);
+		api_db_failed(req, resp, doing);
+		free(doing);
+	} else {
+		db_rollback(req->db);
+		api_not_found(req, resp, what);
+	}
+	return NULL;
+}
+
 /* True when an agency exists; *exists_r. False on a database error (after answering). */
 static bool agency_exists(struct http_request *req, struct http_response *resp, const char *id, bool *exists_r)
 {
@@ -555,7 +574,8 @@ void api_release_planning_list(struct http_request *req, struct http_response *r
 		: api_select(req->db, PLANNING_CTE PLANNING_COLUMNS
 		             " JOIN release_plan rp ON rp.case_id = c.id JOIN unit ru ON ru.id = rp.receiving_unit_id"
 		             " LEFT JOIN rel ON rel.case_id = c.id"
-		             " WHERE rp.status IN " RELEASE_PLAN_LIVE " AND rp.receiving_unit_id IN (SELECT id FROM reach)"
+		             " WHERE rp.status IN " RELEASE_PLAN_LIVE " AND rp.receiving_unit_id IN (SELECT id FROM below)"
+		             " AND c.status = 'open' AND c.kind = 'penitentiary'"
 		             " ORDER BY rel.release_on IS NULL, rel.release_on, c.number LIMIT 500",
 		             "tti", unit, p->account_id, clock_now_ms());
 	if (!items) {
@@ -891,19 +911,11 @@ void api_release_action_update(struct http_request *req, struct http_response *r
 	int64_t version = 0;
 	if (!if_match(req, resp, &version))
 		return;
-	bool failed = false;
-	json_t *row = api_select_one(req->db, &failed,
+	json_t *row = select_known(req, resp, "release action",
 		"SELECT plan_id, description, owner_agency_id, owner_name, due_on, status, version FROM release_action"
-		" WHERE id = ?", "t", id);
-	if (!row) {
-		if (failed) {
-			api_db_failed(req, resp, "reading a release action");
-		} else {
-			db_rollback(req->db);
-			api_not_found(req, resp, "release action");
-		}
+		" WHERE id = ?", id);
+	if (!row)
 		return;
-	}
 	struct plan_row p;
 	struct record_scope s;
 	if (!plan_load(req, resp, json_string_value(json_object_get(row, "plan_id")), &p, &s) ||
@@ -1053,17 +1065,9 @@ void api_panel_meeting_create(struct http_request *req, struct http_response *re
 static bool meeting_load(struct http_request *req, struct http_response *resp, const char *id, struct plan_row *p,
                          struct record_scope *s, int64_t *version_r)
 {
-	bool failed = false;
-	json_t *m = api_select_one(req->db, &failed, "SELECT plan_id, version FROM panel_meeting WHERE id = ?", "t", id);
-	if (!m) {
-		if (failed) {
-			api_db_failed(req, resp, "reading a panel meeting");
-		} else {
-			db_rollback(req->db);
-			api_not_found(req, resp, "panel meeting");
-		}
+	json_t *m = select_known(req, resp, "panel meeting", "SELECT plan_id, version FROM panel_meeting WHERE id = ?", id);
+	if (!m)
 		return false;
-	}
 	char plan_id[UUID_STR_LEN];
 	snprintf(plan_id, sizeof plan_id, "%s", json_string_value(json_object_get(m, "plan_id")));
 	if (version_r)
@@ -1160,8 +1164,8 @@ void api_panel_minutes(struct http_request *req, struct http_response *resp)
 
 /* ---- the handover ----------------------------------------------------------------------- */
 
-/* Who may hand over: a prison case worker whose reach includes the case's unit, or a unit head whose own units
- * include the receiving unit. */
+/* Who may hand over: a prison case worker whose own units include the case's unit (not under a grant), or a unit
+ * head whose own units include the receiving unit. */
 static bool may_hand_over(struct http_request *req, const struct record_scope *s, const struct plan_row *p,
                           bool *failed_r)
 {
@@ -1184,7 +1188,7 @@ static bool may_hand_over(struct http_request *req, const struct record_scope *s
 	if (worker) {
 		enum unit_access a = scope_unit(req, s->unit_id, false, &g);
 		*failed_r = a == UNIT_ACCESS_ERROR;
-		if (a == UNIT_ACCESS_OWN || a == UNIT_ACCESS_GRANTED)
+		if (a == UNIT_ACCESS_OWN)
 			return true;
 	}
 	if (head && !*failed_r) {
@@ -1300,6 +1304,17 @@ void api_release_handover(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "reading a release plan");
 		return;
 	}
+	/* The first appointment is booked as the plan set it: never before the day the person was released. */
+	const char *first_at = json_string_value(json_object_get(plan, "first_appointment_local"));
+	if (first_at && strncmp(first_at, released_on, 10) < 0) {
+		char *detail = xasprintf("The plan's first appointment (%s) is before the release on %s: change it in the"
+		                         " release plan, then hand over.", first_at, released_on);
+		json_decref(plan);
+		api_conflict(req, resp, "first-appointment-before-release", "The first appointment is before the release",
+		             detail);
+		free(detail);
+		return;
+	}
 	const char *kind = json_str(b, "kind");
 	int64_t now = clock_now_ms(), changed = 0;
 	/* The plan first, guarded by its version and status: of two handovers at once, one moves the case. */
@@ -1318,7 +1333,14 @@ void api_release_handover(struct http_request *req, struct http_response *resp)
 	char from_unit[UUID_STR_LEN] = "", appointment[UUID_STR_LEN] = "";
 	struct release_carry carry = {0};
 	const char *first = json_string_value(json_object_get(plan, "first_appointment_local"));
-	ok = ok && release_case_move(req->db, &move, now, from_unit) == DB_OK &&
+	enum db_status moved = release_case_move(req->db, &move, now, from_unit);
+	if (moved == DB_CONSTRAINT) {
+		json_decref(plan);
+		api_conflict(req, resp, "not-penitentiary", "Not an open penitentiary case",
+		             "The case was closed or changed while it was being handed over: reload it.");
+		return;
+	}
+	ok = ok && moved == DB_OK &&
 	     release_actions_into_plan(req->db, p.id, p.case_id, officer, req->principal.account_id, today, now, &carry) ==
 	         DB_OK &&
 	     (!first || release_first_appointment(req->db, p.case_id, officer, first,

@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "domain/document.h"
 #include "base/clock.h"
+#include "http/router.h"
 
 json_t *api_select(db *conn, const char *sql, const char *types, ...)
 {
@@ -56,9 +57,40 @@ static int rank(enum unit_access a)
 	return 5;
 }
 
-/* Decides over a set of units and answers when the caller may not go on. */
-bool scope_units(struct http_request *req, struct http_response *resp, char units[][UUID_STR_LEN], int n,
-                 const char *record_type, const char *record_id, struct record_scope *s)
+/*
+ * The probation unit named to receive a person on release reaches their open penitentiary case (and the person)
+ * while the release plan is live (RELEASE_PLAN_LIVE), so that it can prepare the supervision: it reads the case,
+ * and it does the release-planning work the plan is for (routes of release.*, referrals.* and reintegration.*). It
+ * never closes, allocates, transfers or otherwise changes the prison's case before the handover. The reach counts
+ * only for callers whose own units hold the receiving unit, and only as a basis of its own below the case's own
+ * units: like a grant (a change the plan allows, not an allocation, nor a restricted family member, S15), logged
+ * with the plan as its basis.
+ */
+struct receiving {
+	char plan_id[UUID_STR_LEN];
+	char unit_id[UUID_STR_LEN];
+};
+
+#define RECEIVING_GRANT_KIND "release_plan"
+
+/* Whether the receiving unit's reach counts for this request: a read, or release-planning work. */
+static bool receiving_counts(const struct http_request *req)
+{
+	if (req->method && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0))
+		return true;
+	static const char *const prefixes[] = {"release.", "referrals.", "reintegration.", NULL};
+	const char *permission = req->route ? req->route->permission : NULL;
+	for (const char *const *p = prefixes; permission && *p; p++)
+		if (strncmp(permission, *p, strlen(*p)) == 0)
+			return true;
+	return false;
+}
+
+/* Decides over a set of units (and the receiving units of live release plans) and answers when the caller may not
+ * go on. */
+static bool decide(struct http_request *req, struct http_response *resp, char units[][UUID_STR_LEN], int n,
+                   const struct receiving *receiving, int nreceiving, const char *record_type,
+                   const char *record_id, struct record_scope *s)
 {
 	bool purpose = false;
 	if (!api_purpose(req, resp, &purpose)) {
@@ -78,6 +110,21 @@ bool scope_units(struct http_request *req, struct http_response *resp, char unit
 			s->grant = g;
 		}
 	}
+	bool counts = nreceiving > 0 && receiving_counts(req);
+	for (int i = 0; counts && i < nreceiving && rank(UNIT_ACCESS_GRANTED) < rank(s->access); i++) {
+		enum unit_access a = scope_unit(req, receiving[i].unit_id, false, NULL);
+		if (a == UNIT_ACCESS_ERROR) {
+			api_db_failed(req, resp, "deciding access");
+			return false;
+		}
+		if (a == UNIT_ACCESS_OWN) {
+			s->access = UNIT_ACCESS_GRANTED;
+			memset(&s->grant, 0, sizeof s->grant);
+			snprintf(s->grant.id, sizeof s->grant.id, "%s", receiving[i].plan_id);
+			snprintf(s->grant.kind, sizeof s->grant.kind, "%s", RECEIVING_GRANT_KIND);
+			snprintf(s->grant.purpose, sizeof s->grant.purpose, "%s", "supervision");
+		}
+	}
 	switch (s->access) {
 	case UNIT_ACCESS_OWN:
 	case UNIT_ACCESS_GRANTED:
@@ -90,11 +137,49 @@ bool scope_units(struct http_request *req, struct http_response *resp, char unit
 		return false;
 	default:
 		db_rollback(req->db);
-		api_audit_denied(req, record_type, record_id, "record outside the caller's scope");
+		api_audit_denied(req, record_type, record_id,
+		                 nreceiving > 0 && !counts ? "record outside the caller's scope (a receiving unit changes only"
+		                                             " the release planning before the handover)"
+		                                           : "record outside the caller's scope");
 		http_problem(resp, req, 403, "forbidden", "Not permitted",
-		             "This record is outside your units and your roles do not reach it.", NULL);
+		             nreceiving > 0 && !counts
+		                 ? "Before the handover the receiving unit reads this case and works on its release plan;"
+		                   " the case itself is changed by its own unit."
+		                 : "This record is outside your units and your roles do not reach it.",
+		             NULL);
 		return false;
 	}
+}
+
+bool scope_units(struct http_request *req, struct http_response *resp, char units[][UUID_STR_LEN], int n,
+                 const char *record_type, const char *record_id, struct record_scope *s)
+{
+	return decide(req, resp, units, n, NULL, 0, record_type, record_id, s);
+}
+
+/* The live release plans of open penitentiary cases whose id or person is key (by_person), at most max; -1 on a
+ * database error. */
+static int receiving_units(db *conn, const char *key, bool by_person, struct receiving *out, int max)
+{
+	db_stmt *st = NULL;
+	int n = 0;
+	enum db_status rc = db_query(conn, &st, by_person
+		? "SELECT rp.id, rp.receiving_unit_id FROM release_plan rp JOIN case_file c ON c.id = rp.case_id"
+		  " WHERE c.person_id = ? AND c.status = 'open' AND c.kind = 'penitentiary' AND rp.status IN "
+		  RELEASE_PLAN_LIVE " ORDER BY rp.id"
+		: "SELECT rp.id, rp.receiving_unit_id FROM release_plan rp JOIN case_file c ON c.id = rp.case_id"
+		  " WHERE c.id = ? AND c.status = 'open' AND c.kind = 'penitentiary' AND rp.status IN " RELEASE_PLAN_LIVE,
+		"t", key);
+	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		if (n < max) {
+			snprintf(out[n].plan_id, UUID_STR_LEN, "%s", db_column_text(st, 0, NULL));
+			snprintf(out[n].unit_id, UUID_STR_LEN, "%s", db_column_text(st, 1, NULL));
+			n++;
+		}
+		rc = DB_OK;
+	}
+	db_finalize(&st);
+	return rc == DB_DONE ? n : -1;
 }
 
 static void copy(char *dst, size_t size, const char *src)
@@ -113,10 +198,8 @@ bool scope_person(struct http_request *req, struct http_response *resp, const ch
 	enum db_status rc = db_query(req->db, &st,
 		"SELECT unit_id, merged_into, 0 AS o FROM person WHERE id = ?"
 		" UNION ALL SELECT unit_id, NULL, CASE status WHEN 'open' THEN 1 ELSE 2 END FROM case_file"
-		" WHERE person_id = ?"
-		" UNION ALL SELECT rp.receiving_unit_id, NULL, 1 FROM release_plan rp JOIN case_file c ON c.id = rp.case_id"
-		" WHERE c.person_id = ? AND rp.status IN " RELEASE_PLAN_LIVE " ORDER BY o",
-		"ttt", uuid_valid(person_id) ? person_id : "", person_id, person_id);
+		" WHERE person_id = ? ORDER BY o",
+		"tt", uuid_valid(person_id) ? person_id : "", person_id);
 	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
 		if (n == 0 && db_column_int64(st, 2) != 0)
 			break; /* no person row */
@@ -139,7 +222,13 @@ bool scope_person(struct http_request *req, struct http_response *resp, const ch
 		return false;
 	}
 	copy(s->person_id, sizeof s->person_id, person_id);
-	return scope_units(req, resp, units, n, "person", person_id, s);
+	struct receiving receiving[SCOPE_MAX_UNITS];
+	int nreceiving = receiving_units(req->db, person_id, true, receiving, SCOPE_MAX_UNITS);
+	if (nreceiving < 0) {
+		api_db_failed(req, resp, "reading a person's release plans");
+		return false;
+	}
+	return decide(req, resp, units, n, receiving, nreceiving, "person", person_id, s);
 }
 
 bool scope_case(struct http_request *req, struct http_response *resp, const char *case_id,
@@ -166,20 +255,15 @@ bool scope_case(struct http_request *req, struct http_response *resp, const char
 		api_not_found(req, resp, "case");
 		return false;
 	}
-	/* The probation unit that will receive the person reaches the case while its release plan is live. */
-	char units[2][UUID_STR_LEN];
-	int n = 1;
+	char units[1][UUID_STR_LEN];
 	copy(units[0], UUID_STR_LEN, s->unit_id);
-	rc = db_query(req->db, &st, "SELECT receiving_unit_id FROM release_plan WHERE case_id = ? AND status IN "
-	              RELEASE_PLAN_LIVE, "t", case_id);
-	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW)
-		copy(units[n++], UUID_STR_LEN, db_column_text(st, 0, NULL));
-	db_finalize(&st);
-	if (rc != DB_ROW && rc != DB_DONE) {
+	struct receiving receiving[1];
+	int nreceiving = receiving_units(req->db, case_id, false, receiving, 1);
+	if (nreceiving < 0) {
 		api_db_failed(req, resp, "reading a case's release plan");
 		return false;
 	}
-	return scope_units(req, resp, units, n, "case", case_id, s);
+	return decide(req, resp, units, 1, receiving, nreceiving, "case", case_id, s);
 }
 
 bool scope_audit(struct http_request *req, const struct record_scope *s, const char *action,
@@ -188,7 +272,10 @@ bool scope_audit(struct http_request *req, const struct record_scope *s, const c
 	/* Under a grant the log names it, and a break-glass read says "emergency" (S17). */
 	if (s->access == UNIT_ACCESS_GRANTED && s->grant.id[0]) {
 		char basis[80];
-		snprintf(basis, sizeof basis, "%s grant %s", s->grant.kind, s->grant.id);
+		if (strcmp(s->grant.kind, RECEIVING_GRANT_KIND) == 0)
+			snprintf(basis, sizeof basis, "receiving unit of release plan %s", s->grant.id);
+		else
+			snprintf(basis, sizeof basis, "%s grant %s", s->grant.kind, s->grant.id);
 		return api_audit_why(req, action, record_type, record_id, AUDIT_OUTCOME_SUCCESS, detail, s->grant.purpose,
 		                     basis);
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/scope.h"
 #include "api/validate.h"
 #include "audit/audit.h"
 #include "base/clock.h"
@@ -87,6 +88,13 @@ bool settings_body_validate(const char *key, const json_t *body, struct field_er
 	return true;
 }
 
+static void stale(struct http_request *req, struct http_response *resp)
+{
+	db_rollback(req->db);
+	http_problem(resp, req, 412, "precondition-failed", "The record has changed",
+	             "Someone changed this setting after you read it: reload and decide again.", NULL);
+}
+
 void api_setting_put(struct http_request *req, struct http_response *resp)
 {
 	const char *key = http_request_param(req, "key");
@@ -111,9 +119,7 @@ void api_setting_put(struct http_request *req, struct http_response *resp)
 	json_int_t stored = json_integer_value(json_object_get(before, "version"));
 	json_decref(before);
 	if (stored != version) {
-		db_rollback(req->db);
-		http_problem(resp, req, 412, "precondition-failed", "The record has changed",
-		             "Someone changed this setting after you read it: reload and decide again.", NULL);
+		stale(req, resp);
 		return;
 	}
 	long value = (long)json_integer_value(json_object_get(req->json, "value"));
@@ -122,6 +128,24 @@ void api_setting_put(struct http_request *req, struct http_response *resp)
 		now = stored + 1; /* the version moves on even within one millisecond */
 	char detail[160];
 	snprintf(detail, sizeof detail, "%s: %lld -> %ld", s->key, (long long)old, value);
+	/* Claim the stored row at the version read: of two changes at once (PostgreSQL reads committed rows), the
+	 * second waits for the first and then finds a newer version. A setting never stored has no row to claim. */
+	int64_t claimed = 0;
+	bool failed = false;
+	json_t *row = api_select_one(req->db, &failed, "SELECT key FROM setting WHERE key = ?", "t", s->key);
+	bool exists = row != NULL;
+	json_decref(row);
+	if (failed || (exists && db_run(req->db, &claimed,
+	                                "UPDATE setting SET updated_at = ? WHERE key = ?"
+	                                " AND CASE WHEN updated_at > 0 THEN updated_at ELSE 1 END = ?",
+	                                "iti", now, s->key, (int64_t)stored) != DB_OK)) {
+		api_db_failed(req, resp, "changing a setting");
+		return;
+	}
+	if (exists && claimed != 1) {
+		stale(req, resp);
+		return;
+	}
 	if (setting_store(req->db, s->key, value, now) != DB_OK ||
 	    !api_audit(req, AUDIT_ALTER, "setting", s->key, AUDIT_OUTCOME_SUCCESS, detail)) {
 		api_db_failed(req, resp, "changing a setting");

@@ -98,11 +98,15 @@ enum db_status release_case_move(db *conn, const struct release_move *m, int64_t
 			"INSERT INTO case_assignment (id, case_id, unit_id, officer_id, from_at, reason, by_account)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?)", "ttttitt", assignment, m->case_id, m->to_unit_id, m->officer_id, now,
 			reason, m->actor_id);
+	/* Guarded: a case closed or moved by a transaction that committed since it was read is not moved. */
+	int64_t changed = 0;
 	if (rc == DB_OK)
-		rc = db_run(conn, NULL,
+		rc = db_run(conn, &changed,
 			"UPDATE case_file SET unit_id = ?, officer_id = ?, kind = ?, consent_on = ?, updated_at = ?,"
-			" version = version + 1 WHERE id = ?", "ttttit", m->to_unit_id, m->officer_id, m->kind, m->consent_on,
-			now, m->case_id);
+			" version = version + 1 WHERE id = ? AND status = 'open' AND kind = 'penitentiary'", "ttttit",
+			m->to_unit_id, m->officer_id, m->kind, m->consent_on, now, m->case_id);
+	if (rc == DB_OK && changed != 1)
+		rc = DB_CONSTRAINT;
 	if (rc == DB_OK)
 		rc = event(conn, m->case_id, now, "case.transferred", m->actor_id, "Case transferred to another unit",
 		           json_pack("{s:s, s:s, s:s, s:s}", "unit_id", m->to_unit_id, "officer_id", m->officer_id, "reason",

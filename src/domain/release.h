@@ -56,7 +56,8 @@ struct release_move {
 };
 /*
  * Moves the case: its allocation history gets a row (the open one closed), its unit, officer and kind change
- * (consent_on recorded), and the timeline gets case.transferred. from_unit_r gets the unit it left.
+ * (consent_on recorded), and the timeline gets case.transferred. from_unit_r gets the unit it left. DB_CONSTRAINT
+ * when the case is no longer an open penitentiary case (closed or changed since it was read).
  */
 enum db_status release_case_move(db *conn, const struct release_move *m, int64_t now,
                                  char from_unit_r[UUID_STR_LEN]);

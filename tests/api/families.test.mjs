@@ -228,9 +228,13 @@ test('the child-protection list: persons within reach, restricted rows only with
   assert.equal(r.body.child_protection, true);
   assert.equal((await timeline(ids.case)).filter((e) => e.kind === 'family.child_protection').length, 2);
 
+  const restrictedReads = (actor) => count('audit_log', `action = 'consult' AND record_type = 'third_party'
+    AND record_id = ${q(ids.child)} AND detail = ${q(RESTRICTED)} AND actor_id = ${q(ids[actor])}`);
+  const reads = restrictedReads('fam.officer');
   r = await officer.get('/api/v1/child-protection');
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.body.items.map((x) => x.third_party_id), [ids.child, ids.child2]);
+  assert.equal(restrictedReads('fam.officer'), reads + 1, 'the restricted row shown is a consult of its own');
   const first = r.body.items[0];
   assert.equal(first.person_id, ids.person);
   assert.match(first.person_name, /^Эргешов Тимур/);
@@ -247,6 +251,7 @@ test('the child-protection list: persons within reach, restricted rows only with
   r = await headB.get('/api/v1/child-protection');
   assert.deepEqual(r.body.items.map((x) => x.third_party_id), [ids.child2]);
   assert.equal(r.body.restricted_hidden, 1);
+  assert.equal(restrictedReads('fam.head.b'), 0);
   r = await officerB.get('/api/v1/child-protection');
   assert.deepEqual(r.body.items, []);
   assert.equal(r.body.restricted_hidden, 0);

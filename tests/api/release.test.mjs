@@ -253,6 +253,58 @@ test('the receiving unit: its list, and it reaches the case while the plan is li
   assert.equal(r.body.items.find((x) => x.case_id === ids.soon.id).plan.status, 'agreed');
 });
 
+test('before the handover the receiving unit reads and plans; it never closes, allocates or changes the prison\'s case', async () => {
+  const caseUrl = `/api/v1/cases/${ids.soon.id}`;
+  const before = sql(srv.db, `SELECT unit_id || ' ' || officer_id || ' ' || status || ' ' || version FROM case_file WHERE id = ${q(ids.soon.id)}`);
+  // The receiving unit's reads are logged with the plan as their basis.
+  const basis = () => count('audit_log', `action = 'consult' AND record_type = 'case' AND record_id = ${q(ids.soon.id)}
+    AND actor_id = ${q(ids['rel.officer'])} AND purpose = 'supervision' AND justification = ${q(`receiving unit of release plan ${ids.plan}`)}`);
+  const logged = basis();
+  let r = await officer.get(caseUrl);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(basis(), logged + 1);
+  // Case-level changes stay with the prison: closing, allocating, the person's record.
+  r = await head.post(`${caseUrl}/close`, { closed_on: ids.today, reason: 'Taken over early' });
+  assert.ok([403, 428].includes(r.status), r.text);
+  r = await officer.post(`${caseUrl}/close`, { closed_on: ids.today, reason: 'Taken over early' });
+  assert.equal(r.status, 403, r.text);
+  r = await head.post(`${caseUrl}/allocation`, { officer_id: ids['rel.worker'], reason: 'Taking it over early' });
+  assert.ok([403, 428].includes(r.status), r.text);
+  r = await officer.post(`/api/v1/people/${ids.soon.person}/phones`, { number: '+996 700 111 222' });
+  assert.equal(r.status, 403, r.text);
+  assert.equal(sql(srv.db, `SELECT unit_id || ' ' || officer_id || ' ' || status || ' ' || version FROM case_file WHERE id = ${q(ids.soon.id)}`), before);
+  assert.equal(count('person_phone', `person_id = ${q(ids.soon.person)}`), 0);
+  assert.ok(count('audit_log', `action = 'access.denied' AND record_id = ${q(ids.soon.id)} AND actor_id = ${q(ids['rel.officer'])}`) >= 1);
+  // A restricted family member (S15) stays with the person's own units: the receiving unit is told how many.
+  const child = randomUUID(), now = Date.now();
+  sql(srv.db, `INSERT INTO third_party (id, person_id, relationship, full_name, created_at, created_by, returnee, restricted, child_protection, child_protection_on, child_protection_note, updated_at, version) VALUES (${q(child)}, ${q(ids.soon.person)}, 'child', 'Restricted Child', ${now}, ${q(ids['rel.worker'])}, 1, 1, 1, ${q(ids.today)}, 'Referred to child protection on return', ${now}, 1)`);
+  r = await head.get(`/api/v1/people/${ids.soon.person}/third-parties`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.items, []);
+  assert.equal(r.body.restricted_hidden, 1);
+  r = await head.get('/api/v1/child-protection');
+  assert.equal(r.status, 200, r.text);
+  assert.ok(!r.body.items.some((x) => x.third_party_id === child), 'not listed');
+  assert.equal(r.body.restricted_hidden, 1);
+  assert.ok(!r.text.includes('Restricted Child'));
+  sql(srv.db, `DELETE FROM third_party WHERE id = ${q(child)}`);
+});
+
+test('a plan on a case that was closed gives the receiving unit nothing', async () => {
+  let r = await worker.put(`/api/v1/cases/${ids.later.id}/release-plan`, { receiving_unit_id: ids.officeA });
+  assert.equal(r.status, 201, r.text);
+  r = await officer.get(`/api/v1/cases/${ids.later.id}`);
+  assert.equal(r.status, 200, r.text);
+  r = await worker.post(`/api/v1/cases/${ids.later.id}/close`, { closed_on: ids.today, reason: 'Transferred to another country' });
+  assert.equal(r.status, 200, r.text);
+  r = await officer.get(`/api/v1/cases/${ids.later.id}`);
+  assert.ok([403, 428].includes(r.status), r.text);
+  r = await officer.get(`/api/v1/people/${ids.later.person}`);
+  assert.ok([403, 428].includes(r.status), r.text);
+  r = await officer.get('/api/v1/release-planning?view=receiving');
+  assert.ok(!listed(r).includes(ids.later.id));
+});
+
 test('actions and a panel meeting with attendees by agency; minutes in ky, ru and en', async () => {
   const plan = `/api/v1/release-plans/${ids.plan}`;
   let r = await worker.post(`${plan}/actions`, { description: 'Go', due_on: 'soon' });
@@ -464,4 +516,25 @@ test('a post-penitentiary handover by the prison, with the person\'s consent: no
   r = await head.get(`/api/v1/cases/${ids.none.id}/plan`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.plan, null); // nothing to carry: no supervision plan started
+});
+
+test('a first appointment before the actual release is not booked: the handover asks for the plan to be changed', async () => {
+  const url = `/api/v1/cases/${ids.recent.id}/release-plan`;
+  const first = `${addDays(ids.recent.release, 1)}T09:30`;
+  let r = await worker.put(url, { receiving_unit_id: ids.officeA, first_appointment_at: first });
+  assert.equal(r.status, 201, r.text);
+  const plan = r.body;
+  r = await worker.post(`/api/v1/release-plans/${plan.id}/handover`, { released_on: ids.today, kind: 'executive', officer_id: ids['rel.officer'] },
+    { 'if-match': `"${plan.version}"` });
+  assert.equal(r.status, 409, r.text);
+  assert.match(r.body.type, /first-appointment-before-release/);
+  assert.equal(count('release_plan', `id = ${q(plan.id)} AND status = 'draft'`), 1);
+  assert.equal(count('case_file', `id = ${q(ids.recent.id)} AND kind = 'penitentiary' AND unit_id = ${q(ids.colony)}`), 1);
+  assert.equal(count('appointment', `case_id = ${q(ids.recent.id)}`), 0);
+  r = await worker.put(url, { receiving_unit_id: ids.officeA, first_appointment_at: null }, { 'if-match': `"${plan.version}"` });
+  assert.equal(r.status, 200, r.text);
+  r = await worker.post(`/api/v1/release-plans/${plan.id}/handover`, { released_on: ids.today, kind: 'executive', officer_id: ids['rel.officer'] },
+    { 'if-match': `"${r.body.version}"` });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.appointment_id, null);
 });

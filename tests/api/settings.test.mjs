@@ -75,3 +75,14 @@ test('a change needs If-Match, stays within bounds, is logged, and the code read
   r = await admin.put(path, { value: 6 }, { 'if-match': `"${version}"` });
   assert.equal(r.status, 200, r.text);
 });
+
+test('two changes made at once from the same version: one is stored, the other refused (no lost update)', async () => {
+  const path = '/api/v1/settings/pretrial.due_days';
+  const version = (await admin.get('/api/v1/settings')).body.items.find((s) => s.key === 'pretrial.due_days').version;
+  const answers = await Promise.all([20, 25, 28, 35].map((value) => admin.put(path, { value }, { 'if-match': `"${version}"` })));
+  const statuses = answers.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, 412, 412, 412], answers.map((r) => r.text).join('\n'));
+  const stored = Number(sql(srv.db, "SELECT value FROM setting WHERE key = 'pretrial.due_days'"));
+  assert.equal(stored, answers.find((r) => r.status === 200).body.value);
+  assert.equal(count('audit_log', "action = 'alter' AND record_type = 'setting' AND record_id = 'pretrial.due_days'"), 1);
+});
