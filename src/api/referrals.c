@@ -360,7 +360,10 @@ static json_t *moves_from(const json_t *transitions, const char *status)
 	" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name," \
 	" r.programme_id, pg.name AS programme_name, pg.type AS programme_type, r.partner_agency_id," \
 	" ag.name AS partner_name, r.status, r.reason, r.shared_fields, r.share_until AS share_until_, r.referred_on, r.referred_by," \
-	" ra.display_name AS referred_by_name, r.status_at, r.outcome, r.report, r.report_on, r.version"
+	" ra.display_name AS referred_by_name, r.status_at, r.outcome, r.report, r.report_on, r.version," \
+	" (SELECT COUNT(*) FROM referral_attendance x WHERE x.referral_id = r.id AND x.status = 'present') AS present_," \
+	" (SELECT COUNT(*) FROM referral_attendance x WHERE x.referral_id = r.id AND x.status = 'late') AS late_," \
+	" (SELECT COUNT(*) FROM referral_attendance x WHERE x.referral_id = r.id AND x.status = 'absent') AS absent_"
 #define REFERRAL_FROM \
 	" FROM referral r JOIN case_file c ON c.id = r.case_id JOIN person p ON p.id = c.person_id" \
 	" JOIN programme pg ON pg.id = r.programme_id JOIN agency ag ON ag.id = r.partner_agency_id" \
@@ -383,6 +386,13 @@ static bool referral_fill(db *conn, json_t *row, const char *today, bool partner
 	json_object_set(row, "share_until", json_object_get(row, "share_until_"));
 	json_object_del(row, "share_until_");
 	json_object_set_new(row, "share_live", json_boolean(strcmp(today, text_of(row, "share_until")) <= 0));
+	/* Sessions so far, so that a list shows attendance without reading each referral. */
+	json_object_set_new(row, "attendance_counts",
+	                    json_pack("{s:O, s:O, s:O}", "present", json_object_get(row, "present_"), "late",
+	                              json_object_get(row, "late_"), "absent", json_object_get(row, "absent_")));
+	json_object_del(row, "present_");
+	json_object_del(row, "late_");
+	json_object_del(row, "absent_");
 	json_object_set_new(row, "moves", may_move ? moves_from(transitions, text_of(row, "status")) : json_array());
 	if (partner) {
 		json_t *person = referral_shared_person(conn, text_of(row, "case_id"), fields);

@@ -334,6 +334,9 @@ test('attendance: the provider only, enrolled referrals with a live share, no fu
   assert.equal(r.status, 200, r.text);
   r = await c('pg.officer').get(`/api/v1/programmes/${ids.prog}/participants`);
   assert.deepEqual(r.body.enrolled.map((p) => p.attendance), [{ present: 1, late: 0, absent: 1 }, { present: 0, late: 1, absent: 0 }]);
+  // The case's list of referrals carries the same counts (the case page shows them without reading each referral).
+  r = await c('pg.officer').get(`/api/v1/cases/${ids.caseA1.id}/referrals`);
+  assert.deepEqual(r.body.items.find((x) => x.id === ids.r1).attendance_counts, { present: 1, late: 0, absent: 1 });
 
   assert.equal(count('audit_log', `action = 'alter' AND record_type = 'referral' AND record_id = ${q(ids.r1)} AND detail LIKE 'attendance %'`), 3);
   const t = await c('pg.officer').get(`/api/v1/cases/${ids.caseA1.id}/timeline`);

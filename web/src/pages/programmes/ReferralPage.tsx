@@ -92,7 +92,7 @@ function ReferralBody({ record, reference, onChanged }: { record: Versioned<Refe
         <ol class="plain-list prog-history">
           {r.events.map((e, i) => (
             <li key={i} data-to={e.to}>
-              <span class="cell-nowrap">{dates.short(new Date(e.at).toISOString())}</span>{' '}
+              <span class="cell-nowrap">{dates.short(e.at)}</span>{' '}
               {e.from ? t('ref.history.moved', { from: statusLabel(reference, e.from, lang), to: statusLabel(reference, e.to, lang) })
                 : t('ref.history.made')}
               {e.actor_name ? ` · ${e.actor_name}` : ''}

@@ -16,7 +16,7 @@ import { localProblem } from '../cases/Decisions';
 import { DateField } from '../cases/Fields';
 import { formatDay, today, type CaseRecord } from '../cases/model';
 import {
-  ReferralStatusBadge, ShareUntil, addDays, codeLabel, useReferralReference, type Programme, type Referral, type ReferralDetail, type ReferralReference,
+  ReferralStatusBadge, ShareUntil, addDays, codeLabel, useReferralReference, type Programme, type Referral, type ReferralReference,
 } from './model';
 import { ShareFields, referralProblem } from './ReferralPage';
 
@@ -83,7 +83,7 @@ function Card({ record: c, headers, onChanged }: Props) {
                     <td data-label={t('prog.provider')}>{r.partner_name}</td>
                     <td data-label={t('ref.status')}><ReferralStatusBadge code={r.status} reference={reference.data} /></td>
                     <td data-label={t('ref.share_until')} class="cell-nowrap"><ShareUntil referral={r} /></td>
-                    <td data-label={t('prog.attendance')} class="referral-attendance"><AttendanceCounts id={r.id} headers={headers} /></td>
+                    <td data-label={t('prog.attendance')} class="referral-attendance"><AttendanceCounts counts={r.attendance_counts} /></td>
                   </tr>
                 ))}
               </tbody>
@@ -95,15 +95,11 @@ function Card({ record: c, headers, onChanged }: Props) {
   );
 }
 
-/** A referral's attendance so far ("present 3, late 1, absent 0"), read from the referral itself. */
-function AttendanceCounts({ id, headers }: { id: string; headers: Record<string, string> }) {
+/** A referral's attendance so far ("present 3, late 1, absent 0"), as the case's list gives it. */
+function AttendanceCounts({ counts }: { counts: Referral['attendance_counts'] }) {
   const { t } = useI18n();
-  const load = useLoad((signal) => get<ReferralDetail>(`/api/v1/referrals/${encodeURIComponent(id)}`, { signal, headers }), [id]);
-  const rows = load.data?.attendance;
-  if (!rows) return <span class="muted">—</span>;
-  if (!rows.length) return <span class="muted">{t('ref.attendance.none.short')}</span>;
-  const n = (s: string) => rows.filter((a) => a.status === s).length;
-  return <>{t('prog.attendance.line', { present: n('present'), late: n('late'), absent: n('absent') })}</>;
+  if (!counts.present && !counts.late && !counts.absent) return <span class="muted">{t('ref.attendance.none.short')}</span>;
+  return <>{t('prog.attendance.line', { present: counts.present, late: counts.late, absent: counts.absent })}</>;
 }
 
 function programmeLabel(t: ReturnType<typeof useI18n>['t'], p: Programme): string {

@@ -98,16 +98,18 @@ export interface Referral {
   referred_on: string;
   referred_by?: string;
   referred_by_name: string | null;
-  status_at: number;
+  status_at: string;
   outcome: string | null;
   report: string | null;
   report_on: string | null;
   version: number;
   moves: Move[];
+  /** Sessions recorded so far, by status. */
+  attendance_counts: { present: number; late: number; absent: number };
 }
 
 export interface ReferralEvent {
-  at: number;
+  at: string;
   actor_name: string | null;
   from: string | null;
   to: string;
@@ -137,7 +139,7 @@ export interface ReferralDetail extends Referral {
 export interface Participant {
   referral_id: string;
   status: string;
-  status_at: number;
+  status_at: string;
   position: number | null;
   person: SharedPerson | { case_id: string; case_number: string; name: string };
   attendance: { present: number; late: number; absent: number };
