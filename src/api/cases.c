@@ -255,7 +255,8 @@ void api_case_close(struct http_request *req, struct http_response *resp)
 	struct field_errors fe = {0};
 	validate_object(req->json, close_rules, NRULES(close_rules), &fe);
 	struct record_scope s;
-	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, id, &s))
+	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !scope_case(req, resp, id, &s) ||
+	    !scope_may_change(req, resp, &s, "case", id))
 		return;
 	if (strcmp(s.status, "closed") == 0) {
 		db_rollback(req->db);

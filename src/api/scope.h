@@ -1,11 +1,15 @@
 /*
  * scope.h — the data rule for people and cases (S16): a case belongs to its
- * unit (and, while its release plan is live, to the probation unit that will
- * receive the person); a person to the unit that registered them and to the
- * units of each of their cases. A caller reaches a record when one of those units is within
- * their own, covered by a live grant, or (with the route's `.any`
- * permission) when they state a purpose. Every read is then logged with the
- * basis that allowed it: the route's purpose, the grant, or the stated one.
+ * unit; a person to the unit that registered them and to the units of each of
+ * their cases. While an open penitentiary case's release plan is live, the
+ * probation unit named to receive the person also reads the case and the
+ * person and does the release-planning work (release, referral and
+ * reintegration routes), ranked like a grant and logged with the plan as its
+ * basis; it changes nothing else before the handover (scope.c). A caller
+ * reaches a record when one of those units is within their own, covered by a
+ * live grant, or (with the route's `.any` permission) when they state a
+ * purpose. Every read is then logged with the basis that allowed it: the
+ * route's purpose, the grant, or the stated one.
  */
 #ifndef KADAM_API_SCOPE_H
 #define KADAM_API_SCOPE_H

@@ -352,7 +352,12 @@ test('allocation and transfer keep their history; caseloads count by kind and st
   assert.equal(load.unallocated, 1);
   const list = (await u['officer.a'].get('/api/v1/cases')).body.items.map((x) => x.id);
   assert.ok(list.includes(ids.case1) && !list.includes(ids.case2));
-  // close
+  // close: another unit's head may read the case with a stated purpose, not close it
+  r = await u['head.a'].post(`/api/v1/cases/${ids.case2}/close`, { closed_on: '2026-03-01', reason: 'Not ours to close' }, {
+    'x-kadam-purpose': 'administration', 'x-kadam-justification': 'Tidying the caseload',
+  });
+  assert.equal(r.status, 403, r.text);
+  assert.equal((await u['officer.b'].get(`/api/v1/cases/${ids.case2}`)).body.status, 'open');
   r = await u['officer.b'].post(`/api/v1/cases/${ids.case2}/close`, { closed_on: '2025-01-01', reason: 'Early' });
   assert.equal(r.status, 422);
   r = await u['officer.b'].post(`/api/v1/cases/${ids.case2}/close`, { closed_on: '2026-03-01', reason: 'Supervision ended' });
