@@ -1267,18 +1267,25 @@ void api_release_handover(struct http_request *req, struct http_response *resp)
 		             "Only an open penitentiary case is handed over to probation on release.");
 		return;
 	}
+	/* A plan may be made after the release (the prison's list keeps releases of the last 30 days): the release
+	   date is checked against the case, not the plan. */
 	const char *released_on = json_str(b, "released_on");
-	char created_on[11];
-	if (!api_local_date(req->db, p.created_ms, created_on)) {
-		api_db_failed(req, resp, "reading a date");
+	bool failed_open = false;
+	json_t *opened = api_select_one(req->db, &failed_open, "SELECT opened_on FROM case_file WHERE id = ?", "t",
+	                                p.case_id);
+	if (!opened) {
+		api_db_failed(req, resp, "reading a case");
 		return;
 	}
-	if (strcmp(released_on, created_on) < 0) {
-		char *message = xasprintf("must not be before the release plan was made (%s)", created_on);
+	const char *opened_on = json_string_value(json_object_get(opened, "opened_on"));
+	if (opened_on && strcmp(released_on, opened_on) < 0) {
+		char *message = xasprintf("must not be before the case was opened (%s)", opened_on);
+		json_decref(opened);
 		api_field_problem(req, resp, "released_on", message);
 		free(message);
 		return;
 	}
+	json_decref(opened);
 	char head[UUID_STR_LEN] = "";
 	const char *officer = receiving_officer(req, resp, &p, head);
 	if (!officer)

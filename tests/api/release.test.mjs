@@ -438,6 +438,10 @@ test('the handover: checks first, then the case moves to probation with its acti
   r = await worker.post(url, { ...ok, officer_id: ids['rel.officer.b'] }, { 'if-match': `"${version}"` });
   assert.equal(r.status, 422, r.text);
   assert.deepEqual(r.body.errors.map((e) => e.field), ['officer_id']);
+  r = await worker.post(url, { ...ok, released_on: '2001-01-01' }, { 'if-match': `"${version}"` });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.body.errors.map((e) => e.field), ['released_on']);
+  assert.match(r.body.errors[0].message, /before the case was opened/);
   r = await officer.post(url, ok, { 'if-match': `"${version}"` });
   assert.equal(r.status, 403, r.text); // a probation officer does not hand over
   assert.equal(count('release_plan', `status = 'handed_over'`), 0);
