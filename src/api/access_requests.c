@@ -357,6 +357,35 @@ static const struct text3 texts[] = {
 	{"channel", "Кантип берилген", "Способ подачи", "Channel"},
 	{"closed_at", "Жабылган", "Закрыт", "Closed"},
 	{"outcome_note", "Жыйынтыгы", "Результат", "Outcome"},
+	{"referrals", "Программаларга жолдомолор", "Направления в программы", "Referrals to programmes"},
+	{"programme", "Программа", "Программа", "Programme"},
+	{"provider", "Программаны өткөрүүчү", "Организация, проводящая программу", "Provider"},
+	{"reason", "Негизи", "Основание", "Reason"},
+	{"shared_fields", "Уюмга берилген маалыматтар", "Сведения, переданные организации", "What was shared with it"},
+	{"shared_until", "Качанга чейин берилген", "Переданы до", "Shared until"},
+	{"referred_on", "Жолдомо берилген күнү", "Дата направления", "Referred on"},
+	{"outcome", "Натыйжасы", "Итог", "Outcome"},
+	{"report", "Программанын жыйынтыгы боюнча отчёт", "Отчёт по итогам программы", "End-of-programme report"},
+	{"report_on", "Отчёттун күнү", "Дата отчёта", "Report dated"},
+	{"attendance", "Катышуу", "Посещаемость", "Attendance"},
+	{"session_on", "Сабактын күнү", "Дата занятия", "Session"},
+	{"absence_reason", "Келбегендин себеби", "Причина отсутствия", "Why absent"},
+	{"progress_notes", "Программанын жүрүшү боюнча жазуулар", "Записи о ходе программы", "Progress notes"},
+	{"written_on", "Жазылган күнү", "Дата записи", "Written on"},
+	{"reintegration_needs", "Реинтеграция муктаждыктары", "Потребности реинтеграции", "Reintegration needs"},
+	{"area", "Тармагы", "Область", "Area"},
+	{"description", "Сүрөттөмө", "Описание", "Description"},
+	{"owner_agency", "Жооптуу мекеме", "Ответственное ведомство", "Agency responsible"},
+	{"release_plan", "Бошотууга даярдоо планы", "План подготовки к освобождению", "Release plan"},
+	{"receiving_unit", "Кабыл алуучу бөлүм", "Принимающее подразделение", "Receiving unit"},
+	{"transport", "Транспорт", "Транспорт", "Transport"},
+	{"first_appointment", "Биринчи жолугушуу", "Первая встреча", "First appointment"},
+	{"first_appointment_place", "Биринчи жолугушуунун орду", "Место первой встречи", "Where"},
+	{"actions", "Иш-чаралар", "Мероприятия", "Actions"},
+	{"panel_meetings", "Ведомстволор аралык кеңешмелер", "Межведомственные совещания", "Panel meetings"},
+	{"held_on", "Өткөн күнү", "Дата проведения", "Held on"},
+	{"agenda", "Күн тартиби", "Повестка", "Agenda"},
+	{"text", "Мазмуну", "Содержание", "Text"},
 	{"court", "Сот", "Суд", "Court"},
 	{"court_reference", "Соттогу иштин номери", "Номер дела в суде", "Court reference"},
 	{"submitted_at", "Сотко тапшырылган", "Представлен в суд", "Submitted to the court"},
@@ -507,6 +536,16 @@ static const char *const event_keys[] = {"occurred_at", "summary", NULL};
 static const char *const pretrial_keys[] = {"court", "court_reference", "received_on", "due_on", "status",
                                             "submitted_at", NULL};
 static const char *const task_keys[] = {"kind", "status", "done_at", NULL};
+static const char *const referral_keys[] = {"programme", "provider", "status", "reason", "shared_fields", "shared_until",
+                                            "referred_on", "outcome", "report_on", "report", NULL};
+static const char *const attendance_keys[] = {"session_on", "status", "absence_reason", NULL};
+static const char *const progress_keys[] = {"written_on", "text", NULL};
+static const char *const need_keys[] = {"area", "description", "owner_agency", "due_on", "status", "outcome_note",
+                                        "closed_on", NULL};
+static const char *const plan_keys[] = {"receiving_unit", "status", "address", "transport", "first_appointment",
+                                        "first_appointment_place", "notes", NULL};
+static const char *const action_keys[] = {"description", "owner_agency", "due_on", "status", NULL};
+static const char *const meeting_keys[] = {"held_on", "agenda", "decisions", NULL};
 static const char *const request_keys[] = {"received_on", "due_on", "channel", "status", "closed_at",
                                            "outcome_note", NULL};
 
@@ -604,6 +643,28 @@ static void render_export(struct buf *b, const json_t *x, const char *lang)
 		put_list(b, json_object_get(c, "key_dates"), key_date_keys, lang);
 		heading(b, "h4", "notes", lang);
 		put_list(b, json_object_get(c, "notes"), note_keys, lang);
+		heading(b, "h4", "referrals", lang);
+		const json_t *refs = json_object_get(c, "referrals"), *ref;
+		if (!json_array_size(refs))
+			put_list(b, refs, referral_keys, lang);
+		json_array_foreach(refs, j, ref) {
+			put_object(b, ref, referral_keys, lang);
+			heading(b, "h5", "attendance", lang);
+			put_list(b, json_object_get(ref, "attendance"), attendance_keys, lang);
+			heading(b, "h5", "progress_notes", lang);
+			put_list(b, json_object_get(ref, "progress_notes"), progress_keys, lang);
+		}
+		heading(b, "h4", "reintegration_needs", lang);
+		put_list(b, json_object_get(c, "reintegration_needs"), need_keys, lang);
+		const json_t *plan = json_object_get(c, "release_plan");
+		if (json_is_object(plan)) {
+			heading(b, "h4", "release_plan", lang);
+			put_object(b, plan, plan_keys, lang);
+			heading(b, "h5", "actions", lang);
+			put_list(b, json_object_get(plan, "actions"), action_keys, lang);
+			heading(b, "h5", "panel_meetings", lang);
+			put_list(b, json_object_get(plan, "panel_meetings"), meeting_keys, lang);
+		}
 		const json_t *pretrial = json_object_get(c, "pretrial_report");
 		if (json_is_object(pretrial)) {
 			heading(b, "h4", "pretrial_report", lang);
@@ -783,6 +844,53 @@ static json_t *gather(db *conn, const char *id, const char *lang)
 			json_object_del(pretrial, "id");
 		}
 		json_object_set_new(c, "pretrial_report", pretrial ? pretrial : json_null());
+		/* Programmes and reintegration (issue 9): the person's referrals with what each shared, until when,
+		   their attendance, the provider's notes and report; the reintegration needs; the release plan with its
+		   actions and the panel's decisions (who attended is theirs: withheld). */
+		json_t *referrals = api_select(conn,
+			"SELECT r.id, pg.name AS programme, pg.type AS programme_type, ag.name AS provider, r.status, r.reason,"
+			" r.shared_fields, r.share_until AS shared_until, r.referred_on, r.outcome, r.report, r.report_on"
+			" FROM referral r JOIN programme pg ON pg.id = r.programme_id JOIN agency ag ON ag.id = r.partner_agency_id"
+			" WHERE r.case_id = ? ORDER BY r.referred_on, r.id", "t", cid);
+		json_t *ref;
+		json_array_foreach(referrals, j, ref) {
+			const char *rid = json_string_value(json_object_get(ref, "id"));
+			json_t *fields = json_loads(json_string_value(json_object_get(ref, "shared_fields")), 0, NULL);
+			json_object_set_new(ref, "shared_fields", json_is_array(fields) ? fields : json_array());
+			if (!json_is_array(fields))
+				json_decref(fields);
+			json_object_set_new(ref, "attendance", api_select(conn,
+				"SELECT session_on, status, absence_reason FROM referral_attendance WHERE referral_id = ?"
+				" ORDER BY session_on", "t", rid));
+			json_object_set_new(ref, "progress_notes", api_select(conn,
+				"SELECT written_on, text FROM referral_progress_note WHERE referral_id = ? ORDER BY written_on, id",
+				"t", rid));
+			json_object_del(ref, "id");
+		}
+		json_object_set_new(c, "referrals", referrals);
+		json_object_set_new(c, "reintegration_needs", api_select(conn,
+			"SELECT n.area, n.description, ag.name AS owner_agency, n.due_on, n.status, n.outcome_note, n.closed_on"
+			" FROM reintegration_need n JOIN agency ag ON ag.id = n.owner_agency_id WHERE n.case_id = ?"
+			" ORDER BY n.due_on, n.id", "t", cid));
+		json_t *plan = api_select_one(conn, &failed,
+			"SELECT rp.id, u.name AS receiving_unit, rp.status, rp.address, rp.transport, rp.documents,"
+			" rp.first_appointment_at AS first_appointment, rp.first_appointment_place, rp.notes"
+			" FROM release_plan rp JOIN unit u ON u.id = rp.receiving_unit_id WHERE rp.case_id = ?", "t", cid);
+		if (plan) {
+			const char *plid = json_string_value(json_object_get(plan, "id"));
+			json_t *docs = json_loads(json_string_value(json_object_get(plan, "documents")), 0, NULL);
+			json_object_set_new(plan, "documents", json_is_array(docs) ? docs : json_array());
+			if (!json_is_array(docs))
+				json_decref(docs);
+			json_object_set_new(plan, "actions", api_select(conn,
+				"SELECT a.description, ag.name AS owner_agency, a.due_on, a.status FROM release_action a"
+				" JOIN agency ag ON ag.id = a.owner_agency_id WHERE a.plan_id = ? ORDER BY a.due_on, a.id", "t", plid));
+			json_object_set_new(plan, "panel_meetings", api_select(conn,
+				"SELECT held_on, agenda, decisions FROM panel_meeting WHERE plan_id = ? ORDER BY held_on, id", "t",
+				plid));
+			json_object_del(plan, "id");
+		}
+		json_object_set_new(c, "release_plan", plan ? plan : json_null());
 		json_object_del(c, "id");
 	}
 	long long third = count(conn, "SELECT COUNT(*) AS n FROM third_party WHERE person_id = ?", id);
@@ -797,6 +905,17 @@ static json_t *gather(db *conn, const char *id, const char *lang)
 		     json_is_array(json_object_get(c, "notes")) && json_is_array(json_object_get(c, "timeline"));
 		const json_t *pretrial = json_object_get(c, "pretrial_report");
 		ok = ok && (json_is_null(pretrial) || json_is_array(json_object_get(pretrial, "tasks")));
+		const json_t *refs = json_object_get(c, "referrals");
+		ok = ok && json_is_array(refs) && json_is_array(json_object_get(c, "reintegration_needs"));
+		size_t r;
+		const json_t *ref;
+		json_array_foreach(refs, r, ref) {
+			ok = ok && json_is_array(json_object_get(ref, "attendance")) &&
+			     json_is_array(json_object_get(ref, "progress_notes"));
+		}
+		const json_t *plan = json_object_get(c, "release_plan");
+		ok = ok && (json_is_null(plan) || (json_is_array(json_object_get(plan, "actions")) &&
+		                                   json_is_array(json_object_get(plan, "panel_meetings"))));
 	}
 	json_t *sentences = json_array();
 	notices(sentences, withheld, lang);

@@ -201,7 +201,8 @@ json_t *api_row_json(db_stmt *st)
 		if (!name)
 			continue;
 		enum db_type t = db_column_type(st, i);
-		bool time = ends_with(name, "_at") || ends_with(name, "_until");
+		/* Only integers are instants: a text column such as a date "…_until" or a local "…_at" stays text. */
+		bool time = t == DB_TYPE_INT && (ends_with(name, "_at") || ends_with(name, "_until"));
 		if (strncmp(name, "is_", 3) == 0) {
 			json_object_set_new(o, name + 3, json_boolean(t != DB_TYPE_NULL && db_column_int64(st, i)));
 		} else if (t == DB_TYPE_NULL || (time && db_column_int64(st, i) == 0)) {

@@ -72,6 +72,23 @@ before(async () => {
     ('01a00000-0000-7000-8000-000000000020', '${subject}', '+996 700 123456', 'mobile', ${now})`);
   sql(srv.db, `INSERT INTO person_alias (id, person_id, name, kind, created_at) VALUES
     ('01a00000-0000-7000-8000-000000000030', '${subject}', 'Bakyt Asanov', 'spelling', ${now})`);
+  // A referral to a partner's programme with attendance and a progress note, and a reintegration need.
+  sql(srv.db, `INSERT INTO agency (id, name, kind, created_at, updated_at) VALUES
+    ('01a00000-0000-7000-8000-000000000040', 'SAR Mentors NGO', 'partner', ${now}, ${now})`);
+  sql(srv.db, `INSERT INTO programme (id, name, type, provider_agency_id, places, schedule, languages, eligibility, created_at, updated_at)
+    VALUES ('01a00000-0000-7000-8000-000000000041', 'Mentoring circle', 'mentoring', '01a00000-0000-7000-8000-000000000040', 10,
+    'Mondays', 'ky', 'Adults', ${now}, ${now})`);
+  sql(srv.db, `INSERT INTO referral (id, case_id, programme_id, partner_agency_id, status, reason, shared_fields, share_until,
+    referred_on, referred_by, status_at, created_at, updated_at) VALUES ('01a00000-0000-7000-8000-000000000042', '${executive}',
+    '01a00000-0000-7000-8000-000000000041', '01a00000-0000-7000-8000-000000000040', 'enrolled', 'Needs a mentor to keep to work',
+    '["name","phone"]', '2026-12-31', '2026-02-01', '${officerId}', ${now}, ${now}, ${now})`);
+  sql(srv.db, `INSERT INTO referral_attendance (id, referral_id, session_on, status, absence_reason, recorded_by, recorded_at) VALUES
+    ('01a00000-0000-7000-8000-000000000043', '01a00000-0000-7000-8000-000000000042', '2026-02-09', 'absent', 'Ill, a note from the clinic', '${officerId}', ${now})`);
+  sql(srv.db, `INSERT INTO referral_progress_note (id, referral_id, written_on, text, author_id, created_at) VALUES
+    ('01a00000-0000-7000-8000-000000000044', '01a00000-0000-7000-8000-000000000042', '2026-02-10', 'Talks openly in the group', '${officerId}', ${now})`);
+  sql(srv.db, `INSERT INTO reintegration_need (id, case_id, area, description, owner_agency_id, due_on, status, created_at, created_by, updated_at)
+    VALUES ('01a00000-0000-7000-8000-000000000045', '${executive}', 'housing', 'A room near the workshop', '${units.agency}', '2026-03-01',
+    'open', ${now}, '${officerId}', ${now})`);
   // A pre-trial report with an inquiry whose findings come from the neighbours.
   const pretrialCase = sql(srv.db, `SELECT id FROM case_file WHERE person_id = '${subject}' AND kind = 'pre_trial'`);
   const r = await officer.post(`/api/v1/cases/${pretrialCase}/pretrial-report`, { court: 'Октябрь райондук соту', received_on: today(), language: 'ky' });
@@ -169,6 +186,13 @@ test('the JSON export: everything held, restricted notes and third parties withh
   assert.ok(executive.key_dates.length >= 1);
   assert.deepEqual(executive.notes.map((n) => n.body).sort(), ['Attended <b>on time</b> & sober', 'Says he wants to study', 'Ишке орношту']);
   assert.ok(executive.timeline.some((e) => e.kind === 'case.imported'));
+  // Programmes and reintegration: the referral with what it shared and until when, its attendance and notes, the needs.
+  assert.deepEqual(executive.referrals.map((x) => [x.programme, x.provider, x.status, x.shared_fields, x.shared_until]),
+    [['Mentoring circle', 'SAR Mentors NGO', 'enrolled', ['name', 'phone'], '2026-12-31']]);
+  assert.deepEqual(executive.referrals[0].attendance, [{ session_on: '2026-02-09', status: 'absent', absence_reason: 'Ill, a note from the clinic' }]);
+  assert.deepEqual(executive.referrals[0].progress_notes, [{ written_on: '2026-02-10', text: 'Talks openly in the group' }]);
+  assert.deepEqual(executive.reintegration_needs.map((n) => [n.area, n.description, n.owner_agency]), [['housing', 'A room near the workshop', 'SAR Probation']]);
+  assert.equal(executive.release_plan, null);
   const pretrial = x.cases.find((c) => c.kind === 'pre_trial').pretrial_report;
   assert.equal(pretrial.report.family, 'Үйлөнгөн, эки баласы бар.');
   assert.ok(pretrial.tasks.every((t) => !('findings' in t)));
@@ -199,6 +223,7 @@ test('the HTML export: a printable document in the chosen language, escaped, wit
     assert.ok(r.text.includes(heading), `${lang}: ${heading}`);
     assert.ok(r.text.includes(withheld), `${lang}: ${withheld}`);
     assert.ok(r.text.includes('Attended &lt;b&gt;on time&lt;/b&gt; &amp; sober'));
+    assert.ok(r.text.includes('Mentoring circle') && r.text.includes('Talks openly in the group') && r.text.includes('A room near the workshop'));
     assert.ok(!/<script/i.test(r.text));
     assert.ok(!r.text.includes('RESTRICTED-MARKER') && !r.text.includes('Zzother'));
   }
