@@ -134,7 +134,10 @@ static json_t *case_json(db *c, const char *id, bool *failed_r)
 	return k;
 }
 
-static void answer_case(struct http_request *req, struct http_response *resp, const char *id, int status)
+/* Answers the case; may_change says whether the caller may change it (their own units or a grant: not a stated
+ * purpose, and not the receiving unit of its release plan before the handover), so the UI offers only what works. */
+static void answer_case(struct http_request *req, struct http_response *resp, const char *id, int status,
+                        bool may_change)
 {
 	bool failed = false;
 	json_t *k = case_json(req->db, id, &failed);
@@ -142,6 +145,7 @@ static void answer_case(struct http_request *req, struct http_response *resp, co
 		api_db_failed(req, resp, "reading a case");
 		return;
 	}
+	json_object_set_new(k, "may_change", json_boolean(may_change));
 	if (!api_commit(req, resp)) {
 		json_decref(k);
 		return;
@@ -160,7 +164,9 @@ void api_case_get(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "logging a read");
 		return;
 	}
-	answer_case(req, resp, id, 200);
+	bool may_change = s.access == UNIT_ACCESS_OWN ||
+	                  (s.access == UNIT_ACCESS_GRANTED && strcmp(s.grant.kind, RECEIVING_GRANT_KIND) != 0);
+	answer_case(req, resp, id, 200, may_change);
 }
 
 static const struct field_rule create_rules[] = {
@@ -241,7 +247,7 @@ void api_case_create(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "opening a case");
 		return;
 	}
-	answer_case(req, resp, id, 201);
+	answer_case(req, resp, id, 201, true);
 }
 
 static const struct field_rule close_rules[] = {
@@ -293,7 +299,7 @@ void api_case_close(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "closing a case");
 		return;
 	}
-	answer_case(req, resp, id, 200);
+	answer_case(req, resp, id, 200, true);
 }
 
 static const struct field_rule allocate_rules[] = {
@@ -376,7 +382,7 @@ void api_case_allocate(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "allocating a case");
 		return;
 	}
-	answer_case(req, resp, id, 200);
+	answer_case(req, resp, id, 200, true);
 }
 
 void api_case_timeline(struct http_request *req, struct http_response *resp)

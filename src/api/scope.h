@@ -19,6 +19,8 @@
 
 #define SCOPE_MAX_UNITS 16
 
+/* The grant kind a record_scope names when the receiving unit of a live release plan reached the case. */
+#define RECEIVING_GRANT_KIND "release_plan"
 /* The statuses of a release plan whose receiving unit reaches the case and its person (an SQL list). */
 #define RELEASE_PLAN_LIVE "('draft', 'agreed')"
 

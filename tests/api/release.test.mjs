@@ -232,6 +232,8 @@ test('a release plan: probation receiving unit, first appointment within N days 
 test('the receiving unit: its list, and it reaches the case while the plan is live', async () => {
   let r = await officer.get(`/api/v1/cases/${ids.soon.id}`);
   assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.may_change, false, 'the receiving unit reads the case, it does not change it');
+  assert.equal((await worker.get(`/api/v1/cases/${ids.soon.id}`)).body.may_change, true);
   r = await officer.get(`/api/v1/cases/${ids.soon.id}/release-plan`);
   assert.equal(r.status, 200, r.text);
   r = await officer.get('/api/v1/release-planning?view=receiving');
@@ -457,6 +459,7 @@ test('the handover: checks first, then the case moves to probation with its acti
   // The case is probation's now: unit, officer, kind, allocation history.
   r = await officer.get(`/api/v1/cases/${ids.soon.id}`);
   assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.may_change, true);
   assert.equal(r.body.kind, 'executive');
   assert.equal(r.body.unit_id, ids.officeA);
   assert.equal(r.body.officer_id, ids['rel.officer']);

@@ -34,7 +34,7 @@ export function AllocationPanel({ record, headers, onChanged }: AllocationPanelP
   const [open, setOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const history = [...(record.assignments ?? [])].sort((a, b) => b.from_at.localeCompare(a.from_at));
-  const mayAllocate = can('cases.allocate') && record.status !== 'closed';
+  const mayAllocate = can('cases.allocate') && record.status !== 'closed' && record.may_change !== false;
   return (
     <section class="card" aria-labelledby="allocation-heading" id="allocation">
       <div class="card-head">

@@ -72,7 +72,8 @@ function CaseBody({ record: { data: c }, headers, onChanged }: CaseBodyProps) {
     onChanged();
     timeline.reload();
   };
-  const canWrite = can('cases.write') && c.status !== 'closed';
+  // A case read under a stated purpose, or by the unit that will receive the person on release, is not changed here.
+  const canWrite = can('cases.write') && c.status !== 'closed' && c.may_change !== false;
   const names: Record<string, string> = { [c.unit_id]: c.unit_name };
   if (c.officer_id && c.officer_name) names[c.officer_id] = c.officer_name;
   for (const a of c.assignments ?? []) {

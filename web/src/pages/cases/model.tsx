@@ -200,6 +200,9 @@ export interface CaseRecord {
   decisions: Decision[];
   assignments: Assignment[];
   pretrial_report_id: string | null;
+  /** Whether the caller may change the case (its own units or a grant; not a stated purpose, not the receiving unit
+   * of a release plan before the handover). */
+  may_change?: boolean;
 }
 
 export interface Note {
