@@ -90,7 +90,8 @@ enum db_status release_case_move(db *conn, const struct release_move *m, int64_t
 		return rc;
 	char assignment[UUID_STR_LEN];
 	uuid_v7(assignment);
-	char *reason = xasprintf("Released on %s: handed over from prison to probation", m->released_on);
+	/* Short and neutral: the allocation row shows its own date, and the reason is shown as stored. */
+	char *reason = xasprintf("%s", "Case handed over on release");
 	rc = db_run(conn, NULL, "UPDATE case_assignment SET to_at = ? WHERE case_id = ? AND to_at IS NULL", "it", now,
 	            m->case_id);
 	if (rc == DB_OK)
@@ -413,7 +414,6 @@ static void signatures(struct buf *b, const json_t *attendees, const char *lang)
 
 void release_minutes_html(struct buf *b, const json_t *m, const char *lang, const char *today)
 {
-	const json_t *doc = wording_document(&minutes);
 	html_document_begin(b, lang, label("title", lang));
 	buf_puts(b, "<h1>");
 	put_label(b, "title", lang);
@@ -438,13 +438,20 @@ void release_minutes_html(struct buf *b, const json_t *m, const char *lang, cons
 	block(b, "decisions", lang, text_of(m, "decisions"));
 	actions_table(b, json_object_get(m, "actions"), lang);
 	signatures(b, attendees, lang);
+	/* A human line: "Printed from Kadam on {date}", the date where each language puts it. */
 	char date[48];
+	const char *line = label("generated", lang);
+	const char *at = strstr(line, "{date}");
 	buf_puts(b, "<footer>\n<p class=\"muted\">");
-	put_label(b, "generated", lang);
-	buf_puts(b, ": ");
-	html_escape(b, html_human_date(today, lang, "", date));
-	buf_puts(b, " · Kadam · ");
-	html_escape(b, json_string_value(json_object_get(doc, "id")));
-	buf_printf(b, "@%lld</p>\n</footer>\n", (long long)json_integer_value(json_object_get(doc, "version")));
+	if (at) {
+		char *before = xasprintf("%.*s", (int)(at - line), line);
+		html_escape(b, before);
+		free(before);
+		html_escape(b, html_human_date(today, lang, "", date));
+		html_escape(b, at + strlen("{date}"));
+	} else {
+		html_escape(b, line);
+	}
+	buf_puts(b, "</p>\n</footer>\n");
 	html_document_end(b);
 }

@@ -151,6 +151,15 @@ describe('programmes and referrals', () => {
     // Every section link on the dashboard opens (none ends in "no access").
     const cards = await page.locator('.section-card').evaluateAll((els) => els.map((a) => a.getAttribute('href')));
     assert.deepEqual(cards, ['/programmes']);
+    // No server details for a partner, and the tile in its own words.
+    assert.equal(await page.locator('#status-heading').count(), 0);
+    await page.locator('.section-card', { hasText: en['about.programmes.partner'] }).waitFor();
+    // A referral not shared (here: no such referral) says so plainly, with the way back and no retry.
+    await page.goto(`${server.url}/referrals/00000000-0000-4000-8000-000000000000`);
+    await page.locator('#referral-gone').filter({ hasText: en['ref.gone.partner'] }).waitFor();
+    assert.equal(await page.getByRole('button', { name: en['status.retry'] }).count(), 0);
+    await page.locator('#main a[href="/referrals"]').filter({ hasText: en['ref.gone.back'] }).waitFor();
+    await page.goto(`${server.url}/`);
     const mine = page.locator('#partner-referrals');
     await mine.getByRole('heading', { name: en['ref.list.partner'], exact: true }).waitFor();
     await mine.locator(`tr[data-id="${data.referral}"] a`).click();
@@ -192,9 +201,15 @@ describe('programmes and referrals', () => {
     await register.locator('#att-0-absent').check();
     await register.locator('#attendance-save').click();
     await register.locator('.form-error').waitFor();
+    // The summary names the person, not a field key.
+    const summary = await register.locator('.form-error').textContent();
+    assert.ok(!summary.includes('reason-'), `no raw field key: ${summary}`);
     await register.locator('#att-0-present').check();
     await register.locator('#attendance-save').click();
     await register.locator('#attendance-done').waitFor();
+    // After saving, no error is left beside the success, and the date is not ISO.
+    assert.equal(await register.locator('.form-error').count(), 0);
+    assert.ok(!(await register.locator('#attendance-done').textContent()).includes(today()));
     await page.locator('#prog-enrolled').filter({ hasText: fill(en['prog.attendance.line'], { present: 1, late: 0, absent: 0 }) }).waitFor();
 
     // A progress note on the referral.
@@ -242,6 +257,13 @@ describe('programmes and referrals', () => {
     await h1(page).filter({ hasText: en['admin.partners'] }).waitFor();
     await page.locator(`#partners-table tr[data-id="${data.partner.id}"]`).waitFor();
     await page.locator('#partner-new').click();
+    // Checked before sending: the name and kind are required, the e-mail must look like one.
+    await page.locator('#partner-new-email').fill('not-an-address');
+    await page.locator('#partner-new-submit').click();
+    const local = page.locator('.form-error');
+    await local.filter({ hasText: en['partner.kind.choose'] }).waitFor();
+    assert.ok((await local.textContent()).includes(en['partner.email.invalid']));
+    await page.locator('#partner-new-email').fill('');
     await page.locator('#partner-new-name').fill('Family Centre (e2e)');
     await page.locator('#partner-new-partner_kind').selectOption('health_service');
     await page.locator('#partner-new-contact_name').fill('Dinara Contact');
@@ -255,6 +277,8 @@ describe('programmes and referrals', () => {
     await page.locator('#partner-new-partner_kind').selectOption('ngo');
     await page.locator('#partner-new-submit').click();
     await page.locator('.form-error').filter({ hasText: en['partner.name_taken'] }).waitFor();
+    // The Name field is the one marked.
+    assert.equal(await page.locator('#partner-new-name').getAttribute('aria-invalid'), 'true');
     await page.getByRole('button', { name: en['action.cancel'], exact: true }).click();
     // Change it: the kind.
     await row.getByRole('button').click();

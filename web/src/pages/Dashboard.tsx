@@ -6,7 +6,7 @@ import { CaseloadCards } from './cases/DashboardCards';
 import { ComplianceDashboardCards } from './compliance/DashboardCards';
 import { ResponseRatioCard } from './compliance/ResponseRatioCard';
 import { PartnerReferralsCard } from './programmes/Referrals';
-import { SECTIONS, sectionAllowed } from '../router';
+import { SECTIONS, isPartner, sectionAllowed } from '../router';
 import { useSession } from '../session';
 
 const BACKEND_NAMES: Readonly<Record<string, string>> = { sqlite: 'SQLite', postgresql: 'PostgreSQL' };
@@ -43,6 +43,8 @@ export function Dashboard({ system, onRetry }: DashboardProps) {
   const { t } = useI18n();
   const { user, can } = useSession();
   const permissions = user?.permissions ?? [];
+  // A partner organisation's users get the narrow UI: no server details, their own wording.
+  const partner = isPartner(permissions);
   return (
     <>
       <h1 tabIndex={-1}>{t('dashboard.welcome')}</h1>
@@ -53,7 +55,7 @@ export function Dashboard({ system, onRetry }: DashboardProps) {
       {can('alerts.read') ? <ResponseRatioCard /> : null}
       {can('referrals.provide') ? <PartnerReferralsCard /> : null}
 
-      <section class="card" aria-labelledby="status-heading">
+      {partner ? null : <section class="card" aria-labelledby="status-heading">
         <h2 id="status-heading">{t('status.title')}</h2>
         {system.status === 'loading' ? (
           <p class="muted" role="status">{t('status.loading')}</p>
@@ -69,7 +71,7 @@ export function Dashboard({ system, onRetry }: DashboardProps) {
         ) : (
           <Facts info={system.info} />
         )}
-      </section>
+      </section>}
 
       <section class="sections" aria-labelledby="sections-heading">
         <h2 id="sections-heading">{t('dashboard.sections')}</h2>
@@ -78,7 +80,7 @@ export function Dashboard({ system, onRetry }: DashboardProps) {
             <li key={s.id}>
               <Link href={s.path} class="section-card">
                 <span class="section-card-title">{t(s.label)}</span>
-                {s.about ? <span class="section-card-about">{t(s.about)}</span> : null}
+                {s.about ? <span class="section-card-about">{t(partner && s.id === 'programmes' ? 'about.programmes.partner' : s.about)}</span> : null}
               </Link>
             </li>
           ))}

@@ -8,6 +8,7 @@ import { LoadState } from '../../components/LoadState';
 import { useAction, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { fieldErrors } from '../../problems';
+import { localProblem } from '../cases/Decisions';
 import { PARTNER_KINDS, codeLabel, type Partner } from '../programmes/model';
 import { AdminNav } from './AdminHome';
 import { getVersioned } from './common';
@@ -112,10 +113,24 @@ function PartnerForm({ initial, version, onCancel, onSaved, onStale }: FormProps
     phone: initial?.phone ?? '', email: initial?.email ?? '', address: initial?.address ?? '', note: initial?.note ?? '',
   });
   const set = (k: keyof typeof v) => (x: string) => setV((o) => ({ ...o, [k]: x }));
-  const { busy, error, run } = useAction();
+  const { busy, error: serverError, run } = useAction();
+  const [attempt, setAttempt] = useState(0);
+  // Checked here before sending, each message at its field in the UI language.
+  const mistakes: { field: string; message: string }[] = [];
+  if (!v.name.trim()) mistakes.push({ field: 'name', message: t('field.required') });
+  if (!v.partner_kind) mistakes.push({ field: 'partner_kind', message: t('partner.kind.choose') });
+  if (v.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email.trim())) mistakes.push({ field: 'email', message: t('partner.email.invalid') });
+  const taken = serverError instanceof ApiError && serverError.slug === 'name-taken';
+  let error: unknown = attempt > 0 && mistakes.length ? localProblem(mistakes) : serverError;
+  if (error === serverError && taken) {
+    // A 409: the name is the field at fault.
+    error = localProblem([{ field: 'name', message: t('partner.name_taken') }]);
+  } else if (error === serverError && serverError instanceof ApiError && serverError.problem?.errors.some((e) => e.field === 'partner_kind')) {
+    // The server lists the kind codes; say it in words instead.
+    error = localProblem(serverError.problem.errors.map((e) => (e.field === 'partner_kind' ? { field: e.field, message: t('partner.kind.choose') } : e)));
+  }
   const fe = fieldErrors(error, t);
-  const stale = error instanceof ApiError && error.status === 412;
-  const taken = error instanceof ApiError && error.slug === 'name-taken';
+  const stale = serverError instanceof ApiError && serverError.status === 412;
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
   const ids = Object.fromEntries(Object.keys(v).map((k) => [k, `${px}-${k}`])) as Record<keyof typeof v, string>;
@@ -126,6 +141,8 @@ function PartnerForm({ initial, version, onCancel, onSaved, onStale }: FormProps
   return (
     <form class="form" noValidate onSubmit={(e) => {
       e.preventDefault();
+      setAttempt((n) => n + 1);
+      if (mistakes.length) return;
       void run(async () => {
         const opt = (s: string) => s.trim() || null;
         const body = {
@@ -138,7 +155,7 @@ function PartnerForm({ initial, version, onCancel, onSaved, onStale }: FormProps
         onSaved(r.data ?? { ...(initial as Partner), ...body });
       });
     }}>
-      <FormError error={error} fields={ids} labels={labels} message={taken ? t('partner.name_taken') : undefined}>
+      <FormError error={error} focusKey={attempt} fields={ids} labels={labels} message={taken ? t('partner.name_taken') : undefined}>
         {stale && onStale ? <button type="button" class="button" onClick={onStale}>{t('action.reload')}</button> : null}
       </FormError>
       <div class="form-grid">

@@ -48,9 +48,15 @@ const ICONS: Record<string, JSX.Element> = {
   other: <circle cx="10" cy="10" r="4" fill="none" stroke="currentColor" stroke-width="1.6" />,
 };
 
+/** The icon group of a kind's first part, where it is not the part itself. */
+const GROUPS: Readonly<Record<string, string>> = {
+  conditions: 'condition', contact: 'appointment', referral: 'plan', need: 'task', release_plan: 'plan',
+  release: 'case', panel: 'person', family: 'person',
+};
+
 function Icon({ kind }: { kind: string }) {
   const first = kind.split('.')[0] ?? '';
-  const group = first === 'conditions' ? 'condition' : first === 'contact' ? 'appointment' : first;
+  const group = GROUPS[first] ?? first;
   return (
     <svg class={`timeline-icon timeline-icon-${ICONS[group] ? group : 'other'}`} viewBox="0 0 20 20" width="20" height="20"
       aria-hidden="true" focusable="false">
@@ -60,6 +66,17 @@ function Icon({ kind }: { kind: string }) {
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+
+/** The allocation reason the server stores when a case passes from prison to probation on release. */
+const HANDOVER_REASON = 'Case handed over on release';
+
+/** The label key of an event: one kind may read differently by its detail (a correction, a withdrawal). */
+function labelKind(e: TimelineEvent): string {
+  const d = e.detail ?? {};
+  if (e.kind === 'panel.meeting' && d.changed === true) return 'panel.meeting_corrected';
+  if (e.kind === 'family.child_protection' && d.child_protection === false) return 'family.child_protection_withdrawn';
+  return e.kind;
+}
 
 /** A date in a detail (a civil date, or an instant), for people. */
 function when(v: unknown, lang: Lang, short: (iso: string) => string): string {
@@ -89,7 +106,8 @@ function detailText(t: T, lang: Lang, e: TimelineEvent, short: (iso: string) => 
       const unit = str(d.unit_name) || names[str(d.unit_id)] || '';
       const officer = str(d.officer_name) || names[str(d.officer_id)] || '';
       const to = e.kind === 'case.transferred' ? [unit, officer].filter(Boolean).join(', ') : officer || unit;
-      const reason = str(d.reason);
+      // The handover's stored reason is the system's own English: said in the reader's language.
+      const reason = str(d.reason) === HANDOVER_REASON ? t('timeline.kind.release.handover') : str(d.reason);
       if (!to && !reason) return null;
       return [to ? t('timeline.to', { to }) : '', reason ? t('timeline.reason', { reason }) : ''].filter(Boolean).join(' · ');
     }
@@ -117,8 +135,9 @@ export function TimelineList({ items, notes, names }: TimelineProps) {
   return (
     <ol class="timeline">
       {items.map((e) => {
-        const label = timelineKindLabel(t, e.kind);
-        const known = label !== e.kind;
+        const kind = labelKind(e);
+        const label = timelineKindLabel(t, kind);
+        const known = label !== kind;
         const note = e.kind === 'note.added'
           ? notes.find((n) => n.id === e.record_id) ?? null
           : null;

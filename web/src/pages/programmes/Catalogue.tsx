@@ -73,7 +73,7 @@ export function CataloguePage() {
       </form>
       <LoadState load={list}>
         {(data) => (data.items.length === 0 ? <p id="prog-none">{t('prog.none')}</p> : (
-          <div class="table-wrap">
+          <div class="table-wrap prog-stack-wrap">
             <table class="table prog-table" id="prog-list">
               <caption class="visually-hidden">{t('prog.catalogue')}</caption>
               <thead>

@@ -2,6 +2,7 @@
 // participants and the waiting list in order (referrals.read), and for the provider the attendance
 // register: choose a session date, mark each enrolled participant present, late or absent (with a
 // reason), save. /programmes/new: the same form, empty.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, get, request } from '../../api';
 import { CheckboxGroup, FormError, SelectField, Success, TextAreaField, TextField } from '../../components/Form';
@@ -10,7 +11,7 @@ import { LoadState } from '../../components/LoadState';
 import { useAction, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { fieldErrors } from '../../problems';
-import { navigate } from '../../router';
+import { isPartner, navigate } from '../../router';
 import { useSession, useTimeZone } from '../../session';
 import { localProblem } from '../cases/Decisions';
 import { DateField, RadioGroup } from '../cases/Fields';
@@ -48,16 +49,18 @@ export function ProgrammePage({ id }: { id: string }) {
 
 function ProgrammeBody({ record, onChanged }: { record: Versioned<Programme>; onChanged: () => void }) {
   const { t, lang } = useI18n();
-  const { can } = useSession();
+  const { can, user } = useSession();
   const p = record.data;
   const [editing, setEditing] = useState(false);
   const [done, setDone] = useState('');
   const participants = useLoad((signal) => (can('referrals.read')
     ? get<Participants>(`/api/v1/programmes/${encodeURIComponent(p.id)}/participants`, { signal })
     : Promise.resolve(null)), [p.id, record.version]);
-  const rows: [string, string][] = [
+  const rows: [string, ComponentChildren][] = [
     [t('prog.type'), codeLabel(t, 'prog.type', p.type)],
-    [t('prog.provider'), p.provider_kind ? `${p.provider_name} (${codeLabel(t, 'partner.kind', p.provider_kind)})` : p.provider_name],
+    [t('prog.provider'), p.provider_kind
+      ? <>{p.provider_name}<span class="cell-sub">{codeLabel(t, 'partner.kind', p.provider_kind)}</span></>
+      : p.provider_name],
     [t('prog.language'), p.languages.map((l) => codeLabel(t, 'prog.lang', l)).join(', ')],
     [t('prog.schedule'), p.schedule],
     [t('prog.location'), p.location || '—'],
@@ -90,7 +93,7 @@ function ProgrammeBody({ record, onChanged }: { record: Versioned<Programme>; on
         </dl>
       </section>
       {participants.data ? (
-        <ParticipantsCard data={participants.data} />
+        <ParticipantsCard data={participants.data} partner={isPartner(user?.permissions ?? [])} />
       ) : participants.status === 'error' ? (
         <LoadState load={participants}>{() => null}</LoadState>
       ) : null}
@@ -101,11 +104,11 @@ function ProgrammeBody({ record, onChanged }: { record: Versioned<Programme>; on
   );
 }
 
-function ParticipantsCard({ data }: { data: Participants }) {
+function ParticipantsCard({ data, partner }: { data: Participants; partner: boolean }) {
   const { t } = useI18n();
   const reference = useReferralReference();
   const table = (items: Participant[], waiting: boolean, id: string) => (
-    <div class="table-wrap">
+    <div class="table-wrap prog-stack-wrap">
       <table class="table prog-table" id={id}>
         <caption class="visually-hidden">{t(waiting ? 'prog.waiting' : 'prog.enrolled')}</caption>
         <thead>
@@ -120,7 +123,7 @@ function ParticipantsCard({ data }: { data: Participants }) {
           {items.map((x) => (
             <tr key={x.referral_id} data-id={x.referral_id}>
               {waiting ? <td data-label={t('prog.position')}>{x.position ?? '—'}</td> : null}
-              <th scope="row"><Link href={`/referrals/${encodeURIComponent(x.referral_id)}`}>{participantName(x.person)}</Link>
+              <th scope="row"><Link href={`/referrals/${encodeURIComponent(x.referral_id)}`}>{participantName(x.person) || t('ref.name_not_shared')}</Link>
                 <span class="cell-sub">{x.person.case_number}</span></th>
               <td data-label={t('ref.status')}><ReferralStatusBadge code={x.status} reference={reference.data} /></td>
               <td data-label={t('prog.attendance.counts')}>{t('prog.attendance.line', x.attendance)}</td>
@@ -139,7 +142,7 @@ function ParticipantsCard({ data }: { data: Participants }) {
       {data.waiting.length ? table([...data.waiting].sort((a, b) => (a.position ?? 0) - (b.position ?? 0)), true, 'prog-waiting')
         : <p>{t('prog.waiting.none')}</p>}
       {data.others.enrolled || data.others.waiting ? (
-        <p class="muted" id="prog-others">{t('prog.others', { enrolled: data.others.enrolled, waiting: data.others.waiting })}</p>
+        <p class="muted" id="prog-others">{t(partner ? 'prog.others.partner' : 'prog.others', { enrolled: data.others.enrolled, waiting: data.others.waiting })}</p>
       ) : null}
     </section>
   );
@@ -151,15 +154,18 @@ interface Mark {
 }
 
 function AttendanceRegister({ programmeId, enrolled, onSaved }: { programmeId: string; enrolled: Participant[]; onSaved: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const zone = useTimeZone();
   const [on, setOn] = useState(today(zone));
   const [marks, setMarks] = useState<Record<string, Mark>>({});
   const [attempt, setAttempt] = useState(0);
   const [done, setDone] = useState('');
+  // The referrals in the order they were last sent: the server names entries[i] by that order.
+  const [sent, setSent] = useState<string[]>([]);
   const { busy, error: serverError, run } = useAction();
   const mark = (id: string): Mark => marks[id] ?? { status: '', reason: '' };
   const setMark = (id: string, m: Partial<Mark>) => setMarks((all) => ({ ...all, [id]: { ...mark(id), ...m } }));
+  const nameOf = (x: Participant) => participantName(x.person) || x.person.case_number;
   const mistakes: { field: string; message: string }[] = [];
   if (!on) mistakes.push({ field: 'session_on', message: t('prog.required') });
   const entries = enrolled.filter((x) => mark(x.referral_id).status);
@@ -174,6 +180,22 @@ function AttendanceRegister({ programmeId, enrolled, onSaved }: { programmeId: s
   const local = attempt > 0 && mistakes.length ? localProblem(mistakes) : null;
   const error = local ?? serverError;
   const fe = fieldErrors(error, t);
+  const fields: Record<string, string> = { session_on: 'attendance-on' };
+  const labels: Record<string, string> = { session_on: t('prog.attendance.on'), entries: t('prog.attendance') };
+  enrolled.forEach((x, i) => {
+    const name = nameOf(x);
+    fields[`reason-${x.referral_id}`] = `att-${i}-reason`;
+    labels[`reason-${x.referral_id}`] = t('prog.attendance.reason', { name });
+    const j = sent.indexOf(x.referral_id);
+    if (j >= 0) {
+      fields[`entries[${j}].status`] = `att-${i}`;
+      labels[`entries[${j}].status`] = name;
+      fields[`entries[${j}].absence_reason`] = `att-${i}-reason`;
+      labels[`entries[${j}].absence_reason`] = t('prog.attendance.reason', { name });
+      labels[`entries[${j}].referral_id`] = name;
+      fields[`entries[${j}].referral_id`] = `att-${i}`;
+    }
+  });
   if (!enrolled.length) {
     return (
       <section class="card" aria-labelledby="attendance-title" id="attendance">
@@ -189,9 +211,11 @@ function AttendanceRegister({ programmeId, enrolled, onSaved }: { programmeId: s
       {done ? <Success><p id="attendance-done">{done}</p></Success> : null}
       <form class="form form-wide" noValidate onSubmit={(e) => {
         e.preventDefault();
-        setAttempt((n) => n + 1);
         setDone('');
-        if (mistakes.length) return;
+        if (mistakes.length) { setAttempt((n) => n + 1); return; }
+        const ids = entries.map((x) => x.referral_id);
+        setSent(ids);
+        setAttempt((n) => n + 1);
         void run(async () => {
           const body = {
             session_on: on,
@@ -203,27 +227,30 @@ function AttendanceRegister({ programmeId, enrolled, onSaved }: { programmeId: s
             }),
           };
           const r = await request<{ recorded: number }>('POST', `/api/v1/programmes/${encodeURIComponent(programmeId)}/attendance`, { body });
-          setDone(t('prog.attendance.saved', { n: r.data.recorded, date: on }));
+          setDone(t('prog.attendance.saved', { n: r.data.recorded, date: formatDay(on, lang) }));
           setMarks({});
+          setSent([]);
+          setAttempt(0);
           onSaved();
         });
       }}>
-        <FormError error={error} focusKey={attempt} fields={{ session_on: 'attendance-on' }}
-          labels={{ session_on: t('prog.attendance.on'), entries: t('prog.attendance') }} />
+        <FormError error={error} focusKey={attempt} fields={fields} labels={labels} />
         <DateField id="attendance-on" label={t('prog.attendance.on')} value={on} onValue={setOn} max={today(zone)} error={fe.session_on} />
         <ul class="plain-list prog-register">
           {enrolled.map((x, i) => {
             const m = mark(x.referral_id);
-            const name = participantName(x.person);
+            const name = nameOf(x);
+            const j = sent.indexOf(x.referral_id);
+            const sentError = (k: string) => (j >= 0 ? fe[`entries[${j}].${k}`] : undefined);
             return (
               <li key={x.referral_id} class="prog-register-row" data-id={x.referral_id}>
                 <RadioGroup id={`att-${i}`} legend={name} value={m.status} onValue={(v) => setMark(x.referral_id, { status: v })}
-                  error={fe[`entries[${i}].status`]}
+                  error={sentError('status') ?? sentError('referral_id')}
                   options={ATTENDANCE.map((s) => ({ value: s, label: codeLabel(t, 'prog.att', s) }))} />
                 {m.status === 'absent' ? (
                   <TextField id={`att-${i}-reason`} label={t('prog.attendance.reason', { name })} value={m.reason}
                     onValue={(v) => setMark(x.referral_id, { reason: v })} maxLength={500}
-                    error={fe[`reason-${x.referral_id}`] ?? fe[`entries[${i}].absence_reason`]} />
+                    error={fe[`reason-${x.referral_id}`] ?? sentError('absence_reason')} />
                 ) : null}
               </li>
             );

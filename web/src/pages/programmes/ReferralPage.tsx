@@ -12,6 +12,7 @@ import { useAction, useLoad } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { fieldErrors, problemMessage } from '../../problems';
 import { useDates, useSession, useTimeZone } from '../../session';
+import { isPartner } from '../../router';
 import { localProblem } from '../cases/Decisions';
 import { DateField, RadioGroup } from '../cases/Fields';
 import { formatDay, getVersioned, today, type Versioned } from '../cases/model';
@@ -34,9 +35,22 @@ export function referralProblem(t: T, error: unknown): string {
 
 export function ReferralPage({ id }: { id: string }) {
   const { t } = useI18n();
-  const { can } = useSession();
+  const { can, user } = useSession();
   const record = useLoad((signal) => getVersioned<ReferralDetail>(`/api/v1/referrals/${encodeURIComponent(id)}`, { signal }), [id]);
   const reference = useReferralReference();
+  if (record.status === 'error' && record.error instanceof ApiError && record.error.status === 404 && isPartner(user?.permissions ?? [])) {
+    // A partner loses a referral when its share ends (or it was never shared): say so plainly.
+    return (
+      <>
+        <ProgrammesNav current="referrals" />
+        <h1 tabIndex={-1}>{t('ref.referral')}</h1>
+        <div class="alert alert-warning" role="status" id="referral-gone">
+          <p>{t('ref.gone.partner')}</p>
+        </div>
+        <p><Link href="/referrals">{t('ref.gone.back')}</Link></p>
+      </>
+    );
+  }
   return (
     <>
       <ProgrammesNav current="referrals" />
@@ -105,7 +119,7 @@ function ReferralBody({ record, reference, onChanged }: { record: Versioned<Refe
       <section class="card" aria-labelledby="ref-attendance-title" id="referral-attendance">
         <h2 id="ref-attendance-title">{t('prog.attendance')}</h2>
         {r.attendance.length === 0 ? <p>{t('ref.attendance.none')}</p> : (
-          <div class="table-wrap">
+          <div class="table-wrap prog-stack-wrap">
             <table class="table prog-table">
               <caption class="visually-hidden">{t('prog.attendance')}</caption>
               <thead><tr><th scope="col">{t('prog.attendance.on')}</th><th scope="col">{t('ref.attendance.status')}</th></tr></thead>
@@ -113,7 +127,7 @@ function ReferralBody({ record, reference, onChanged }: { record: Versioned<Refe
                 {[...r.attendance].sort((a, b) => b.session_on.localeCompare(a.session_on)).map((a) => (
                   <tr key={a.session_on} data-status={a.status}>
                     <th scope="row" class="cell-nowrap">{formatDay(a.session_on, lang)}</th>
-                    <td>{codeLabel(t, 'prog.att', a.status)}{a.absence_reason ? <span class="cell-sub">{a.absence_reason}</span> : null}</td>
+                    <td data-label={t('ref.attendance.status')}>{codeLabel(t, 'prog.att', a.status)}{a.absence_reason ? <span class="cell-sub">{a.absence_reason}</span> : null}</td>
                   </tr>
                 ))}
               </tbody>

@@ -18,7 +18,7 @@ import {
 export function ReferralsTable({ items, reference, id }: { items: Referral[]; reference: ReferralReference | undefined; id: string }) {
   const { t, lang } = useI18n();
   return (
-    <div class="table-wrap">
+    <div class="table-wrap prog-stack-wrap">
       <table class="table prog-table" id={id}>
         <caption class="visually-hidden">{t('ref.list.title')}</caption>
         <thead>
@@ -35,7 +35,7 @@ export function ReferralsTable({ items, reference, id }: { items: Referral[]; re
             <tr key={r.id} data-id={r.id} data-status={r.status}>
               <th scope="row">
                 <Link href={`/referrals/${encodeURIComponent(r.id)}`}>
-                  {r.person_name || sharedName(r.person) || r.case_number || r.person?.case_number || t('ref.referral')}
+                  {r.person_name || sharedName(r.person) || t('ref.name_not_shared')}
                 </Link>
                 <span class="cell-sub">{r.case_number ?? r.person?.case_number ?? ''}</span>
               </th>

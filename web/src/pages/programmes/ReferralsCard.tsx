@@ -63,7 +63,7 @@ function Card({ record: c, headers, onChanged }: Props) {
       ) : null}
       {load.data ? (
         items.length === 0 ? <p id="referrals-none">{t('ref.card.none')}</p> : (
-          <div class="table-wrap">
+          <div class="table-wrap prog-stack-wrap">
             <table class="table prog-table" id="referrals-table">
               <caption class="visually-hidden">{t('ref.card.title')}</caption>
               <thead>

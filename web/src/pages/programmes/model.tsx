@@ -232,7 +232,7 @@ export function sharedName(p: SharedPerson | undefined): string {
 /** The name of a participant or the case number (a partner's view holds a name only when it is shared). */
 export function participantName(p: Participant['person']): string {
   if ('name' in p && typeof p.name === 'string') return p.name;
-  return sharedName(p as SharedPerson) || p.case_number;
+  return sharedName(p as SharedPerson);
 }
 
 /** The person as the provider sees it: exactly the shared fields, each labelled. */
