@@ -584,8 +584,8 @@ function ThirdPartiesList({ ctx }: { ctx: PersonContext }) {
       ) : null}
       {list.data === undefined ? <p class="muted" role="status">{t('status.loading')}</p>
         : list.data.items.length ? (
-          <div class="table-wrap" role="region" aria-labelledby="person-tp-heading" tabIndex={0}>
-            <table class="table table-third-parties">
+          <div class="table-wrap rel-stack-wrap" role="region" aria-labelledby="person-tp-heading" tabIndex={0}>
+            <table class="table table-third-parties rel-stack">
               <thead>
                 <tr>
                   <th scope="col">{t('people.tp.full_name')}</th>
@@ -601,11 +601,11 @@ function ThirdPartiesList({ ctx }: { ctx: PersonContext }) {
                 {list.data.items.map((p) => (
                   <tr key={p.id} data-id={p.id}>
                     <th scope="row">{p.full_name}</th>
-                    <td>{peopleLabel(t, 'relationship', p.relationship)}</td>
-                    <td class="cell-nowrap">{day(p.birth_date) || '—'}</td>
-                    <td>{p.contact || '—'}</td>
-                    <td>{p.note || '—'}</td>
-                    <td><FamilyFlags p={p} /></td>
+                    <td data-label={t('people.tp.relationship')}>{peopleLabel(t, 'relationship', p.relationship)}</td>
+                    <td data-label={t('people.birth_date')} class="cell-nowrap">{day(p.birth_date) || '—'}</td>
+                    <td data-label={t('people.tp.contact')} class="tp-contact">{p.contact || '—'}</td>
+                    <td data-label={t('people.tp.note')} class="tp-note">{p.note || '—'}</td>
+                    <td data-label={t('rel.family.title')}><FamilyFlags p={p} /></td>
                     {editable ? (
                       <td class="cell-actions">
                         <button type="button" class="button button-secondary button-small" id={`tp-change-${p.id}`}

@@ -5,15 +5,15 @@
 import type { JSX } from 'preact';
 import { useEffect } from 'preact/hooks';
 import type { Agency } from '../../api';
-import { SelectField, TextAreaField, TextField } from '../../components/Form';
+import { SelectField, TextAreaField } from '../../components/Form';
 import { Link } from '../../components/Link';
 import { useLoad } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { DateField } from '../cases/Fields';
 import { formatDay } from '../cases/model';
 import { PersonPicker, type PersonHit, type ThirdParty } from '../people/common';
-import { CountryList, ThirdPartyFields, type ThirdPartyDraft } from '../people/fields';
-import { loadOrg, truthy } from './model';
+import { ThirdPartyFields, type ThirdPartyDraft } from '../people/fields';
+import { countryName, countryOptions, loadOrg, truthy } from './model';
 
 /** A third party with the returnee-family fields (GET /people/{id}/third-parties). */
 export interface FamilyMember extends ThirdParty {
@@ -51,7 +51,7 @@ export const emptyFamily = (): FamilyDraft => ({
 export function familyDraft(p: FamilyMember): FamilyDraft {
   return {
     relationship: p.relationship, full_name: p.full_name, birth_date: p.birth_date ?? '', contact: p.contact ?? '', note: p.note ?? '',
-    returnee: truthy(p.returnee), returned_from: p.returned_from ?? '', linked_person_id: p.linked_person_id ?? '',
+    returnee: truthy(p.returnee), returned_from: (p.returned_from ?? '').toUpperCase(), linked_person_id: p.linked_person_id ?? '',
     linked: p.linked_person_id ? linkedHit(p.linked_person_id, p.linked_person_name ?? '') : null,
     restricted: truthy(p.restricted), child_protection: truthy(p.child_protection), child_protection_on: p.child_protection_on ?? '',
     child_protection_agency_id: p.child_protection_agency_id ?? '', child_protection_note: p.child_protection_note ?? '',
@@ -105,7 +105,7 @@ interface RowProps {
 
 /** The third party's own fields and then the returnee-family ones. */
 export function FamilyFields({ prefix, value, onChange, errors }: RowProps): JSX.Element {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const org = useLoad(() => loadOrg(), []);
   const set = (patch: Partial<FamilyDraft>) => onChange({ ...value, ...patch });
   const child = value.relationship === 'child';
@@ -124,10 +124,9 @@ export function FamilyFields({ prefix, value, onChange, errors }: RowProps): JSX
         </div>
         {value.returnee ? (
           <div class="form-grid">
-            <TextField id={`${prefix}-returned_from`} label={t('rel.family.returned_from')} value={value.returned_from}
-              onValue={(returned_from) => set({ returned_from })} optional maxLength={2} list="people-countries" autocapitalize="characters"
-              hint={t('rel.family.returned_from.hint')} error={errors.returned_from} />
-            <CountryList />
+            <SelectField id={`${prefix}-returned_from`} label={t('rel.family.returned_from')} value={value.returned_from}
+              onValue={(returned_from) => set({ returned_from })} optional hint={t('rel.family.returned_from.hint')} error={errors.returned_from}
+              options={[{ value: '', label: t('rel.family.country.unknown') }, ...countryOptions(lang)]} />
           </div>
         ) : null}
         <PersonPicker id={`${prefix}-linked_person_id`} label={t('rel.family.linked')} value={value.linked}
@@ -190,7 +189,7 @@ export function FamilyFlags({ p }: { p: FamilyMember }) {
     <div class="tp-family" data-id={p.id}>
       <div class="tp-flags">
         {returnee ? <span class="badge badge-info tp-returnee">{p.returned_from
-          ? t('rel.family.returnee.from', { country: p.returned_from }) : t('rel.family.returnee')}</span> : null}
+          ? t('rel.family.returnee.from', { country: countryName(p.returned_from, lang) }) : t('rel.family.returnee')}</span> : null}
         {restricted ? <span class="badge badge-warn tp-restricted" title={t('rel.family.restricted.about')}>{t('rel.family.restricted.badge')}</span> : null}
         {cp ? <span class="badge badge-bad tp-child-protection">{t('rel.family.cp.flag')}</span> : null}
       </div>

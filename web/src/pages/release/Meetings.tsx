@@ -11,7 +11,7 @@ import { useTimeZone } from '../../session';
 import { DateField } from '../cases/Fields';
 import { localProblem } from '../cases/Decisions';
 import { formatDay, today } from '../cases/model';
-import { ACTION_STATUSES, label, truthy, type Meeting, type Org, type ReleaseAction, type T } from './model';
+import { ACTION_STATUSES, OWNER_AGENCY_KINDS, label, truthy, type Meeting, type Org, type ReleaseAction, type T } from './model';
 
 type Mistake = { field: string; message: string };
 
@@ -20,8 +20,13 @@ function chars(t: T, mistakes: Mistake[], field: string, value: string, min: num
   if (n < min || n > max) mistakes.push({ field, message: min <= 1 && n === 0 ? t('field.required') : t('sup.chars', { min, max }) });
 }
 
-export function agencyOptions(t: T, org: Org | undefined) {
-  return [{ value: '', label: t('rel.pick') }, ...(org?.agencies ?? []).map((a) => ({ value: a.id, label: a.name }))];
+/**
+ * The agencies a picker offers: an owner (of an action or a reintegration task) is a probation, prison or
+ * partner agency; a meeting's attendee may come from any agency but the administration.
+ */
+export function agencyOptions(t: T, org: Org | undefined, use: 'owner' | 'attendee' = 'owner') {
+  const fits = (kind: string) => (use === 'owner' ? OWNER_AGENCY_KINDS.includes(kind) : kind !== 'administration');
+  return [{ value: '', label: t('rel.pick') }, ...(org?.agencies ?? []).filter((a) => fits(a.kind)).map((a) => ({ value: a.id, label: a.name }))];
 }
 
 interface AttendeeDraft { agency_id: string; name: string; role_title: string; present: boolean }
@@ -55,7 +60,7 @@ export function MeetingForm({ planId, org, meeting, headers, onSaved, onCancel }
   const [decisions, setDecisions] = useState(m?.decisions ?? '');
   const [attendees, setAttendees] = useState<AttendeeDraft[]>(m
     ? m.attendees.map((a) => ({ agency_id: a.agency_id, name: a.name, role_title: a.role_title ?? '', present: truthy(a.present) }))
-    : [emptyAttendee(), emptyAttendee()]);
+    : [emptyAttendee()]);
   const [actions, setActions] = useState<ActionDraft[]>([]);
   const [attempt, setAttempt] = useState(0);
   const { busy, error: serverError, run } = useAction();
@@ -64,8 +69,12 @@ export function MeetingForm({ planId, org, meeting, headers, onSaved, onCancel }
   else if (heldOn > today(zone)) mistakes.push({ field: 'held_on', message: t('rel.not_future') });
   chars(t, mistakes, 'agenda', agenda, 3, 4000);
   chars(t, mistakes, 'decisions', decisions, 3, 8000);
-  if (attendees.length === 0) mistakes.push({ field: 'attendees', message: t('rel.meeting.attendees.none') });
+  // Rows left completely empty are dropped on sending, and not checked.
+  const blank = (a: AttendeeDraft) => !a.agency_id && !a.name.trim() && !a.role_title.trim();
+  const filled = attendees.filter((a) => !blank(a));
+  if (filled.length === 0) mistakes.push({ field: 'attendees', message: t('rel.meeting.attendees.none') });
   attendees.forEach((a, i) => {
+    if (blank(a)) return;
     if (!a.agency_id) mistakes.push({ field: `attendees[${i}].agency_id`, message: t('rel.pick.agency') });
     chars(t, mistakes, `attendees[${i}].name`, a.name, 1, 200);
   });
@@ -96,17 +105,20 @@ export function MeetingForm({ planId, org, meeting, headers, onSaved, onCancel }
   });
   const setAtt = (i: number, patch: Partial<AttendeeDraft>) => setAttendees((list) => list.map((a, j) => (j === i ? { ...a, ...patch } : a)));
   const setAct = (i: number, patch: Partial<ActionDraft>) => setActions((list) => list.map((a, j) => (j === i ? { ...a, ...patch } : a)));
-  const agencies = agencyOptions(t, org);
+  const agencies = agencyOptions(t, org, 'attendee');
+  const owners = agencyOptions(t, org, 'owner');
   return (
     <form class="form form-wide rel-meeting-form" noValidate aria-labelledby="meeting-form-title" id="meeting-form"
       onSubmit={(e) => {
         e.preventDefault();
         setAttempt((x) => x + 1);
         if (mistakes.length) return;
+        // The rows sent are the rows shown, so the server's "attendees[i]" names the row on the screen.
+        if (filled.length !== attendees.length) setAttendees(filled);
         void run(async () => {
           const body: Record<string, unknown> = {
             held_on: heldOn, place: place.trim() || null, agenda: agenda.trim(), decisions: decisions.trim(),
-            attendees: attendees.map((a) => ({ agency_id: a.agency_id, name: a.name.trim(), role_title: a.role_title.trim() || null, present: a.present })),
+            attendees: filled.map((a) => ({ agency_id: a.agency_id, name: a.name.trim(), role_title: a.role_title.trim() || null, present: a.present })),
           };
           if (m && meeting) {
             await request('PUT', `/api/v1/panel-meetings/${encodeURIComponent(m.id)}`, { body, headers, ifMatch: meeting.version });
@@ -167,7 +179,7 @@ export function MeetingForm({ planId, org, meeting, headers, onSaved, onCancel }
                 onValue={(v) => setAct(i, { description: v })} maxLength={1000} error={rowError(fe, 'actions', i, 'description')} />
               <div class="form-grid">
                 <SelectField id={`meeting-act-${i}-owner_agency_id`} label={t('rel.action.agency')} value={a.owner_agency_id}
-                  onValue={(v) => setAct(i, { owner_agency_id: v })} options={agencies} error={rowError(fe, 'actions', i, 'owner_agency_id')} />
+                  onValue={(v) => setAct(i, { owner_agency_id: v })} options={owners} error={rowError(fe, 'actions', i, 'owner_agency_id')} />
                 <TextField id={`meeting-act-${i}-owner_name`} label={t('rel.action.owner')} value={a.owner_name} optional
                   onValue={(v) => setAct(i, { owner_name: v })} maxLength={200} autocomplete="off" error={rowError(fe, 'actions', i, 'owner_name')} />
                 <DateField id={`meeting-act-${i}-due_on`} label={t('rel.action.due')} value={a.due_on} onValue={(v) => setAct(i, { due_on: v })}

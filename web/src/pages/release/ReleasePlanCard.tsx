@@ -53,8 +53,8 @@ function Card({ record: c, headers }: Props) {
           <dl class="facts facts-compact rel-facts">
             <div class="fact"><dt>{t('rel.plan.release_on')}</dt><dd>{plan.release_on ? formatDay(plan.release_on, lang) : '—'}</dd></div>
             <div class="fact"><dt>{t('rel.plan.receiving')}</dt><dd>{plan.receiving_unit_name}</dd></div>
-            <div class="fact"><dt>{t('rel.plan.first')}</dt><dd>{localTime(plan.first_appointment_at) || '—'}</dd></div>
-            <div class="fact"><dt>{t('rel.col.actions')}</dt><dd>{plan.actions.filter((a) => a.status === 'open').length}</dd></div>
+            <div class="fact"><dt>{t('rel.plan.first')}</dt><dd>{localTime(plan.first_appointment_at, lang) || '—'}</dd></div>
+            <div class="fact"><dt>{t('rel.col.actions')}</dt><dd>{plan.actions.filter((a) => a.status === 'open' && !a.plan_action_id).length}</dd></div>
             <div class="fact"><dt>{t('rel.meetings.title')}</dt><dd>{plan.meetings.length}</dd></div>
           </dl>
           <p><Link href={href} class="release-plan-open">{t('rel.plan.open')}</Link></p>

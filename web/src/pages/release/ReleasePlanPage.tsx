@@ -4,7 +4,7 @@
 // agencies and deadlines; its multi-agency panel meetings (record one; each has its own page with
 // printable minutes); and, on release, the handover of the case to the receiving unit.
 import { useState } from 'preact/hooks';
-import { get, purposeHeaders, request, type Items, type StatedPurpose, type UnitMember } from '../../api';
+import { ApiError, get, purposeHeaders, request, type Items, type StatedPurpose, type UnitMember } from '../../api';
 import { ConfirmDialog } from '../../components/Dialog';
 import { FormError, SelectField, Success, TextAreaField, TextField } from '../../components/Form';
 import { Link } from '../../components/Link';
@@ -19,7 +19,7 @@ import { DateField, RadioGroup } from '../cases/Fields';
 import { formatDay, getVersioned, personName, today, type CaseRecord } from '../cases/model';
 import { ActionForm, ActionsTable, MeetingForm } from './Meetings';
 import {
-  DOC_KINDS, DOC_STATUSES, addDays, daysBetween, label, loadOrg, loadPlan, localTime,
+  DOC_KINDS, DOC_STATUSES, addDays, daysBetween, label, loadOrg, loadPlan, localTime, plural,
   type Org, type PlanState, type ReferralSummary, type ReleaseAction, type ReleasePlan,
 } from './model';
 import { PlanStatus } from './ReleasePlanningList';
@@ -47,7 +47,7 @@ export function ReleasePlanPage({ caseId }: { caseId: string }) {
 
 function PlanBody({ record: c, headers }: { record: CaseRecord; headers: Record<string, string> }) {
   const { t, lang } = useI18n();
-  const { can } = useSession();
+  const { can, user } = useSession();
   const zone = useTimeZone();
   const state = useLoad((signal) => loadPlan(c.id, signal, headers), [c.id]);
   const org = useLoad(() => loadOrg(), []);
@@ -68,7 +68,9 @@ function PlanBody({ record: c, headers }: { record: CaseRecord; headers: Record<
     return (
       <>
         <Success><p id="rel-done">{done}</p></Success>
-        <p><Link href={`/cases/${encodeURIComponent(c.id)}`} class="rel-to-case">{t('rel.plan.handed_over.link')}</Link></p>
+        {plan && user?.unit?.id === plan.receiving_unit_id ? (
+          <p><Link href={`/cases/${encodeURIComponent(c.id)}`} class="rel-to-case">{t('rel.plan.handed_over.link')}</Link></p>
+        ) : <p id="rel-moved">{t('rel.plan.moved', { unit: plan?.receiving_unit_name ?? '' })}</p>}
         <p><Link href="/release-planning">{t('rel.list.title')}</Link></p>
       </>
     );
@@ -161,7 +163,7 @@ function PlanBody({ record: c, headers }: { record: CaseRecord; headers: Record<
                 {plan.meetings.map((m) => (
                   <li key={m.id} data-id={m.id}>
                     <Link href={`/panel-meetings/${encodeURIComponent(m.id)}`}>{t('rel.meeting.on', { date: formatDay(m.held_on, lang) })}</Link>
-                    {' '}<span class="muted">{[m.place, t('rel.meeting.attendees.n', { n: m.attendees })].filter(Boolean).join(' · ')}</span>
+                    {' '}<span class="muted">{[m.place, plural(t, lang, 'rel.meeting.attendees.n', m.attendees)].filter(Boolean).join(' · ')}</span>
                   </li>
                 ))}
               </ul>
@@ -195,7 +197,7 @@ function PlanFacts({ plan }: { plan: ReleasePlan }) {
         <div class="fact"><dt>{t('rel.plan.release_on')}</dt><dd>{plan.release_on ? formatDay(plan.release_on, lang) : '—'}</dd></div>
         <div class="fact"><dt>{t('rel.plan.receiving')}</dt><dd id="rel-plan-receiving">{plan.receiving_unit_name}</dd></div>
         <div class="fact"><dt>{t('rel.plan.first')}</dt>
-          <dd id="rel-plan-first">{plan.first_appointment_at ? localTime(plan.first_appointment_at) : '—'}
+          <dd id="rel-plan-first">{plan.first_appointment_at ? localTime(plan.first_appointment_at, lang) : '—'}
             {plan.first_appointment_place ? <span class="cell-sub">{plan.first_appointment_place}</span> : null}</dd></div>
         <div class="fact"><dt>{t('rel.plan.address')}</dt><dd>{plan.address || '—'}</dd></div>
         <div class="fact"><dt>{t('rel.plan.transport')}</dt><dd>{plan.transport || '—'}</dd></div>
@@ -255,9 +257,14 @@ function PlanForm({ record: c, state, org, referrals, headers, onSaved, onCancel
   const days = releaseOn && limit ? daysBetween(releaseOn, limit) : state.first_appointment_days;
   const mistakes: { field: string; message: string }[] = [];
   if (!unit) mistakes.push({ field: 'receiving_unit_id', message: t('rel.pick.unit') });
+  const outside = releaseOn && limit
+    ? t('rel.first.outside', { from: formatDay(releaseOn, lang), to: formatDay(limit, lang) }) : t('rel.first.refused');
   if (first && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(first)) mistakes.push({ field: 'first_appointment_at', message: t('rel.first.format') });
+  else if (first && releaseOn && limit && (first.slice(0, 10) < releaseOn.slice(0, 10) || first.slice(0, 10) > limit.slice(0, 10))) {
+    mistakes.push({ field: 'first_appointment_at', message: outside });
+  }
   const local = attempt > 0 && mistakes.length ? localProblem(mistakes) : null;
-  const error = local ?? serverError;
+  const error = local ?? translateFirst(serverError, outside);
   const fe = fieldErrors(error, t);
   const fields: Record<string, string> = {
     receiving_unit_id: 'plan-unit', address: 'plan-address', transport: 'plan-transport', first_appointment_at: 'plan-first',
@@ -359,12 +366,20 @@ function PlanForm({ record: c, state, org, referrals, headers, onSaved, onCancel
   );
 }
 
+/** The server's English words on the first appointment's date, said in the UI language instead. */
+function translateFirst(error: unknown, message: string): unknown {
+  if (!(error instanceof ApiError) || !error.problem) return error;
+  const errors = error.problem.errors.map((e) => (e.field === 'first_appointment_at' && /release|days|after|before/i.test(e.message)
+    ? { ...e, message } : e));
+  return new ApiError(error.message, error.status, { ...error.problem, errors }, error.retryAfter);
+}
+
 interface HandoverResult { case_id: string; plan_id: string; plan_actions: number; appointment_id: string | null }
 
 function HandoverForm({ plan, version, headers, onCancel, onDone }: {
   plan: ReleasePlan; version: string; headers: Record<string, string>; onCancel: () => void; onDone: (text: string) => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const zone = useTimeZone();
   const [releasedOn, setReleasedOn] = useState(today(zone));
   const [kind, setKind] = useState('executive');
@@ -387,6 +402,8 @@ function HandoverForm({ plan, version, headers, onCancel, onDone }: {
   const labels = { released_on: t('rel.handover.released_on'), kind: t('rel.handover.kind'), consent_on: t('rel.handover.consent_on'),
     officer_id: t('rel.handover.officer') };
   const openActions = plan.actions.filter((a) => a.status === 'open').length;
+  // A warning, not a refusal: the release may have come early, but a date a month before the plan's is more likely a slip.
+  const early = !!(releasedOn && plan.release_on && daysBetween(releasedOn, plan.release_on) > 30);
   const submit = () => {
     void run(async () => {
       const body: Record<string, unknown> = { released_on: releasedOn, kind };
@@ -395,8 +412,8 @@ function HandoverForm({ plan, version, headers, onCancel, onDone }: {
       const r = await request<HandoverResult>('POST', `/api/v1/release-plans/${encodeURIComponent(plan.id)}/handover`,
         { body, headers, ifMatch: version });
       setConfirming(false);
-      onDone(t(r.data.appointment_id ? 'rel.handover.done.appointment' : 'rel.handover.done',
-        { unit: plan.receiving_unit_name, n: r.data.plan_actions }));
+      onDone(plural(t, lang, r.data.appointment_id ? 'rel.handover.done.appointment' : 'rel.handover.done', r.data.plan_actions,
+        { unit: plan.receiving_unit_name }));
     }).then((ok) => { if (!ok) setConfirming(false); });
   };
   return (
@@ -413,6 +430,9 @@ function HandoverForm({ plan, version, headers, onCancel, onDone }: {
         <DateField id={fields.released_on} label={labels.released_on} value={releasedOn} onValue={setReleasedOn} max={today(zone)} required
           error={fe.released_on} />
       </div>
+      {early ? (
+        <p class="notice rel-warn" id="handover-early" role="status">{t('rel.handover.early', { date: formatDay(plan.release_on, lang) })}</p>
+      ) : null}
       <RadioGroup id={fields.kind} legend={labels.kind} value={kind} onValue={setKind} error={fe.kind}
         options={[{ value: 'executive', label: t('rel.handover.kind.executive'), about: t('rel.handover.kind.executive.about') },
           { value: 'post_penitentiary', label: t('rel.handover.kind.post_penitentiary'), about: t('rel.handover.kind.post_penitentiary.about') }]} />
@@ -438,9 +458,9 @@ function HandoverForm({ plan, version, headers, onCancel, onDone }: {
         <ul id="handover-what">
           <li>{t('rel.handover.what.unit', { unit: plan.receiving_unit_name })}</li>
           <li>{t('rel.handover.what.kind', { kind: kind === 'executive' ? t('rel.handover.kind.executive') : t('rel.handover.kind.post_penitentiary') })}</li>
-          <li>{t('rel.handover.what.actions', { n: openActions })}</li>
+          <li>{plural(t, lang, 'rel.handover.what.actions', openActions)}</li>
           <li>{plan.first_appointment_at
-            ? t('rel.handover.what.appointment', { at: localTime(plan.first_appointment_at) })
+            ? t('rel.handover.what.appointment', { at: localTime(plan.first_appointment_at, lang) })
             : t('rel.handover.what.no_appointment')}</li>
           <li>{t('rel.handover.what.plan')}</li>
         </ul>

@@ -14,15 +14,30 @@ import { label, localTime, type Planning } from './model';
 import './release.css';
 
 type View = 'prison' | 'receiving';
-const VIEWS: readonly View[] = ['prison', 'receiving'];
+
+/**
+ * The tabs a user has: the prison's list for prison staff (a prison agency, a prison case worker, or
+ * who imports the prison's records), the receiving list for probation; both for anyone else.
+ */
+function viewsFor(user: ReturnType<typeof useSession>['user'], can: (p: string) => boolean): View[] {
+  const prison = !!user && (user.agency.kind === 'prison' || user.roles.includes('prison_case_worker') || can('import.run'));
+  const probation = !!user && user.agency.kind === 'probation';
+  const out: View[] = [];
+  if (prison) out.push('prison');
+  if (probation) out.push('receiving');
+  return out.length ? out : ['prison', 'receiving'];
+}
 
 export function ReleasePlanningList() {
   const { t, lang } = useI18n();
-  const { user } = useSession();
+  const { user, can } = useSession();
+  const views = viewsFor(user, can);
   const [view, setView] = useState<View>(() => {
     const q = new URLSearchParams(location.search).get('view');
-    if (q === 'prison' || q === 'receiving') return q;
-    return user?.agency.kind === 'probation' ? 'receiving' : 'prison';
+    if ((q === 'prison' || q === 'receiving') && views.includes(q)) return q;
+    // As the API decides: a prison case worker starts on the prison's list.
+    if (views.length === 1) return views[0] ?? 'receiving';
+    return user?.roles.includes('prison_case_worker') ? 'prison' : 'receiving';
   });
   const load = useLoad((signal) => get<Planning>(`/api/v1/release-planning?view=${view}`, { signal }), [view]);
   const choose = (v: View) => {
@@ -35,8 +50,9 @@ export function ReleasePlanningList() {
         <h1 tabIndex={-1}>{t('rel.list.title')}</h1>
       </div>
       <p class="lead">{t('rel.list.about')}</p>
+      {views.length > 1 ? (
       <div class="rel-tabs" role="tablist" aria-label={t('rel.list.views')}>
-        {VIEWS.map((v) => (
+        {views.map((v) => (
           <button key={v} type="button" role="tab" id={`rel-tab-${v}`} aria-selected={view === v} aria-controls="rel-list-panel"
             class={view === v ? 'rel-tab is-current' : 'rel-tab'} tabIndex={view === v ? 0 : -1} onClick={() => choose(v)}
             onKeyDown={(e) => {
@@ -49,7 +65,8 @@ export function ReleasePlanningList() {
           </button>
         ))}
       </div>
-      <div id="rel-list-panel" role="tabpanel" aria-labelledby={`rel-tab-${view}`}>
+      ) : <h2 class="rel-view-title" id={`rel-tab-${view}`}>{t(view === 'prison' ? 'rel.list.prison' : 'rel.list.receiving')}</h2>}
+      <div id="rel-list-panel" role={views.length > 1 ? 'tabpanel' : undefined} aria-labelledby={`rel-tab-${view}`}>
         <LoadState load={load}>
           {(data) => (
             <>
@@ -59,7 +76,7 @@ export function ReleasePlanningList() {
                 <p id="rel-list-empty">{t(view === 'prison' ? 'rel.list.empty.prison' : 'rel.list.empty.receiving', { months: data.months_before })}</p>
               ) : (
                 <div class="table-wrap rel-stack-wrap">
-                  <table class="table rel-stack" id="rel-list">
+                  <table class="table rel-stack rel-list-table" id="rel-list">
                     <caption class="visually-hidden">{t(view === 'prison' ? 'rel.list.prison' : 'rel.list.receiving')}</caption>
                     <thead>
                       <tr>
@@ -91,7 +108,7 @@ export function ReleasePlanningList() {
                             {i.plan ? <PlanStatus status={i.plan.status} /> : <span class="badge badge-warn">{t('rel.plan.none')}</span>}
                           </td>
                           <td data-label={t('rel.col.receiving')}>{i.plan?.receiving_unit_name || '—'}</td>
-                          <td data-label={t('rel.col.first')} class="cell-nowrap">{localTime(i.plan?.first_appointment_at) || '—'}</td>
+                          <td data-label={t('rel.col.first')}>{localTime(i.plan?.first_appointment_at, lang) || '—'}</td>
                           <td data-label={t('rel.col.actions')}>{i.plan ? i.plan.actions_open : '—'}</td>
                         </tr>
                       ))}

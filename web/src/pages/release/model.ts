@@ -1,7 +1,8 @@
 // Release planning, panel meetings and reintegration needs as the API gives them (issue 9 contract),
 // and the small helpers the release pages share: agencies and units for the pickers, dates.
 import { ApiError, get, request, type Agency, type Items, type Unit } from '../../api';
-import type { MessageKey, Params } from '../../i18n';
+import { LOCALES, type Lang, type MessageKey, type Params } from '../../i18n';
+import { formatDay } from '../cases/model';
 
 export type T = (key: MessageKey, params?: Params) => string;
 
@@ -205,11 +206,63 @@ export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b.slice(0, 10)}T00:00:00Z`) - Date.parse(`${a.slice(0, 10)}T00:00:00Z`)) / 86400000);
 }
 
-/** "2026-05-04T10:30" as "04.05.2026 10:30" (a local time, no zone to convert). */
-export function localTime(value: string | null | undefined): string {
+/**
+ * "2026-05-04T10:30" as the days and times elsewhere in the UI show (useDates().short: "04.05.2026, 10:30",
+ * in English "04/05/2026, 10:30"); a local time, so there is no zone to convert.
+ */
+export function localTime(value: string | null | undefined, lang: Lang): string {
   if (!value) return '';
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})/.exec(value);
-  return m ? `${m[3]}.${m[2]}.${m[1]} ${m[4]}:${m[5]}` : value;
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})/.exec(value);
+  return m ? `${formatDay(m[1], lang)}, ${m[2]}:${m[3]}` : value;
+}
+
+const PLURAL_FORMS = ['one', 'few', 'many', 'other'] as const;
+
+/** A counted phrase in the language's plural form: the keys `${base}.one|few|many|other`. */
+export function plural(t: T, lang: Lang, base: string, n: number, params: Params = {}): string {
+  let form = 'other';
+  try {
+    form = new Intl.PluralRules(LOCALES[lang]).select(n);
+  } catch {
+    form = n === 1 ? 'one' : 'other';
+  }
+  const f = (PLURAL_FORMS as readonly string[]).includes(form) ? form : 'other';
+  return t(`${base}.${f}` as MessageKey, { n, ...params });
+}
+
+/** Agencies that may own an action or a reintegration task: probation, prison and partners. */
+export const OWNER_AGENCY_KINDS: readonly string[] = ['probation', 'prison', 'partner'];
+
+/** Countries a returnee most often comes back from, first in the picker. */
+export const LIKELY_COUNTRIES = ['SY', 'IQ', 'TR', 'AF'] as const;
+
+/** Every ISO 3166-1 alpha-2 code (assigned). */
+export const COUNTRY_CODES: readonly string[] = (
+  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI '
+  + 'CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP '
+  + 'GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK '
+  + 'LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA '
+  + 'PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF '
+  + 'TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW').split(' ');
+
+/** A country's name in the UI language (the code itself when the browser cannot name it). */
+export function countryName(code: string | null | undefined, lang: Lang): string {
+  if (!code) return '';
+  const c = code.toUpperCase();
+  try {
+    return new Intl.DisplayNames([LOCALES[lang], lang === 'ky' ? 'ru-RU' : 'en-GB'], { type: 'region' }).of(c) ?? c;
+  } catch {
+    return c;
+  }
+}
+
+/** The country picker's options: the likely ones first, then the rest by name. */
+export function countryOptions(lang: Lang): { value: string; label: string }[] {
+  const likely = LIKELY_COUNTRIES.map((c) => ({ value: c, label: countryName(c, lang) }));
+  const rest = COUNTRY_CODES.filter((c) => !(LIKELY_COUNTRIES as readonly string[]).includes(c))
+    .map((c) => ({ value: c, label: countryName(c, lang) }))
+    .sort((a, b) => a.label.localeCompare(b.label, LOCALES[lang]));
+  return [...likely, ...rest];
 }
 
 export const truthy = (v: unknown) => v === true || v === 1 || v === 'true';
