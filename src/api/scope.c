@@ -71,7 +71,6 @@ struct receiving {
 	char unit_id[UUID_STR_LEN];
 };
 
-
 /* Whether the receiving unit's reach counts for this request: a read, or release-planning work. */
 static bool receiving_counts(const struct http_request *req)
 {
