@@ -241,7 +241,6 @@ struct plan_row {
 	char receiving_unit_id[UUID_STR_LEN];
 	char status[16];
 	int64_t version;
-	int64_t created_ms;
 };
 
 /* Reads a plan by its id (by_case false) or its case's id; *found_r false when there is none. False on error. */
@@ -251,8 +250,8 @@ static bool plan_read(db *conn, const char *key, bool by_case, struct plan_row *
 	*found_r = false;
 	db_stmt *st = NULL;
 	enum db_status rc = db_query(conn, &st,
-		by_case ? "SELECT id, case_id, receiving_unit_id, status, version, created_at FROM release_plan WHERE case_id = ?"
-		        : "SELECT id, case_id, receiving_unit_id, status, version, created_at FROM release_plan WHERE id = ?",
+		by_case ? "SELECT id, case_id, receiving_unit_id, status, version FROM release_plan WHERE case_id = ?"
+		        : "SELECT id, case_id, receiving_unit_id, status, version FROM release_plan WHERE id = ?",
 		"t", key);
 	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
 		snprintf(p->id, sizeof p->id, "%s", db_column_text(st, 0, NULL));
@@ -260,7 +259,6 @@ static bool plan_read(db *conn, const char *key, bool by_case, struct plan_row *
 		snprintf(p->receiving_unit_id, sizeof p->receiving_unit_id, "%s", db_column_text(st, 2, NULL));
 		snprintf(p->status, sizeof p->status, "%s", db_column_text(st, 3, NULL));
 		p->version = db_column_int64(st, 4);
-		p->created_ms = db_column_int64(st, 5);
 		*found_r = true;
 	}
 	db_finalize(&st);

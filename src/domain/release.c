@@ -110,8 +110,8 @@ enum db_status release_case_move(db *conn, const struct release_move *m, int64_t
 		rc = DB_CONSTRAINT;
 	if (rc == DB_OK)
 		rc = event(conn, m->case_id, now, "case.transferred", m->actor_id, "Case transferred to another unit",
-		           json_pack("{s:s, s:s, s:s, s:s}", "unit_id", m->to_unit_id, "officer_id", m->officer_id, "reason",
-		                     reason, "from_unit_id", from_unit_r),
+		           json_pack("{s:s, s:s, s:s, s:s, s:b}", "unit_id", m->to_unit_id, "officer_id", m->officer_id, "reason",
+		                     reason, "from_unit_id", from_unit_r, "handover", 1),
 		           "case_assignment", assignment);
 	free(reason);
 	return rc;

@@ -481,7 +481,10 @@ test('the handover: checks first, then the case moves to probation with its acti
   assert.equal(r.body.officer_id, ids['rel.officer']);
   assert.equal(r.body.starts_local, `${addDays(ids.soon.release, 3)}T10:00`);
   assert.equal(r.body.location, 'Office A, room 3');
-  const kinds = (await officer.get(`/api/v1/cases/${ids.soon.id}/timeline?order=asc`)).body.items.map((e) => e.kind);
+  const events = (await officer.get(`/api/v1/cases/${ids.soon.id}/timeline?order=asc`)).body.items;
+  const kinds = events.map((e) => e.kind);
+  // The transfer says it was the handover (the timeline words that in the reader's language).
+  assert.equal(events.find((e) => e.kind === 'case.transferred').detail.handover, true);
   for (const k of ['case.transferred', 'plan.started', 'plan.objective_added', 'appointment.scheduled', 'release.handover'])
     assert.ok(kinds.includes(k), k);
   assert.equal(count('audit_log', `action = 'alter' AND record_type = 'case' AND record_id = ${q(ids.soon.id)} AND detail LIKE 'handed over%'`), 1);

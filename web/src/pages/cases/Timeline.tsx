@@ -67,9 +67,6 @@ function Icon({ kind }: { kind: string }) {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
-/** The allocation reason the server stores when a case passes from prison to probation on release. */
-const HANDOVER_REASON = 'Case handed over on release';
-
 /** The label key of an event: one kind may read differently by its detail (a correction, a withdrawal). */
 function labelKind(e: TimelineEvent): string {
   const d = e.detail ?? {};
@@ -106,8 +103,8 @@ function detailText(t: T, lang: Lang, e: TimelineEvent, short: (iso: string) => 
       const unit = str(d.unit_name) || names[str(d.unit_id)] || '';
       const officer = str(d.officer_name) || names[str(d.officer_id)] || '';
       const to = e.kind === 'case.transferred' ? [unit, officer].filter(Boolean).join(', ') : officer || unit;
-      // The handover's stored reason is the system's own English: said in the reader's language.
-      const reason = str(d.reason) === HANDOVER_REASON ? t('timeline.kind.release.handover') : str(d.reason);
+      // A transfer made by the handover on release (detail.handover) is said in the reader's language.
+      const reason = d.handover === true ? t('timeline.kind.release.handover') : str(d.reason);
       if (!to && !reason) return null;
       return [to ? t('timeline.to', { to }) : '', reason ? t('timeline.reason', { reason }) : ''].filter(Boolean).join(' · ');
     }

@@ -216,19 +216,8 @@ export function localTime(value: string | null | undefined, lang: Lang): string 
   return m ? `${formatDay(m[1], lang)}, ${m[2]}:${m[3]}` : value;
 }
 
-const PLURAL_FORMS = ['one', 'few', 'many', 'other'] as const;
-
-/** A counted phrase in the language's plural form: the keys `${base}.one|few|many|other`. */
-export function plural(t: T, lang: Lang, base: string, n: number, params: Params = {}): string {
-  let form = 'other';
-  try {
-    form = new Intl.PluralRules(LOCALES[lang]).select(n);
-  } catch {
-    form = n === 1 ? 'one' : 'other';
-  }
-  const f = (PLURAL_FORMS as readonly string[]).includes(form) ? form : 'other';
-  return t(`${base}.${f}` as MessageKey, { n, ...params });
-}
+/** Counted phrases (`${base}.one|few|many|other`): the supervision pages' own helper. */
+export { plural } from '../supervision/model';
 
 /** Agencies that may own an action or a reintegration task: probation, prison and partners. */
 export const OWNER_AGENCY_KINDS: readonly string[] = ['probation', 'prison', 'partner'];
