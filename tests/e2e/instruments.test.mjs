@@ -255,9 +255,16 @@ describe('instruments', () => {
     const saved = rows.find((r) => r.instrument_code === 'test.tiny-screen' && r.judgement === 'high');
     assert.equal(saved.level, 'intensive');
     assert.equal(saved.updated_by_name, who.admin.user.display_name);
-    // And back to no suggestion (the row's new version is used).
-    await select.selectOption('');
-    await page.locator(`#suggestion-${idPart('test.tiny-screen')}-high-save`).click();
+    // And back to no suggestion (the row's new version is used); the save's reload redraws the row, so choose until
+    // the choice holds, as above.
+    for (let i = 0; i < 5 && !(await saveHigh.isEnabled()); i++) {
+      await select.selectOption('');
+      await page.waitForFunction((id) => {
+        const b = document.getElementById(id);
+        return b && !b.disabled;
+      }, saveId, { timeout: 3000 }).catch(() => {});
+    }
+    await saveHigh.click();
     await page.locator(`#suggestion-${idPart('test.tiny-screen')}-high-row`).getByText(en['instruments.suggestions.saved']).waitFor();
     const back = (await who.admin.client.expect(200, 'GET', '/api/v1/level-suggestions')).items
       .find((r) => r.instrument_code === 'test.tiny-screen' && r.judgement === 'high');
