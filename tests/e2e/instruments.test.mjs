@@ -238,32 +238,18 @@ describe('instruments', () => {
     await page.locator('#suggestions-note').getByText(en['instruments.suggestions.note']).waitFor();
     const select = page.locator(`#suggestion-${idPart('test.tiny-screen')}-high`);
     await select.waitFor();
-    // The table reloads once after the import; a choice made before that reload is redrawn away, so choose
-    // until the choice holds (the save button is enabled only by a change).
+    // The row keeps a choice across the table's reloads (after the import, after a save), so one choice is enough.
     const saveHigh = page.locator(`#suggestion-${idPart('test.tiny-screen')}-high-save`);
-    const saveId = `suggestion-${idPart('test.tiny-screen')}-high-save`;
-    for (let i = 0; i < 5 && !(await saveHigh.isEnabled()); i++) {
-      await select.selectOption('intensive');
-      await page.waitForFunction((id) => {
-        const b = document.getElementById(id);
-        return b && !b.disabled;
-      }, saveId, { timeout: 3000 }).catch(() => {});
-    }
+    await select.selectOption('intensive');
     await saveHigh.click();
     await page.locator(`#suggestion-${idPart('test.tiny-screen')}-high-row`).getByText(en['instruments.suggestions.saved']).waitFor();
     const rows = (await who.admin.client.expect(200, 'GET', '/api/v1/level-suggestions')).items;
     const saved = rows.find((r) => r.instrument_code === 'test.tiny-screen' && r.judgement === 'high');
     assert.equal(saved.level, 'intensive');
     assert.equal(saved.updated_by_name, who.admin.user.display_name);
-    // And back to no suggestion (the row's new version is used); the save's reload redraws the row, so choose until
-    // the choice holds, as above.
-    for (let i = 0; i < 5 && !(await saveHigh.isEnabled()); i++) {
-      await select.selectOption('');
-      await page.waitForFunction((id) => {
-        const b = document.getElementById(id);
-        return b && !b.disabled;
-      }, saveId, { timeout: 3000 }).catch(() => {});
-    }
+    // And back to no suggestion at once, before the table's reload after the save has come (the row's new version
+    // is used, and the reload undoes neither the save nor the new choice).
+    await select.selectOption('');
     await saveHigh.click();
     await page.locator(`#suggestion-${idPart('test.tiny-screen')}-high-row`).getByText(en['instruments.suggestions.saved']).waitFor();
     const back = (await who.admin.client.expect(200, 'GET', '/api/v1/level-suggestions')).items

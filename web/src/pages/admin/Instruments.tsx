@@ -586,14 +586,18 @@ function Suggestions({ tick }: { tick: number }) {
 function SuggestionRow({ row, levels, onSaved }: { row: Suggestion; levels: readonly Level[]; onSaved: () => void }) {
   const { t, lang } = useI18n();
   const dates = useDates();
+  // The row as last known to be stored: the table's copy, or this row's own save when that is newer (the table's
+  // reload after a save may still be on its way, and must neither undo the save nor a choice made since).
+  const [stored, setStored] = useState(row);
+  useEffect(() => { setStored((s) => (row.version >= s.version ? row : s)); }, [row]);
   const [level, setLevel] = useState(row.level ?? '');
   const [saved, setSaved] = useState(false);
-  useEffect(() => { setLevel(row.level ?? ''); }, [row.version, row.level]);
+  useEffect(() => { setLevel(stored.level ?? ''); }, [stored.version, stored.level]);
   const { busy, error, run } = useAction();
   const id = `suggestion-${idPart(row.instrument_code)}-${idPart(row.judgement)}`;
   const label = say(row.judgement_label, lang, row.judgement);
-  const options = levels.filter((l) => l.active || l.code === row.level);
-  const changed = level !== (row.level ?? '');
+  const options = levels.filter((l) => l.active || l.code === stored.level);
+  const changed = level !== (stored.level ?? '');
   return (
     <tr id={`${id}-row`}>
       <th scope="row">
@@ -606,8 +610,10 @@ function SuggestionRow({ row, levels, onSaved }: { row: Suggestion; levels: read
           e.preventDefault();
           setSaved(false);
           void run(async () => {
-            await request('PUT', `/api/v1/level-suggestions/${encodeURIComponent(row.instrument_code)}/${encodeURIComponent(row.judgement)}`,
-              { body: { level: level === '' ? null : level }, ifMatch: String(row.version) });
+            const answer = await request<Suggestion>('PUT',
+              `/api/v1/level-suggestions/${encodeURIComponent(row.instrument_code)}/${encodeURIComponent(row.judgement)}`,
+              { body: { level: level === '' ? null : level }, ifMatch: String(stored.version) });
+            setStored(answer.data);
             setSaved(true);
             onSaved();
           });
@@ -617,8 +623,8 @@ function SuggestionRow({ row, levels, onSaved }: { row: Suggestion; levels: read
             aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
             <option value="">{t('instruments.suggestions.no_suggestion')}</option>
             {options.map((l) => <option key={l.code} value={l.code}>{say(l.title, lang, l.code)}</option>)}
-            {row.level && !options.some((l) => l.code === row.level)
-              ? <option value={row.level}>{say(row.level_title, lang, row.level)}</option> : null}
+            {stored.level && !options.some((l) => l.code === stored.level)
+              ? <option value={stored.level}>{say(stored.level_title, lang, stored.level)}</option> : null}
           </select>
           <button type="submit" class="button button-small" id={`${id}-save`} disabled={busy || !changed}>
             {busy ? t('instruments.saving') : t('instruments.suggestions.save')}
@@ -634,10 +640,10 @@ function SuggestionRow({ row, levels, onSaved }: { row: Suggestion; levels: read
         </form>
       </td>
       <td>
-        {row.updated_at ? (
+        {stored.updated_at ? (
           <>
-            <span class="cell-main">{dates.short(row.updated_at)}</span>
-            <span class="cell-sub">{row.updated_by_name ?? '—'}</span>
+            <span class="cell-main">{dates.short(stored.updated_at)}</span>
+            <span class="cell-sub">{stored.updated_by_name ?? '—'}</span>
           </>
         ) : '—'}
       </td>
