@@ -13,6 +13,9 @@
 #include "http/ratelimit.h"
 #include "store/db.h"
 
+struct ingest;
+struct em_listeners;
+
 struct app {
 	const struct config *cfg;            /* owned by cmd_serve */
 	db_pool *pool;                       /* owned by cmd_serve */
@@ -22,6 +25,8 @@ struct app {
 	int64_t started_ms;                  /* when serve started, from the clock */
 	bool clock_control;                  /* config clock_control: PUT /api/v1/system/clock may set the clock */
 	const char *server_name;             /* this process in job_run: "host/pid/start-ms" (scheduler.h) */
+	struct ingest *ingest;               /* the device-fix writer (em/ingest.h); owned by cmd_serve */
+	struct em_listeners *em_listeners;   /* GT06 and Teltonika TCP listeners (em/listener.h), or NULL */
 };
 
 #endif

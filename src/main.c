@@ -16,6 +16,8 @@ static const char usage[] =
 	"  audit     verify, export and checkpoint the processing log\n"
 	"  catalogue check or load a condition catalogue file\n"
 	"  instrument check or load a risk and needs instrument file\n"
+	"  decode    decode one device message (OsmAnd, GT06, Teltonika) and print it as JSON\n"
+	"  simulate  drive a running server with simulated monitoring devices over HTTP and TCP\n"
 	"  routes    list the HTTP routes and the permission each needs\n"
 	"  version   print the version and library versions\n"
 	"\n"
@@ -28,6 +30,7 @@ static const struct {
 	{"serve", cmd_serve}, {"migrate", cmd_migrate}, {"demo", cmd_demo},
 	{"routes", cmd_routes}, {"version", cmd_version}, {"admin", cmd_admin},
 	{"audit", cmd_audit}, {"catalogue", cmd_catalogue}, {"instrument", cmd_instrument},
+	{"decode", cmd_decode}, {"simulate", cmd_simulate},
 };
 
 int main(int argc, char **argv)

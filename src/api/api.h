@@ -398,5 +398,41 @@ bool programmes_body_validate(const char *kind, const json_t *body, const char *
 bool referrals_body_validate(const char *kind, const json_t *body, const char *today, struct field_errors *fe);
 bool reintegration_body_validate(const char *kind, const json_t *body, const char *today, struct field_errors *fe);
 bool release_body_validate(const char *kind, const json_t *body, const char *today, struct field_errors *fe);
+bool em_orders_body_validate(const char *kind, const json_t *body, const char *today, struct field_errors *fe);
+bool em_zones_body_validate(const char *kind, const json_t *body, const char *today, struct field_errors *fe);
+bool em_police_body_validate(const char *kind, const json_t *body, const char *today, struct field_errors *fe);
+
+/* em_devices.c, em_orders.c, em_zones.c, em_police.c, em_ingest.c, em_queue.c (issue 7) */
+void api_em_devices_list(struct http_request *req, struct http_response *resp);
+void api_em_device_create(struct http_request *req, struct http_response *resp);
+void api_em_device_get(struct http_request *req, struct http_response *resp);
+void api_em_device_update(struct http_request *req, struct http_response *resp);
+void api_em_unknown_devices(struct http_request *req, struct http_response *resp);
+void api_em_orders_list(struct http_request *req, struct http_response *resp);
+void api_case_em_orders(struct http_request *req, struct http_response *resp);
+void api_em_order_create(struct http_request *req, struct http_response *resp);
+void api_em_order_get(struct http_request *req, struct http_response *resp);
+void api_em_order_update(struct http_request *req, struct http_response *resp);
+void api_em_order_end(struct http_request *req, struct http_response *resp);
+void api_em_fitting_create(struct http_request *req, struct http_response *resp);
+void api_em_fitting_remove(struct http_request *req, struct http_response *resp);
+void api_em_absence_create(struct http_request *req, struct http_response *resp);
+void api_em_absence_cancel(struct http_request *req, struct http_response *resp);
+void api_em_zone_create(struct http_request *req, struct http_response *resp);
+void api_em_zone_update(struct http_request *req, struct http_response *resp);
+void api_em_zone_retire(struct http_request *req, struct http_response *resp);
+void api_em_zones_export(struct http_request *req, struct http_response *resp);
+void api_em_zones_import(struct http_request *req, struct http_response *resp);
+void api_em_trail(struct http_request *req, struct http_response *resp);
+void api_em_position(struct http_request *req, struct http_response *resp);
+void api_em_device_events(struct http_request *req, struct http_response *resp);
+void api_em_fixes_batch(struct http_request *req, struct http_response *resp);
+void api_em_osmand(struct http_request *req, struct http_response *resp);
+void api_em_queue(struct http_request *req, struct http_response *resp);
+void api_em_police_requests_list(struct http_request *req, struct http_response *resp);
+void api_em_police_request_create(struct http_request *req, struct http_response *resp);
+void api_em_police_request_get(struct http_request *req, struct http_response *resp);
+void api_em_police_request_decide(struct http_request *req, struct http_response *resp);
+void api_em_police_request_trail(struct http_request *req, struct http_response *resp);
 
 #endif

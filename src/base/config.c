@@ -39,6 +39,11 @@ static const struct key keys[] = {
 	KEY(audit_checkpoint_interval_s, KEY_LONG, 10, 86400, "seconds between log checkpoints"),
 	KEY(scheduler_tick_s, KEY_LONG, 0, 86400, "seconds between scheduler runs (0: only on request)"),
 	KEY(clock_control, KEY_LONG, 0, 1, "1 lets an administrator set the clock (tests, simulations)"),
+	KEY(em_gt06_listen, KEY_OPTIONAL_STRING, 0, 0, "HOST:PORT for GT06 devices over TCP (empty: none)"),
+	KEY(em_teltonika_listen, KEY_OPTIONAL_STRING, 0, 0, "HOST:PORT for Teltonika devices over TCP (empty: none)"),
+	KEY(em_max_connections, KEY_LONG, 1, 1000000, "concurrent device TCP connections"),
+	KEY(em_idle_timeout_s, KEY_LONG, 10, 86400, "device TCP connections silent this long are closed"),
+	KEY(em_queue_max, KEY_LONG, 1000, 10000000, "fixes waiting for the ingest writer at most (beyond: busy)"),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -62,6 +67,11 @@ void config_init(struct config *cfg)
 		.audit_checkpoint_interval_s = 300,
 		.scheduler_tick_s = 30,
 		.clock_control = 0,
+		.em_gt06_listen = xstrdup(""),
+		.em_teltonika_listen = xstrdup(""),
+		.em_max_connections = 20000,
+		.em_idle_timeout_s = 900,
+		.em_queue_max = 200000,
 	};
 }
 
@@ -71,6 +81,8 @@ void config_free(struct config *cfg)
 	free(cfg->db);
 	free(cfg->ui_dir);
 	free(cfg->audit_key_file);
+	free(cfg->em_gt06_listen);
+	free(cfg->em_teltonika_listen);
 	*cfg = (struct config){0};
 }
 

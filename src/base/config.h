@@ -33,6 +33,11 @@ struct config {
 	long audit_checkpoint_interval_s; /* how often serve signs a checkpoint */
 	long scheduler_tick_s;          /* how often serve runs the due jobs; 0: only when asked (POST .../jobs/run) */
 	long clock_control;             /* 1: PUT /api/v1/system/clock sets the clock (tests); 0: that route is 404 */
+	char *em_gt06_listen;           /* HOST:PORT for GT06 devices; "" for none */
+	char *em_teltonika_listen;      /* HOST:PORT for Teltonika devices; "" for none */
+	long em_max_connections;        /* concurrent device TCP connections */
+	long em_idle_timeout_s;         /* silent device connections are closed after this */
+	long em_queue_max;              /* fixes waiting for the ingest writer at most */
 };
 
 /* Fills cfg with the defaults. */

@@ -23,6 +23,8 @@ int cmd_audit(int argc, char **argv);
 int cmd_admin(int argc, char **argv);
 int cmd_catalogue(int argc, char **argv);
 int cmd_instrument(int argc, char **argv);
+int cmd_decode(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 /*
  * Builds the configuration: defaults, then the file (if config_file is not

@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "domain/catalogue.h"
 #include "domain/instrument.h"
+#include "em/ingest.h"
+#include "em/listener.h"
 #include "engine/scheduler.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -35,7 +37,8 @@ static const char usage[] =
 	"max_connections, max_connections_per_ip, connection_memory_bytes,\n"
 	"connection_timeout_s, db_pool_size, shutdown_grace_s, client_errors_per_minute,\n"
 	"login_attempts_per_minute, audit_key_file, audit_checkpoint_interval_s,\n"
-	"scheduler_tick_s, clock_control.\n";
+	"scheduler_tick_s, clock_control, em_gt06_listen, em_teltonika_listen, em_max_connections,\n"
+	"em_idle_timeout_s, em_queue_max.\n";
 
 /* Flags are collected first so the file and environment can be applied before them. */
 struct serve_flags {
@@ -176,7 +179,19 @@ static int run(struct config *cfg)
 			log_warn("audit_key_file is not set: the processing log is chained but no checkpoints are signed");
 		/* Due jobs run on a thread of their own next to the checkpoints (none when scheduler_tick_s is 0). */
 		struct scheduler *scheduler = scheduler_start(app.pool, cfg->scheduler_tick_s);
-		status = server_run(&app);
+		/* Device fixes: one writer thread (group commit, then evaluation), and the TCP listeners feeding it. */
+		app.ingest = ingest_start(app.pool, (size_t)cfg->em_queue_max);
+		if (app.ingest && (cfg->em_gt06_listen[0] || cfg->em_teltonika_listen[0]))
+			app.em_listeners = em_listeners_start(app.ingest, cfg->em_gt06_listen, cfg->em_teltonika_listen,
+			                                      cfg->em_max_connections, cfg->em_idle_timeout_s);
+		if (app.ingest && (app.em_listeners || !(cfg->em_gt06_listen[0] || cfg->em_teltonika_listen[0])))
+			status = server_run(&app);
+		else
+			log_error("electronic monitoring could not start (see above)");
+		if (app.em_listeners)
+			em_listeners_stop(&app.em_listeners);
+		if (app.ingest)
+			ingest_stop(&app.ingest);
 		scheduler_stop(&scheduler);
 		if (signing)
 			checkpointer_stop(&checkpoints);

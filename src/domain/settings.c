@@ -20,6 +20,13 @@ static const struct setting_info registry[] = {
 	{"release_plan.first_appointment_days", 3, 0, 60, "days",
 	 "Days after release within which the first probation appointment must fall"},
 	{"referrals.share_max_days", 366, 1, 3660, "days", "The longest a referral may share a person's data with a provider"},
+	{"em.retention_days", 90, 7, 3650, "days",
+	 "Days electronic-monitoring locations are kept, unless an alert holds them as evidence (S12)"},
+	{"em.margin_m", 20, 0, 500, "metres", "Margin beyond a fix's accuracy before it counts as outside a zone"},
+	{"em.dwell_s", 60, 0, 3600, "seconds", "How long a person must stay outside (or inside) before a zone alert"},
+	{"em.no_location_min", 15, 1, 1440, "minutes", "Minutes without a location fix before a fitted device raises an alert"},
+	{"em.no_contact_min", 30, 1, 1440, "minutes", "Minutes without any message before a fitted device raises an alert"},
+	{"em.police_access_days", 14, 1, 90, "days", "Days an approved police request's data stays readable by the requester"},
 };
 
 const struct setting_info *settings_registry(size_t *n_r)

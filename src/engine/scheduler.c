@@ -34,6 +34,9 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "domain/alerts.h"
+#include "domain/settings.h"
+#include "em/evaluate.h"
+#include "em/fixstore.h"
 #include "engine/rules.h"
 
 /* ---- the jobs --------------------------------------------------------- */
@@ -58,12 +61,48 @@ static enum db_status job_escalate(db *conn, int64_t now, char *detail, size_t c
 	return rc;
 }
 
+/* Moves the fix inbox into per-device chunks (fixstore.h). */
+static enum db_status job_em_compact(db *conn, int64_t now, char *detail, size_t cap)
+{
+	(void)now;
+	long n = 0;
+	enum db_status rc = fixstore_compact(conn, &n);
+	if (rc == DB_OK)
+		snprintf(detail, cap, "{\"moved\":%ld}", n);
+	return rc;
+}
+
+/* Silent devices (evaluate.h). */
+static enum db_status job_em_silence(db *conn, int64_t now, char *detail, size_t cap)
+{
+	long n = 0;
+	enum db_status rc = em_silence_job(conn, now, &n);
+	if (rc == DB_OK)
+		snprintf(detail, cap, "{\"raised\":%ld}", n);
+	return rc;
+}
+
+/* S12: locations older than em.retention_days are erased, except the days an alert holds as evidence. */
+static enum db_status job_em_retention(db *conn, int64_t now, char *detail, size_t cap)
+{
+	long days = 0, n = 0;
+	enum db_status rc = setting_number(conn, "em.retention_days", &days);
+	if (rc == DB_OK)
+		rc = fixstore_erase_before(conn, now - (int64_t)days * 86400000, &n);
+	if (rc == DB_OK)
+		snprintf(detail, cap, "{\"retention_days\":%ld,\"erased\":%ld}", days, n);
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	job_fn run;
 } jobs[] = {
 	{"compliance.rules", job_rules},
 	{"alerts.escalate", job_escalate},
+	{"em.compact", job_em_compact},
+	{"em.silence", job_em_silence},
+	{"em.retention", job_em_retention},
 };
 
 static job_fn job_lookup(const char *name)

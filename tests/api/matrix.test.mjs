@@ -25,6 +25,8 @@ const VARIATIONS = ['unit_head', 'probation_officer', 'competent_authority'];
 const AUTHORITY = ['competent_authority'];
 // Compliance (migration 0006).
 const ALERTS = ['unit_head', 'probation_officer'];
+// The monitoring operator works device alerts (migration 0009).
+const ALERTS_EM = [...ALERTS, 'monitoring_operator'];
 const BREACHES = ['unit_head', 'probation_officer', 'competent_authority'];
 const ADMIN = ['administrator'];
 // Assessment (migration 0007).
@@ -38,6 +40,16 @@ const REF_WRITE = ['unit_head', 'probation_officer', 'prison_case_worker'];
 const REF_MOVE = REF_READ;
 const PROVIDE = ['partner'];
 const RELEASE = ['unit_head', 'probation_officer', 'prison_case_worker'];
+// Electronic monitoring (migration 0009).
+const EM_READ = ['unit_head', 'probation_officer', 'monitoring_operator'];
+const EM_DEVICES = ['unit_head', 'monitoring_operator'];
+const EM_ORDERS = ['unit_head', 'probation_officer'];
+const EM_FIT = ['unit_head', 'probation_officer', 'monitoring_operator'];
+const EM_OPERATE = ['monitoring_operator'];
+const EM_INGEST = ['administrator'];
+const EM_POLICE_READ = ['unit_head', 'police_liaison'];
+const EM_POLICE = ['police_liaison'];
+const EM_POLICE_DECIDE = ['unit_head'];
 const HANDOVER = ['unit_head', 'prison_case_worker'];
 
 // "METHOD pattern" -> roles allowed (everyone else must be refused), and a body to send.
@@ -90,19 +102,19 @@ const matrix = {
   'PUT /api/v1/system/clock': { allow: ADMIN, body: {} },
   'GET /api/v1/compliance/rules': { allow: LOGGED_IN },
   'PUT /api/v1/compliance/rules/{code}': { allow: ['administrator'], body: {} },
-  'GET /api/v1/alerts': { allow: ALERTS },
-  'GET /api/v1/alerts/summary': { allow: ALERTS },
-  'GET /api/v1/alerts/{id}': { allow: ALERTS },
-  'POST /api/v1/alerts/{id}/acknowledgement': { allow: ALERTS },
-  'POST /api/v1/alerts/{id}/assignment': { allow: ALERTS, body: {} },
-  'POST /api/v1/alerts/{id}/verification': { allow: ALERTS, body: {} },
-  'POST /api/v1/alerts/{id}/dismissal': { allow: ALERTS, body: {} },
+  'GET /api/v1/alerts': { allow: ALERTS_EM },
+  'GET /api/v1/alerts/summary': { allow: ALERTS_EM },
+  'GET /api/v1/alerts/{id}': { allow: ALERTS_EM },
+  'POST /api/v1/alerts/{id}/acknowledgement': { allow: ALERTS_EM },
+  'POST /api/v1/alerts/{id}/assignment': { allow: ALERTS_EM, body: {} },
+  'POST /api/v1/alerts/{id}/verification': { allow: ALERTS_EM, body: {} },
+  'POST /api/v1/alerts/{id}/dismissal': { allow: ALERTS_EM, body: {} },
   'GET /api/v1/cases/{id}/alerts': { allow: READ },
-  'POST /api/v1/cases/{id}/alerts': { allow: ALERTS, body: {} },
-  'GET /api/v1/tasks': { allow: ALERTS },
+  'POST /api/v1/cases/{id}/alerts': { allow: ALERTS_EM, body: {} },
+  'GET /api/v1/tasks': { allow: ALERTS_EM },
   'GET /api/v1/cases/{id}/tasks': { allow: READ },
-  'POST /api/v1/cases/{id}/tasks': { allow: ALERTS, body: {} },
-  'PUT /api/v1/tasks/{id}': { allow: ALERTS, body: {} },
+  'POST /api/v1/cases/{id}/tasks': { allow: ALERTS_EM, body: {} },
+  'PUT /api/v1/tasks/{id}': { allow: ALERTS_EM, body: {} },
   'GET /api/v1/breaches': { allow: BREACHES },
   'GET /api/v1/cases/{id}/breaches': { allow: READ },
   'GET /api/v1/breaches/{id}': { allow: BREACHES },
@@ -121,7 +133,7 @@ const matrix = {
   'GET /api/v1/cases/{id}/responses': { allow: READ },
   'POST /api/v1/cases/{id}/responses': { allow: ALERTS, body: {} },
   'GET /api/v1/responses/{id}/letter': { allow: READ },
-  'GET /api/v1/compliance/responses-summary': { allow: ALERTS },
+  'GET /api/v1/compliance/responses-summary': { allow: ALERTS_EM },
   'GET /api/v1/complaints': { allow: ALERTS },
   'POST /api/v1/complaints': { allow: ALERTS, body: {} },
   'GET /api/v1/complaints/{id}': { allow: ALERTS },
@@ -274,6 +286,39 @@ const matrix = {
   'POST /api/v1/me/calendar-feed': { allow: SUPERVISE },
   'DELETE /api/v1/me/calendar-feed': { allow: SUPERVISE },
   'GET /api/v1/calendar/{token}': { allow: ALL },
+  // Electronic monitoring (migration 0009).
+  'GET /api/v1/em/devices': { allow: EM_READ },
+  'POST /api/v1/em/devices': { allow: EM_DEVICES, body: {} },
+  'GET /api/v1/em/devices/{id}': { allow: EM_READ },
+  'PUT /api/v1/em/devices/{id}': { allow: EM_DEVICES, body: {} },
+  'GET /api/v1/em/unknown-devices': { allow: EM_DEVICES },
+  'GET /api/v1/em/orders': { allow: EM_READ },
+  'GET /api/v1/cases/{id}/em-orders': { allow: EM_READ },
+  'POST /api/v1/cases/{id}/em-orders': { allow: EM_ORDERS, body: {} },
+  'GET /api/v1/em/orders/{id}': { allow: EM_READ },
+  'PUT /api/v1/em/orders/{id}': { allow: EM_ORDERS, body: {} },
+  'POST /api/v1/em/orders/{id}/end': { allow: EM_ORDERS, body: {} },
+  'POST /api/v1/em/orders/{id}/fittings': { allow: EM_FIT, body: {} },
+  'POST /api/v1/em/fittings/{id}/removal': { allow: EM_FIT, body: {} },
+  'POST /api/v1/em/orders/{id}/absences': { allow: EM_ORDERS, body: {} },
+  'POST /api/v1/em/absences/{id}/cancellation': { allow: EM_ORDERS, body: {} },
+  'POST /api/v1/em/orders/{id}/zones': { allow: EM_ORDERS, body: {} },
+  'PUT /api/v1/em/zones/{id}': { allow: EM_ORDERS, body: {} },
+  'POST /api/v1/em/zones/{id}/retirement': { allow: EM_ORDERS, body: {} },
+  'GET /api/v1/em/orders/{id}/zones.geojson': { allow: EM_READ },
+  'POST /api/v1/em/orders/{id}/zones/import': { allow: EM_ORDERS, body: {} },
+  'GET /api/v1/em/orders/{id}/trail': { allow: EM_READ },
+  'GET /api/v1/em/orders/{id}/position': { allow: EM_READ },
+  'GET /api/v1/em/orders/{id}/events': { allow: EM_READ },
+  'POST /api/v1/em/fixes': { allow: EM_INGEST, body: {} },
+  'GET /em/osmand': { allow: ALL },
+  'POST /em/osmand': { allow: ALL },
+  'GET /api/v1/em/queue': { allow: EM_OPERATE },
+  'GET /api/v1/em/police-requests': { allow: EM_POLICE_READ },
+  'POST /api/v1/em/police-requests': { allow: EM_POLICE, body: {} },
+  'GET /api/v1/em/police-requests/{id}': { allow: EM_POLICE_READ },
+  'POST /api/v1/em/police-requests/{id}/decision': { allow: EM_POLICE_DECIDE, body: {} },
+  'GET /api/v1/em/police-requests/{id}/trail': { allow: EM_POLICE },
   // Last: it ends the session it is called with.
   'POST /api/v1/auth/logout': { allow: LOGGED_IN },
 };

@@ -795,7 +795,7 @@ static void test_concurrent_migrators_apply_once(void **state)
 	assert_int_equal(total, (int)count);
 	db *conn = OPEN(url);
 	assert_int_equal(query_int(conn, "SELECT count(*) FROM schema_migrations"), (int64_t)count);
-	assert_int_equal(query_int(conn, "SELECT count(*) FROM setting"), 16); /* 4 from 0001, 5 from 0004, 1 from 0005, 3 from 0006, 3 from 0008 */
+	assert_int_equal(query_int(conn, "SELECT count(*) FROM setting"), 22); /* 4 from 0001, 5 from 0004, 1 from 0005, 3 from 0006, 3 from 0008, 6 from 0009 */
 	db_close(&conn);
 	free(url);
 }
