@@ -49,6 +49,9 @@ void api_system_get(struct http_request *req, struct http_response *resp)
 	char now[32];
 	clock_format_rfc3339(clock_now_ms(), now);
 	json_object_set_new(out, "schema_version", json_integer(version));
+	/* The map tile URL template the UI's maps use; null: maps draw zones and trails without tiles. */
+	const char *tiles = req->app && req->app->cfg ? req->app->cfg->map_tile_url : NULL;
+	json_object_set_new(out, "map_tile_url", tiles && *tiles ? json_string(tiles) : json_null());
 	json_object_set_new(out, "time", json_string(now));
 	http_response_json(resp, 200, out);
 }

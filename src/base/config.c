@@ -9,7 +9,8 @@
 
 #include "base/buf.h"
 
-enum key_type { KEY_STRING, KEY_OPTIONAL_STRING, KEY_LONG, KEY_LISTEN, KEY_DB_URL, KEY_LOG_LEVEL };
+enum key_type { KEY_STRING, KEY_OPTIONAL_STRING, KEY_LONG, KEY_LISTEN, KEY_DB_URL, KEY_LOG_LEVEL, KEY_OPTIONAL_LISTEN,
+                KEY_TILE_URL };
 
 /* One settable key: where it lives in struct config and what it accepts. */
 struct key {
@@ -39,11 +40,13 @@ static const struct key keys[] = {
 	KEY(audit_checkpoint_interval_s, KEY_LONG, 10, 86400, "seconds between log checkpoints"),
 	KEY(scheduler_tick_s, KEY_LONG, 0, 86400, "seconds between scheduler runs (0: only on request)"),
 	KEY(clock_control, KEY_LONG, 0, 1, "1 lets an administrator set the clock (tests, simulations)"),
-	KEY(em_gt06_listen, KEY_OPTIONAL_STRING, 0, 0, "HOST:PORT for GT06 devices over TCP (empty: none)"),
-	KEY(em_teltonika_listen, KEY_OPTIONAL_STRING, 0, 0, "HOST:PORT for Teltonika devices over TCP (empty: none)"),
+	KEY(em_gt06_listen, KEY_OPTIONAL_LISTEN, 0, 0, "HOST:PORT for GT06 devices over TCP (empty: none)"),
+	KEY(em_teltonika_listen, KEY_OPTIONAL_LISTEN, 0, 0, "HOST:PORT for Teltonika devices over TCP (empty: none)"),
 	KEY(em_max_connections, KEY_LONG, 1, 1000000, "concurrent device TCP connections"),
 	KEY(em_idle_timeout_s, KEY_LONG, 10, 86400, "device TCP connections silent this long are closed"),
 	KEY(em_queue_max, KEY_LONG, 1000, 10000000, "fixes waiting for the ingest writer at most (beyond: busy)"),
+	KEY(map_tile_url, KEY_TILE_URL, 0, 0,
+	    "map tiles for the UI, https://HOST/{z}/{x}/{y}.png (empty: maps draw without tiles)"),
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -72,6 +75,7 @@ void config_init(struct config *cfg)
 		.em_max_connections = 20000,
 		.em_idle_timeout_s = 900,
 		.em_queue_max = 200000,
+		.map_tile_url = xstrdup(""),
 	};
 }
 
@@ -83,6 +87,7 @@ void config_free(struct config *cfg)
 	free(cfg->audit_key_file);
 	free(cfg->em_gt06_listen);
 	free(cfg->em_teltonika_listen);
+	free(cfg->map_tile_url);
 	*cfg = (struct config){0};
 }
 
@@ -181,6 +186,16 @@ bool config_set(struct config *cfg, const char *key, const char *value, const ch
 			return fail(error_r, source, key, "bad value '%s': must not be empty", value);
 		break;
 	case KEY_OPTIONAL_STRING:
+		break;
+	case KEY_OPTIONAL_LISTEN:
+		if (*value && !config_parse_listen(value, NULL, NULL))
+			return fail(error_r, source, key, "bad value '%s': expected HOST:PORT or nothing", value);
+		break;
+	case KEY_TILE_URL:
+		if (*value && !config_tile_origin(value, NULL, 0))
+			return fail(error_r, source, key,
+			            "bad value '%s': expected http(s)://HOST[:PORT]/... with {z}, {x} and {y}, and no quotes, "
+			            "spaces or semicolons", value);
 		break;
 	case KEY_LOG_LEVEL: {
 		enum log_level level;
@@ -310,6 +325,27 @@ bool config_load_env(struct config *cfg, char *const *envp, char **error_r)
 		free(name);
 		if (!ok)
 			return false;
+	}
+	return true;
+}
+
+bool config_tile_origin(const char *url, char *origin, size_t cap)
+{
+	size_t scheme = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+	if (!scheme || strlen(url) > 500 || !strstr(url, "{z}") || !strstr(url, "{x}") || !strstr(url, "{y}"))
+		return false;
+	for (const char *p = url; *p; p++)
+		if (*p <= ' ' || *p == '"' || *p == '\'' || *p == ';' || *p == ',' || *p == '\\' || (unsigned char)*p >= 0x7f)
+			return false;
+	const char *host_end = strchr(url + scheme, '/');
+	size_t n = host_end ? (size_t)(host_end - url) : strlen(url);
+	if (n == scheme || memchr(url + scheme, '{', n - scheme) || memchr(url + scheme, '@', n - scheme))
+		return false;
+	if (origin) {
+		if (n >= cap)
+			return false;
+		memcpy(origin, url, n);
+		origin[n] = '\0';
 	}
 	return true;
 }

@@ -38,6 +38,7 @@ struct config {
 	long em_max_connections;        /* concurrent device TCP connections */
 	long em_idle_timeout_s;         /* silent device connections are closed after this */
 	long em_queue_max;              /* fixes waiting for the ingest writer at most */
+	char *map_tile_url;             /* the UI's map tiles, https://HOST/{z}/{x}/{y}.png; "" for none */
 };
 
 /* Fills cfg with the defaults. */
@@ -60,6 +61,9 @@ bool config_load_text(struct config *cfg, const char *text, size_t len, const ch
 bool config_load_env(struct config *cfg, char *const *envp, char **error_r);
 /* Names of all keys, NULL-terminated (for --help and docs). */
 const char *const *config_keys(void);
+/* The origin (scheme://host[:port]) of a map tile URL template into origin (NULL: only check); false when the
+ * template is not an http(s) URL with {z}, {x} and {y} or holds characters that could break a header. */
+bool config_tile_origin(const char *url, char *origin, size_t cap);
 /* Splits "HOST:PORT" ("[::1]:8080" too); host_r is malloc'd. */
 bool config_parse_listen(const char *value, char **host_r, int *port_r);
 

@@ -38,7 +38,7 @@ static const char usage[] =
 	"connection_timeout_s, db_pool_size, shutdown_grace_s, client_errors_per_minute,\n"
 	"login_attempts_per_minute, audit_key_file, audit_checkpoint_interval_s,\n"
 	"scheduler_tick_s, clock_control, em_gt06_listen, em_teltonika_listen, em_max_connections,\n"
-	"em_idle_timeout_s, em_queue_max.\n";
+	"em_idle_timeout_s, em_queue_max, map_tile_url.\n";
 
 /* Flags are collected first so the file and environment can be applied before them. */
 struct serve_flags {

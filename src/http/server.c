@@ -45,10 +45,12 @@ struct server {
 	_Atomic int in_flight; /* requests between first callback and completion */
 };
 
-static const char *const csp =
-	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-	"form-action 'self'; frame-ancestors 'none'";
+/* The default policy; server_run adds the map tile server's origin to img-src when map_tile_url is set. */
+#define CSP_FORMAT \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:%s%s; " \
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " \
+	"form-action 'self'; frame-ancestors 'none'"
+static char csp[1024];
 
 const char *http_request_header(const struct http_request *req, const char *name)
 {
@@ -341,6 +343,12 @@ int server_run(struct app *app)
 {
 	const struct config *cfg = app->cfg;
 	struct server srv = {.app = app};
+	char tiles[520] = "";
+	if (cfg->map_tile_url && cfg->map_tile_url[0] && !config_tile_origin(cfg->map_tile_url, tiles, sizeof tiles)) {
+		log_error("map_tile_url is not a usable tile URL");
+		return 1;
+	}
+	snprintf(csp, sizeof csp, CSP_FORMAT, tiles[0] ? " " : "", tiles);
 	struct addrinfo *ai = resolve_listen(cfg->listen);
 	if (!ai)
 		return 1;
