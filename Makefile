@@ -3,9 +3,11 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 DB         ?= sqlite:var/kadam.db
 LISTEN     ?= 127.0.0.1:8080
+EM_GT06    ?= 127.0.0.1:5023
+EM_TELTONIKA ?= 127.0.0.1:5027
 UI_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.mjs package-lock.json
 
-.PHONY: all build ui run test bench fuzz deps clean
+.PHONY: all build ui run test bench bench-large fuzz deps clean
 
 all: build ui
 
@@ -30,7 +32,9 @@ run: build ui
 	@[ -f var/audit.key ] || ./$(BUILD)/kadam audit keygen --out var/audit.key >/dev/null
 	./$(BUILD)/kadam demo --db $(DB)
 	@echo "Open http://$(LISTEN)/ and log in with an account above (demo data only)."
-	KADAM_AUDIT_KEY_FILE=var/audit.key ./$(BUILD)/kadam serve --db $(DB) --listen $(LISTEN) --ui-dir web/dist
+	@echo "Devices: OsmAnd at http://$(LISTEN)/em/osmand, GT06 on $(EM_GT06), Teltonika on $(EM_TELTONIKA)."
+	KADAM_AUDIT_KEY_FILE=var/audit.key KADAM_EM_GT06_LISTEN=$(EM_GT06) KADAM_EM_TELTONIKA_LISTEN=$(EM_TELTONIKA) \
+		./$(BUILD)/kadam serve --db $(DB) --listen $(LISTEN) --ui-dir web/dist
 
 test: build ui
 	scripts/run-tests
@@ -38,6 +42,11 @@ test: build ui
 bench: build
 	@scripts/install-deps --bench
 	bench/run
+
+# The EM suite alone with a day's trail read among 100 million stored fixes (generated once into var/bench/: long).
+bench-large: build
+	@scripts/install-deps --bench
+	BENCH_SUITES=em BENCH_EM_LARGE=1 bench/run
 
 fuzz:
 	@scripts/install-deps --fuzz

@@ -13,6 +13,13 @@
  * Each step takes If-Match and is status- and version-guarded, so of two
  * concurrent actions one applies and the other gets 412 (or 409 when the
  * alert's state no longer allows the step).
+ *
+ * Device alerts (source 'device', S25) are also the monitoring centre's: a
+ * holder of em.operate lists, reads, acknowledges, verifies and dismisses
+ * them in every unit, logged with the centre as the basis (em_scope.h). The
+ * centre verifies as a task for the supervising officer; verifying as a
+ * breach allegation needs breaches.write, which only officers and unit heads
+ * hold.
  */
 #include "api/alerts.h"
 
@@ -20,6 +27,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/em_scope.h"
 #include "api/scope.h"
 #include "api/validate.h"
 #include "audit/audit.h"
@@ -303,7 +311,18 @@ struct alert_row {
 	char status[16];
 	char assigned_to[UUID_STR_LEN]; /* "" when nobody has it */
 	int64_t version;
+	bool centre;                    /* a device alert reached by the monitoring centre (em.operate) */
 };
+
+/* Logs an action on an alert: with the centre's basis when the monitoring centre reached it, else as scope found. */
+static bool alert_audit(struct http_request *req, const struct alert_row *a, const struct record_scope *s,
+                        const char *action, const char *record_type, const char *record_id, const char *detail)
+{
+	if (a->centre)
+		return api_audit_why(req, action, record_type, record_id, AUDIT_OUTCOME_SUCCESS, detail, EM_CENTRE_PURPOSE,
+		                     EM_CENTRE_BASIS);
+	return scope_audit(req, s, action, record_type, record_id, detail);
+}
 
 /* Loads an alert and checks the caller reaches its case; false after answering (404, 403, 428, 500). */
 static bool alert_load(struct http_request *req, struct http_response *resp, const char *id, struct alert_row *a,
@@ -311,7 +330,8 @@ static bool alert_load(struct http_request *req, struct http_response *resp, con
 {
 	memset(a, 0, sizeof *a);
 	bool failed = false;
-	json_t *row = api_select_one(req->db, &failed, "SELECT id, case_id, status, assigned_to, version FROM alert WHERE id = ?",
+	json_t *row = api_select_one(req->db, &failed,
+	                             "SELECT id, case_id, status, assigned_to, version, source FROM alert WHERE id = ?",
 	                             "t", uuid_valid(id) ? id : "");
 	if (!row) {
 		if (failed) {
@@ -328,7 +348,17 @@ static bool alert_load(struct http_request *req, struct http_response *resp, con
 	snprintf(a->status, sizeof a->status, "%s", json_string_value(json_object_get(row, "status")));
 	snprintf(a->assigned_to, sizeof a->assigned_to, "%s", assigned ? assigned : "");
 	a->version = json_integer_value(json_object_get(row, "version"));
+	const char *source = json_string_value(json_object_get(row, "source"));
+	bool device = source && strcmp(source, "device") == 0;
 	json_decref(row);
+	if (device && policy_has(&req->principal, "em.operate")) {
+		struct em_order_ref ref;
+		if (!em_case_scope(req, resp, a->case_id, false, &ref))
+			return false;
+		*s = ref.scope;
+		a->centre = ref.via_centre;
+		return true;
+	}
 	return scope_case(req, resp, a->case_id, s);
 }
 
@@ -377,7 +407,7 @@ static void alert_changed(struct http_request *req, struct http_response *resp)
 static bool may_work(struct http_request *req, struct http_response *resp, const struct alert_row *a,
                      const struct record_scope *s, const struct step *step)
 {
-	if (strcmp(a->assigned_to, req->principal.account_id) == 0)
+	if (strcmp(a->assigned_to, req->principal.account_id) == 0 || a->centre)
 		return true;
 	bool head = false;
 	if (!is_unit_head(req, &head)) {
@@ -577,15 +607,16 @@ void api_alerts_list(struct http_request *req, struct http_response *resp)
 	json_t *items = api_select(req->db,
 		REACH_CTE
 		" SELECT x.* FROM (" ALERT_COLUMNS ALERT_FROM
-		"  WHERE c.unit_id IN (SELECT id FROM reach) AND (? = 0 OR al.assigned_to = ?) AND (? = 0 OR al.escalation_level > 0)"
+		"  WHERE (c.unit_id IN (SELECT id FROM reach) OR (? = 1 AND al.source = 'device'))"
+		"  AND (? = 0 OR al.assigned_to = ?) AND (? = 0 OR al.escalation_level > 0)"
 		"  AND (CAST(? AS TEXT) IS NULL OR al.status IN (?, ?))"
 		"  AND (CAST(? AS TEXT) IS NULL OR al.severity = ?) AND (CAST(? AS TEXT) IS NULL OR al.rule_code = ?)"
 		"  AND (CAST(? AS TEXT) IS NULL OR al.case_id = ?)) x"
 		" WHERE (CAST(? AS TEXT) IS NULL OR x.sort_key_ > ? OR (x.sort_key_ = ?"
 		"  AND (x.raised_ms_ < ? OR (x.raised_ms_ = ? AND x.id < ?))))"
 		" ORDER BY x.sort_key_, x.raised_ms_ DESC, x.id DESC LIMIT ?",
-		"tti" "i" "iti" "ttt" "tttt" "tt" "tiiiit" "i",
-		p->unit_id[0] ? p->unit_id : NULL, p->account_id, now, now,
+		"tti" "i" "i" "iti" "ttt" "tttt" "tt" "tiiiit" "i",
+		p->unit_id[0] ? p->unit_id : NULL, p->account_id, now, now, (int64_t)policy_has(p, "em.operate"),
 		(int64_t)(strcmp(queue, "mine") == 0), p->account_id, (int64_t)(strcmp(queue, "escalated") == 0),
 		sa, sa, sb, severity, severity, rule, rule, case_id, case_id,
 		cursor, (int64_t)after_key, (int64_t)after_key, (int64_t)after_ms, (int64_t)after_ms, after_id,
@@ -663,7 +694,7 @@ void api_alert_get(struct http_request *req, struct http_response *resp)
 	struct record_scope s;
 	if (!api_begin(req, resp) || !alert_load(req, resp, id, &a, &s))
 		return;
-	if (!scope_audit(req, &s, AUDIT_CONSULT, "alert", a.id, a.case_id)) {
+	if (!alert_audit(req, &a, &s, AUDIT_CONSULT, "alert", a.id, a.case_id)) {
 		api_db_failed(req, resp, "logging a read");
 		return;
 	}
@@ -691,7 +722,7 @@ void api_alert_acknowledge(struct http_request *req, struct http_response *resp)
 	if (!step_done(req, resp, alert_acknowledge_if(req->db, a.id, version, req->principal.account_id, now),
 	               &step_acknowledge, "acknowledging an alert"))
 		return;
-	if (!scope_audit(req, &s, AUDIT_ALTER, "alert", a.id, "acknowledged")) {
+	if (!alert_audit(req, &a, &s, AUDIT_ALTER, "alert", a.id, "acknowledged")) {
 		api_db_failed(req, resp, "logging a change");
 		return;
 	}
@@ -718,7 +749,7 @@ void api_alert_assign(struct http_request *req, struct http_response *resp)
 	                               api_str(req, "reason"), now),
 	               &step_assign, "assigning an alert"))
 		return;
-	if (!scope_audit(req, &s, AUDIT_ALTER, "alert", a.id, "assigned")) {
+	if (!alert_audit(req, &a, &s, AUDIT_ALTER, "alert", a.id, "assigned")) {
 		api_db_failed(req, resp, "logging a change");
 		return;
 	}
@@ -777,6 +808,15 @@ void api_alert_verify(struct http_request *req, struct http_response *resp)
 		return;
 	const char *reasons = api_str(req, "reasons"), *actor = req->principal.account_id;
 	bool breach = strcmp(api_str(req, "outcome"), "breach") == 0;
+	/* S25: only an officer starts a breach; the monitoring centre verifies as a task for them. */
+	if (breach && !policy_has(&req->principal, "breaches.write")) {
+		db_rollback(req->db);
+		api_audit_denied(req, "alert", a.id, "verification as a breach without breaches.write");
+		http_problem(resp, req, 403, "breach-not-permitted", "Not permitted to start a breach",
+		             "Only the supervising officer or a unit head can verify an alert as a breach allegation."
+		             " Verify it as a task for the officer, with the evidence, or dismiss it.", NULL);
+		return;
+	}
 	int64_t now = clock_now_ms();
 	char made[UUID_STR_LEN] = "";
 	enum db_status rc;
@@ -821,8 +861,8 @@ void api_alert_verify(struct http_request *req, struct http_response *resp)
 	}
 	if (!step_done(req, resp, rc, &step_verify, "verifying an alert"))
 		return;
-	if (!scope_audit(req, &s, AUDIT_ALTER, "alert", a.id, breach ? "verified: breach" : "verified: task") ||
-	    !scope_audit(req, &s, AUDIT_COLLECT, breach ? "breach" : "task", made, a.case_id)) {
+	if (!alert_audit(req, &a, &s, AUDIT_ALTER, "alert", a.id, breach ? "verified: breach" : "verified: task") ||
+	    !alert_audit(req, &a, &s, AUDIT_COLLECT, breach ? "breach" : "task", made, a.case_id)) {
 		api_db_failed(req, resp, "logging a change");
 		return;
 	}
@@ -841,7 +881,7 @@ void api_alert_dismiss(struct http_request *req, struct http_response *resp)
 	               alert_dismiss_if(req->db, a.id, version, req->principal.account_id, api_str(req, "reason"), now),
 	               &step_dismiss, "dismissing an alert"))
 		return;
-	if (!scope_audit(req, &s, AUDIT_ALTER, "alert", a.id, "dismissed")) {
+	if (!alert_audit(req, &a, &s, AUDIT_ALTER, "alert", a.id, "dismissed")) {
 		api_db_failed(req, resp, "logging a change");
 		return;
 	}

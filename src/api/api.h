@@ -9,6 +9,8 @@
 #include "http/http.h"
 #include "store/db.h"
 
+struct em_fix;
+
 /* health.c */
 void api_healthz(struct http_request *req, struct http_response *resp);
 void api_readyz(struct http_request *req, struct http_response *resp);
@@ -428,6 +430,9 @@ void api_em_position(struct http_request *req, struct http_response *resp);
 void api_em_device_events(struct http_request *req, struct http_response *resp);
 void api_em_fixes_batch(struct http_request *req, struct http_response *resp);
 void api_em_osmand(struct http_request *req, struct http_response *resp);
+/* The checks on a batch of fixes (POST /api/v1/em/fixes), shared with its fuzz target: on true *fixes_r (malloc'd,
+ * the caller frees) holds the *n_r fixes decoded; on false fe names each bad field ("fixes[3].lat"). */
+bool em_batch_body_validate(const json_t *body, struct field_errors *fe, struct em_fix **fixes_r, size_t *n_r);
 void api_em_queue(struct http_request *req, struct http_response *resp);
 void api_em_police_requests_list(struct http_request *req, struct http_response *resp);
 void api_em_police_request_create(struct http_request *req, struct http_response *resp);

@@ -112,9 +112,11 @@ int cmd_demo(int argc, char **argv)
 			struct demo_compliance_counts cc = {0};
 			struct demo_assessment_counts ac = {0};
 			struct demo_programme_counts pc = {0};
+			struct demo_monitoring_counts mc = {0};
 			if (st == DB_OK && !record_only && (st = demo_assessments(conn, &ac, &error)) == DB_OK &&
 			    (st = demo_programmes(conn, &pc, &error)) == DB_OK &&
-			    (st = demo_compliance(conn, &cc, &error)) == DB_OK) {
+			    (st = demo_compliance(conn, &cc, &error)) == DB_OK &&
+			    (st = demo_monitoring(conn, &mc, &error)) == DB_OK) {
 				print_counts(&counts, (double)(clock_mono_ns() - started) / 1e9);
 				printf("Assessments: %ld assessor certifications, %ld assessments (%ld countersigned, %ld superseded,"
 				       " %ld awaiting countersignature, %ld drafts),\n%ld reassessment triggers, %ld levels set as the"
@@ -135,6 +137,10 @@ int cmd_demo(int argc, char **argv)
 				       " %ld tasks,\n%ld breach allegations, %ld negative and %ld positive responses, %ld complaints.\n",
 				       cc.alerts_raised, cc.alerts_acknowledged, cc.alerts_dismissed, cc.escalated, cc.tasks,
 				       cc.breaches, cc.responses_negative, cc.responses_positive, cc.complaints);
+				printf("Electronic monitoring: %ld devices, %ld orders (%ld zones, %ld devices fitted), %ld fixes,"
+				       " %ld device events, %ld device alerts (%ld acknowledged), %ld police requests.\n",
+				       mc.devices, mc.orders, mc.zones, mc.fittings, mc.fixes, mc.events, mc.alerts, mc.acknowledged,
+				       mc.police_requests);
 				rc = 0;
 			} else if (st == DB_OK) {
 				print_counts(&counts, (double)(clock_mono_ns() - started) / 1e9);

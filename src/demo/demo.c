@@ -36,6 +36,8 @@ static const struct {
 	{"Family Medicine Centre No. 9 (demo)", "partner"},
 	{"Psychological Support Centre (demo)", "partner"},
 	{"Bishkek City Social Development Department (demo)", "partner"},
+	{"Electronic Monitoring Centre (demo)", "monitoring_centre"},
+	{"Bishkek City Police Department (demo)", "police"},
 };
 
 /* The partner organisations' profiles (issue 9): one of each partner_kind. Contacts and numbers are invented. */
@@ -98,6 +100,9 @@ static const struct {
 	{"partner.psych", "Demo Partner Psychologist", "Psychological Support Centre (demo)", "", "partner", "ru"},
 	{"partner.cityhall", "Demo Partner City Hall", "Bishkek City Social Development Department (demo)", "",
 	 "partner", "ky"},
+	{"operator.centre", "Demo Monitoring Operator", "Electronic Monitoring Centre (demo)", "", "monitoring_operator",
+	 "ru"},
+	{"police.liaison", "Demo Police Liaison", "Bishkek City Police Department (demo)", "", "police_liaison", "ru"},
 };
 
 static enum db_status put_setting(db *conn, const char *key, const char *value)

@@ -119,6 +119,20 @@ struct demo_programme_counts {
  */
 enum db_status demo_programmes(db *conn, struct demo_programme_counts *counts_r, char **error_r);
 
+/* What demo_monitoring added. */
+struct demo_monitoring_counts {
+	long devices, orders, zones, fittings, fixes, events, alerts, acknowledged, police_requests;
+};
+/*
+ * Electronic monitoring (monitoring.c): a device inventory, three monitoring
+ * orders on Bishkek cases with a curfew, zones and fitted devices, a day of
+ * fixes through the fix store, device events, device alerts in the monitoring
+ * centre's queue (one acknowledged) and a pending police request. One
+ * transaction; runs after demo_compliance; a database with monitoring orders
+ * already is left as it is (all counts 0).
+ */
+enum db_status demo_monitoring(db *conn, struct demo_monitoring_counts *counts_r, char **error_r);
+
 enum db_status demo_case_supervision(db *conn, const struct demo_case *c, struct demo_supervision_counts *n);
 /* Forgets the catalogue read by the last run (the next run may see another version). */
 void demo_supervision_reset(void);

@@ -63,4 +63,9 @@ void em_fix_init(struct em_fix *f);
  * reason gets a short English sentence naming the field. */
 bool em_fix_check(const struct em_fix *f, int64_t now_ms, char *reason, size_t cap);
 
+/* A UTC calendar time as ms since the epoch, -1 when a part is out of range (years 1970..2200). Pure, thread-safe. */
+int64_t em_utc_ms(int year, int month, int day, int hour, int minute, int second);
+/* The UTC calendar parts of ms: year, month 1-12, day, hour, minute, second. */
+void em_utc_parts(int64_t ms, int parts_r[6]);
+
 #endif

@@ -22,7 +22,8 @@ struct ingest;
 
 enum ingest_result {
 	INGEST_STORED,          /* every fix durably stored (duplicates count as stored: the device may forget them) */
-	INGEST_UNKNOWN_DEVICE,  /* the identifier is not in the inventory, or its device is retired: refused, logged */
+	INGEST_UNKNOWN_DEVICE,  /* the identifier is not in the inventory, or its device is retired: refused, logged
+	                         * (a submission mixing devices: the known devices' fixes are still stored and counted) */
 	INGEST_BAD,             /* a fix failed em_fix_check: nothing of the submission stored */
 	INGEST_FAILED,          /* the database failed: nothing stored, the device should send again */
 	INGEST_BUSY,            /* the queue is full: nothing stored, send again later */
@@ -70,5 +71,16 @@ struct ingest_stats {
 	uint64_t fix_to_alert_us_max;  /* since start: the slowest from submission to the alert's commit */
 };
 void ingest_stats(struct ingest *ingest, struct ingest_stats *stats_r);
+
+/*
+ * Latency figures since start, in microseconds (for the benchmarks and /metrics): commit — from a submission's
+ * arrival to the commit that stored it; alert — for batches that raised an alert, from the arrival of the batch's
+ * oldest submission to the evaluator's commit (an upper bound on fix-to-alert). Quantiles are read from a
+ * log-scaled histogram (buckets 10% wide). Either pointer may be NULL.
+ */
+struct ingest_latency {
+	uint64_t count, p50_us, p90_us, p99_us, max_us;
+};
+void ingest_latencies(struct ingest *ingest, struct ingest_latency *commit_r, struct ingest_latency *alert_r);
 
 #endif

@@ -496,6 +496,58 @@ test('programmes and reintegration (issue 9): partners, catalogue, referrals, ne
   assert.equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'collect' AND record_type = 'referral' AND detail LIKE 'demo programmes:%'"), 1);
 });
 
+test('electronic monitoring (issue 7): devices, three orders on Bishkek cases, a day of fixes, device alerts', () => {
+  assert.match(first.stdout, /operator\.centre +monitoring_operator +one-time password/);
+  assert.match(first.stdout, /police\.liaison +police_liaison +one-time password/);
+  assert.match(first.stdout, /Electronic monitoring: 7 devices, 3 orders \(4 zones, 4 devices fitted\), 5760 fixes/);
+  // The inventory: GT06 tags and a Teltonika unit with 15-digit IMEIs whose check digit is right, two phones.
+  const luhn = (s) => [...s].reverse().reduce((t, c, i) => { let d = Number(c) * (i % 2 ? 2 : 1); return t + (d > 9 ? d - 9 : d); }, 0) % 10 === 0;
+  const imeis = rows("SELECT identifier FROM em_device WHERE protocol IN ('gt06', 'teltonika')");
+  assert.equal(imeis.length, 5);
+  assert.ok(imeis.every((i) => /^\d{15}$/.test(i) && luhn(i)), imeis.join(' '));
+  assert.equal(count("SELECT COUNT(*) FROM em_device WHERE protocol = 'osmand' AND kind = 'phone'"), 2);
+  assert.equal(count("SELECT COUNT(*) FROM em_device WHERE kind = 'home_unit' AND protocol = 'teltonika'"), 1);
+  // Orders on open executive cases of the Bishkek office whose decisions in force carry the duties (S23).
+  const orders = rows("SELECT o.mode_curfew || '|' || o.mode_inclusion || '|' || o.mode_exclusion || '|' || o.mode_trail || '|' ||" +
+    " d.duties || '|' || u.name || '|' || c.status || '|' || d.status || '|' || o.home_lat || '|' || o.home_lon FROM em_order o" +
+    " JOIN decision d ON d.id = o.decision_id JOIN case_file c ON c.id = o.case_id JOIN unit u ON u.id = c.unit_id");
+  assert.equal(orders.length, 3);
+  for (const o of orders) {
+    const [curfew, inclusion, exclusion, , duties, unit, caseStatus, decisionStatus, lat, lon] = o.split('|');
+    const has = (d) => duties.split(',').includes(d);
+    assert.ok(has('electronic_monitoring'), o);
+    if (curfew === '1') assert.ok(has('curfew'), o);
+    if (exclusion === '1') assert.ok(has('exclusion'), o);
+    if (inclusion === '1') assert.ok(has('residence') || has('travel'), o);
+    assert.equal(unit, 'Bishkek city office');
+    assert.equal(caseStatus, 'open');
+    assert.equal(decisionStatus, 'in_force');
+    assert.ok(Math.abs(Number(lat) - 42.87) < 0.1 && Math.abs(Number(lon) - 74.59) < 0.1, o);
+  }
+  assert.equal(count("SELECT COUNT(*) FROM em_curfew_window WHERE start_time = '22:00' AND end_time = '06:00'"), 2);
+  assert.equal(count("SELECT COUNT(*) FROM em_zone WHERE kind = 'exclusion' AND shape = 'circle' AND name LIKE 'Restricted area %'"), 2);
+  assert.equal(count("SELECT COUNT(*) FROM em_zone WHERE kind = 'inclusion' AND shape = 'polygon'"), 2);
+  assert.equal(count("SELECT COUNT(*) FROM em_order WHERE mode_trail = 1"), 2);
+  assert.equal(count('SELECT COUNT(*) FROM em_fitting WHERE removed_at IS NULL'), 4);
+  // A day of fixes, one a minute, per fitted device, in the fix store (inbox or chunks).
+  const stored = count('SELECT COUNT(*) FROM em_fix_inbox') + count('SELECT COALESCE(SUM(n), 0) FROM em_fix_chunk');
+  assert.equal(stored, 4 * 1440);
+  // Device alerts in the monitoring centre's queue with evidence, their fixes held; one acknowledged by the operator.
+  const alerts = rows("SELECT rule_code || '|' || status || '|' || evidence FROM alert WHERE source = 'device' ORDER BY rule_code");
+  assert.deepEqual(alerts.map((a) => a.split('|')[0]), ['em.battery_low', 'em.curfew_absence', 'em.exclusion_entry', 'em.strap_tamper']);
+  for (const a of alerts) {
+    const evidence = JSON.parse(a.split('|').slice(2).join('|'));
+    assert.ok(evidence.order_id && evidence.device_id && evidence.fixes.length >= 1 && evidence.started_at, a);
+  }
+  assert.equal(count("SELECT COUNT(*) FROM alert a JOIN account ac ON ac.id = a.acknowledged_by WHERE a.source = 'device'" +
+    " AND a.status = 'acknowledged' AND ac.login = 'operator.centre'"), 1);
+  assert.equal(count('SELECT COUNT(DISTINCT alert_id) FROM em_fix_hold'), 4);
+  assert.ok(count('SELECT COUNT(*) FROM em_device_event') >= 4);
+  assert.equal(count("SELECT COUNT(*) FROM em_police_request r JOIN account a ON a.id = r.requested_by JOIN agency g ON g.id = r.agency_id" +
+    " WHERE r.status = 'pending' AND a.login = 'police.liaison' AND g.kind = 'police'"), 1);
+  assert.equal(count("SELECT COUNT(*) FROM account a JOIN agency g ON g.id = a.agency_id WHERE a.login = 'operator.centre' AND g.kind = 'monitoring_centre'"), 1);
+});
+
 test('one processing-log entry for the seeding run', () => {
   const entries = rows("SELECT detail FROM audit_log WHERE action = 'collect' AND record_type = 'person'");
   assert.equal(entries.length, 1);
@@ -511,6 +563,9 @@ test('running kadam demo again adds nothing', () => {
   // The programmes and referrals are not added twice.
   assert.equal(count("SELECT COUNT(*) FROM audit_log WHERE action = 'collect' AND record_type = 'referral'"), 1);
   assert.equal(count('SELECT COUNT(*) FROM programme'), count("SELECT COUNT(DISTINCT name) FROM programme"));
+  // Nor the monitoring orders and devices.
+  assert.equal(count('SELECT COUNT(*) FROM em_order'), 3);
+  assert.equal(count('SELECT COUNT(*) FROM em_device'), 7);
 });
 
 test('--people N adds N more people, numbered on: no passport repeats', () => {

@@ -25,8 +25,14 @@ test('every route in the table is in the spec', () => {
       `${key(route.method, route.path)}: the description names its permission`);
     let body = op.requestBody;
     if (body?.$ref) body = spec.components.requestBodies[body.$ref.split('/').pop()];
-    assert.equal(Boolean(body?.content?.['application/json']), route.json_body,
-      `${key(route.method, route.path)}: JSON body in spec and table agree`);
+    // A route that takes JSON among other forms (the OsmAnd protocol: a query string, a form, or the Traccar
+    // Client's JSON) reads its body itself, so the table does not mark it as a JSON route.
+    const forms = Object.keys(body?.content || {});
+    const selfParsed = !route.json_body && forms.length > 1 && forms.includes('application/json');
+    if (!selfParsed) {
+      assert.equal(Boolean(body?.content?.['application/json']), route.json_body,
+        `${key(route.method, route.path)}: JSON body in spec and table agree`);
+    }
   }
 });
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 const LANGS = ['en', 'ru', 'ky'];
 const dir = new URL('../../web/src/i18n/', import.meta.url);
-const PARTS = ['', '.people', '.cases', '.conditions', '.supervision', '.compliance', '.alerts', '.breaches', '.responses', '.rules', '.assessments', '.instruments', '.release', '.programmes', '.settings'];
+const PARTS = ['', '.people', '.cases', '.conditions', '.supervision', '.compliance', '.alerts', '.breaches', '.responses', '.rules', '.assessments', '.instruments', '.release', '.programmes', '.settings', '.monitoring'];
 const load = (lang) => Object.assign({}, ...PARTS.map((part) => JSON.parse(readFileSync(new URL(`${lang}${part}.json`, dir), 'utf8'))));
 const catalogues = Object.fromEntries(LANGS.map((lang) => [lang, load(lang)]));
 const allKeys = [...new Set(LANGS.flatMap((lang) => Object.keys(catalogues[lang])))].sort();

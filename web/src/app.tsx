@@ -57,7 +57,8 @@ import { CasesPage } from './pages/cases/CasesPage';
 import { PretrialEditorPage } from './pages/cases/PretrialEditor';
 import { PretrialListPage } from './pages/cases/PretrialList';
 import { Placeholder } from './pages/Placeholder';
-import { PROGRAMMES_PAGE_PERMISSION, navigate, replace, routeFor, sectionAllowed, usePath, type CasesRoutePage, type ComplianceRoutePage,
+import { monitoringPage, MONITORING_LABELS } from './pages/monitoring/pages';
+import { PROGRAMMES_PAGE_PERMISSION, isMonitoringOnly, navigate, replace, routeFor, sectionAllowed, usePath, type CasesRoutePage, type ComplianceRoutePage,
   type PeopleRoutePage, type ProgrammesRoutePage, type Route, type SupervisionRoutePage } from './router';
 import { SessionContext, SystemContext, type SessionApi, type SessionState } from './session';
 
@@ -173,6 +174,7 @@ function pageLabel(route: Route): MessageKey {
     case 'supervision': return SUPERVISION_LABELS[route.page];
     case 'compliance': return COMPLIANCE_LABELS[route.page];
     case 'programmes': return PROGRAMMES_LABELS[route.page];
+    case 'monitoring': return MONITORING_LABELS[route.page];
     default: return 'notfound.title';
   }
 }
@@ -358,20 +360,22 @@ export function App({ initialSystem, pendingSystem }: AppProps) {
     else if (route.page.id === 'partners') page = <PartnersPage />;
     else if (route.page.id === 'settings') page = <SettingsPage />;
     else page = <RolesPage />;
-  } else if (route.section.id === 'dashboard') page = <Dashboard system={system} onRetry={retry} />;
+  } else if (route.section.id === 'dashboard' && isMonitoringOnly(permissions)) page = monitoringPage('landing', null);
+  else if (route.section.id === 'dashboard') page = <Dashboard system={system} onRetry={retry} />;
   else if (route.section.id === 'audit') page = <AuditPage />;
   else if (route.section.id === 'unit') page = <MyUnitPage />;
   else if (route.kind === 'people') page = <PeopleSection page={route.page} id={route.id} />;
   else if (route.kind === 'cases') page = casesPage(route.page, route.id);
   else if (route.kind === 'supervision') page = supervisionPage(route.page, route.id);
   else if (route.kind === 'compliance') page = compliancePage(route.page, route.id);
+  else if (route.kind === 'monitoring') page = monitoringPage(route.page, route.id);
   else if (route.kind === 'programmes') {
     page = permissions.includes(PROGRAMMES_PAGE_PERMISSION[route.page]) ? programmesPage(route.page, route.id) : <Forbidden />;
   } else page = <Placeholder section={route.section} />;
 
   const showNav = loggedIn && route.kind !== 'login';
   const current = route.kind === 'section' || route.kind === 'admin' || route.kind === 'people' || route.kind === 'cases'
-    || route.kind === 'supervision' || route.kind === 'compliance' || route.kind === 'programmes'
+    || route.kind === 'supervision' || route.kind === 'compliance' || route.kind === 'programmes' || route.kind === 'monitoring'
     ? route.section.id : null;
 
   return (

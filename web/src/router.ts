@@ -17,6 +17,19 @@ export interface Section {
   anyOf?: readonly string[];
   /** Open to partner users (the narrow UI, see isPartner); the others are not shown to them. */
   partners?: boolean;
+  /** Open to monitoring-only users (see isMonitoringOnly); the others are not shown to them. */
+  monitoring?: boolean;
+}
+
+/** The permissions that open Electronic monitoring (any one of them). */
+export const MONITORING_PERMISSIONS: readonly string[] = ['em.read', 'em.operate', 'em.police.read', 'em.police.request', 'em.police.decide'];
+
+/**
+ * Whether a user works only with electronic monitoring (the monitoring centre's operator, a police liaison):
+ * they read no person records, so only the sections marked `monitoring` are shown to them.
+ */
+export function isMonitoringOnly(permissions: readonly string[]): boolean {
+  return !permissions.includes('people.read') && (permissions.includes('em.operate') || permissions.includes('em.police.request'));
 }
 
 /**
@@ -50,12 +63,13 @@ export const COMPLIANCE_PERMISSIONS: readonly string[] = ['alerts.read', 'breach
 
 /** The product's sections, in navigation order. */
 export const SECTIONS: readonly Section[] = [
-  { id: 'dashboard', path: '/', label: 'section.dashboard', about: null, partners: true },
+  { id: 'dashboard', path: '/', label: 'section.dashboard', about: null, partners: true, monitoring: true },
   { id: 'people', path: '/people', label: 'section.people', about: 'about.people' },
   { id: 'cases', path: '/cases', label: 'section.cases', about: 'about.cases' },
   { id: 'supervision', path: '/supervision', label: 'section.supervision', about: 'about.supervision' },
-  { id: 'alerts', path: '/alerts', label: 'section.alerts', about: 'about.alerts', anyOf: COMPLIANCE_PERMISSIONS },
-  { id: 'monitoring', path: '/monitoring', label: 'section.monitoring', about: 'about.monitoring' },
+  { id: 'alerts', path: '/alerts', label: 'section.alerts', about: 'about.alerts', anyOf: COMPLIANCE_PERMISSIONS, monitoring: true },
+  { id: 'monitoring', path: '/monitoring', label: 'section.monitoring', about: 'about.monitoring', anyOf: MONITORING_PERMISSIONS,
+    monitoring: true },
   { id: 'programmes', path: '/programmes', label: 'section.programmes', about: 'about.programmes',
     anyOf: PROGRAMMES_PERMISSIONS, partners: true },
   { id: 'reports', path: '/reports', label: 'section.reports', about: 'about.reports' },
@@ -97,6 +111,7 @@ export const ADMIN_PAGES: readonly AdminPage[] = [
 /** Whether a user with these permissions may see the section. */
 export function sectionAllowed(section: Section, permissions: readonly string[]): boolean {
   if (!section.partners && isPartner(permissions)) return false;
+  if (!section.monitoring && isMonitoringOnly(permissions)) return false;
   return !section.anyOf || section.anyOf.some((p) => permissions.includes(p));
 }
 
@@ -111,7 +126,31 @@ export type Route =
   | { kind: 'supervision'; section: Section; page: SupervisionRoutePage; id: string | null }
   | { kind: 'compliance'; section: Section; page: ComplianceRoutePage; id: string | null }
   | { kind: 'programmes'; section: Section; page: ProgrammesRoutePage; id: string | null }
+  | { kind: 'monitoring'; section: Section; page: MonitoringRoutePage; id: string | null }
   | { kind: 'notfound' };
+
+/** The pages of Electronic monitoring: /monitoring (the operator's queue), /monitoring/orders,
+ * /monitoring/orders/:id, /monitoring/devices, /monitoring/police-requests. */
+export type MonitoringRoutePage = 'queue' | 'orders' | 'order' | 'devices' | 'police';
+
+const MONITORING_FIXED: Readonly<Record<string, MonitoringRoutePage>> = {
+  '/monitoring': 'queue', '/monitoring/orders': 'orders', '/monitoring/devices': 'devices', '/monitoring/police-requests': 'police',
+};
+
+function monitoringRoute(p: string): Route {
+  const section = SECTIONS.find((s) => s.id === 'monitoring') as Section;
+  const fixed = MONITORING_FIXED[p];
+  if (fixed) return { kind: 'monitoring', section, page: fixed, id: null };
+  const m = /^\/monitoring\/orders\/([^/]+)$/.exec(p);
+  if (!m || !m[1]) return { kind: 'notfound' };
+  let id: string;
+  try {
+    id = decodeURIComponent(m[1]);
+  } catch {
+    return { kind: 'notfound' };
+  }
+  return { kind: 'monitoring', section, page: 'order', id };
+}
 
 /** The pages of the People section: /people, /people/new, /people/:id, /people/access-requests, /people/import. */
 export type PeopleRoutePage = 'search' | 'new' | 'person' | 'access-requests' | 'import';
@@ -268,6 +307,7 @@ export function routeFor(path: string): Route {
   }
   if (/^\/(alerts|breaches|complaints)(\/|$)/.test(p)) return complianceRoute(p);
   if (PROGRAMMES_PATH.test(p)) return programmesRoute(p);
+  if (p === '/monitoring' || p.startsWith('/monitoring/')) return monitoringRoute(p);
   const section = SECTIONS.find((s) => s.path === p);
   return section ? { kind: 'section', section } : { kind: 'notfound' };
 }
@@ -282,7 +322,7 @@ export function normalisePath(path: string): string {
 export function sectionFor(path: string): Section | null {
   const route = routeFor(path);
   return route.kind === 'section' || route.kind === 'admin' || route.kind === 'people' || route.kind === 'cases'
-    || route.kind === 'supervision' || route.kind === 'compliance' || route.kind === 'programmes'
+    || route.kind === 'supervision' || route.kind === 'compliance' || route.kind === 'programmes' || route.kind === 'monitoring'
     ? route.section : null;
 }
 

@@ -40,6 +40,8 @@ size_t gt06_ack(uint8_t protocol, uint16_t serial, uint8_t out[16]);
 size_t gt06_encode_login(const char *imei, uint16_t serial, uint8_t *out, size_t cap);
 size_t gt06_encode_location(const struct em_fix *fix, uint16_t serial, uint8_t *out, size_t cap);
 size_t gt06_encode_alarm(const struct em_fix *fix, uint16_t serial, uint8_t *out, size_t cap);
+/* A status (0x13) frame: the fix's events and battery level, no position. */
+size_t gt06_encode_status(const struct em_fix *fix, uint16_t serial, uint8_t *out, size_t cap);
 
 /* CRC-ITU (CRC-16/X-25) as GT06 uses it. */
 uint16_t gt06_crc(const uint8_t *data, size_t len);

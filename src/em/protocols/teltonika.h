@@ -15,6 +15,8 @@
 #include "em/fix.h"
 
 #define TELTONIKA_MAX_RECORDS 255
+/* The largest data field length accepted (codec .. second count); devices send at most a few kilobytes. */
+#define TELTONIKA_MAX_DATA 65536
 
 /* The IMEI packet at the front of buf: > 0 bytes used (imei filled), 0 need more, -1 not an IMEI packet. */
 ssize_t teltonika_decode_imei(const uint8_t *buf, size_t len, char imei[16], char *err, size_t cap);

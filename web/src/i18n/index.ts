@@ -51,16 +51,19 @@ import kyRelease from './ky.release.json';
 import enSettings from './en.settings.json';
 import ruSettings from './ru.settings.json';
 import kySettings from './ky.settings.json';
+import enMonitoring from './en.monitoring.json';
+import ruMonitoring from './ru.monitoring.json';
+import kyMonitoring from './ky.monitoring.json';
 
 const en = { ...enCore, ...enPeople, ...enCases, ...enConditions, ...enSupervision,
   ...enCompliance, ...enAlerts, ...enBreaches, ...enResponses, ...enRules,
-  ...enAssessments, ...enInstruments, ...enRelease, ...enProgrammes, ...enSettings };
+  ...enAssessments, ...enInstruments, ...enRelease, ...enProgrammes, ...enSettings, ...enMonitoring };
 const ru: Record<keyof typeof en, string> = { ...ruCore, ...ruPeople, ...ruCases, ...ruConditions, ...ruSupervision,
   ...ruCompliance, ...ruAlerts, ...ruBreaches, ...ruResponses, ...ruRules,
-  ...ruAssessments, ...ruInstruments, ...ruRelease, ...ruProgrammes, ...ruSettings };
+  ...ruAssessments, ...ruInstruments, ...ruRelease, ...ruProgrammes, ...ruSettings, ...ruMonitoring };
 const ky: Record<keyof typeof en, string> = { ...kyCore, ...kyPeople, ...kyCases, ...kyConditions, ...kySupervision,
   ...kyCompliance, ...kyAlerts, ...kyBreaches, ...kyResponses, ...kyRules,
-  ...kyAssessments, ...kyInstruments, ...kyRelease, ...kyProgrammes, ...kySettings };
+  ...kyAssessments, ...kyInstruments, ...kyRelease, ...kyProgrammes, ...kySettings, ...kyMonitoring };
 
 export type Lang = 'ky' | 'ru' | 'en';
 export type MessageKey = keyof typeof en;

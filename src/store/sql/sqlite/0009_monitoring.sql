@@ -98,6 +98,7 @@ CREATE TABLE em_zone (
 	buffer_m INTEGER NOT NULL DEFAULT 0 CHECK (buffer_m BETWEEN 0 AND 5000),
 	schedule TEXT,                               -- NULL: always; else weekly windows as for a curfew (JSON)
 	status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired')),
+	retire_reason TEXT,
 	created_at INTEGER NOT NULL,
 	created_by TEXT REFERENCES account (id),
 	updated_at INTEGER NOT NULL,
@@ -129,6 +130,7 @@ CREATE TABLE em_absence (
 	approved_at INTEGER NOT NULL,
 	cancelled_at INTEGER,
 	cancelled_by TEXT REFERENCES account (id),
+	cancel_reason TEXT,
 	CHECK (ends_at > starts_at)
 ) STRICT;
 CREATE INDEX em_absence_order ON em_absence (order_id, starts_at);

@@ -29,6 +29,7 @@ import { AlertsCard } from '../compliance/AlertsCard';
 import { BreachesCard } from '../compliance/BreachesCard';
 import { ResponsesCard } from '../compliance/ResponsesCard';
 import { ReferralsCard } from '../programmes/ReferralsCard';
+import { MonitoringCard } from '../monitoring/MonitoringCard';
 import { ReintegrationCard } from '../release/ReintegrationCard';
 import { ReleasePlanCard } from '../release/ReleasePlanCard';
 import { TimelineList } from './Timeline';
@@ -124,6 +125,7 @@ function CaseBody({ record: { data: c }, headers, onChanged }: CaseBodyProps) {
       <ResponsesCard record={c} headers={headers} onChanged={changed} />
       <ReleasePlanCard record={c} headers={headers} onChanged={changed} />
       <ReferralsCard record={c} headers={headers} onChanged={changed} />
+      <MonitoringCard record={c} headers={headers} onChanged={changed} />
       <ReintegrationCard record={c} headers={headers} onChanged={changed} />
       <AllocationPanel record={c} headers={headers} onChanged={changed} />
       <NotesPanel caseId={c.id} notes={notes.data} loading={notes.status === 'loading'}
