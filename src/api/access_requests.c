@@ -7,6 +7,16 @@
  * notes, third parties' details and what third parties said in pre-trial
  * inquiries are withheld; nothing about any other person is included. The
  * export is logged as a disclosure to the data subject (S10).
+ *
+ * Electronic monitoring (issue 7) is part of each case: the orders with their
+ * modes, dates, home address, effect on the household and curfew timetable;
+ * the zones (an exclusion zone's boundary is withheld and counted: it often
+ * protects another person's home); approved absences; the devices fitted and
+ * removed; the device events; the device alerts with their outcome; and, for
+ * the locations, how many were recorded on each UTC day rather than the
+ * locations themselves, with a notice saying that any day's locations are
+ * given on request to the probation unit while they are kept (the EM
+ * retention period, S12). The evidence of an alert is not copied either.
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -20,6 +30,7 @@
 #include "base/log.h"
 #include "domain/keydates.h"
 #include "domain/pretrial.h"
+#include "em/fixstore.h"
 
 static const char *const languages[] = {"ky", "ru", "en", NULL};
 static const char *const channels[] = {"in_person", "letter", "email", "representative", NULL};
@@ -414,6 +425,53 @@ static const struct text3 texts[] = {
 	 "Сотко чейинки иликтөөдө үчүнчү жактардан (үй-бүлө, коңшулар, иш берүүчү) алынган маалыматтар берилген жок: %lld.",
 	 "Сведения, полученные в ходе досудебного обследования от третьих лиц (семья, соседи, работодатель), не предоставлены: %lld.",
 	 "What third parties (family, neighbours, employer) said in pre-trial inquiries is withheld: %lld."},
+	{"notice.exclusion_zones",
+	 "Тыюу салынган аймактардын так чек аралары башка адамдарды коргоо үчүн берилген жок: %lld.",
+	 "Точные границы зон запрета не предоставлены в целях защиты других лиц: %lld.",
+	 "The exact boundaries of exclusion zones are withheld to protect other people: %lld."},
+	{"notice.em_locations",
+	 "Электрондук көзөмөл аспабы жазган жайгашкан жерлер бул жерге көчүрүлгөн жок: ар бир күнү канча жазылганы гана"
+	 " көрсөтүлгөн. Каалаган күндүн жайгашкан жерлери сакталып турган мөөнөттө пробация бөлүмүнө сурам боюнча берилет.",
+	 "Местоположения, записанные устройством электронного мониторинга, сюда не скопированы: указано только, сколько их"
+	 " записано за каждый день. Местоположения за любой день предоставляются по запросу в подразделение пробации, пока"
+	 " они хранятся.",
+	 "The locations recorded by the monitoring device are not copied here: only how many were recorded on each day."
+	 " Any day's locations are given on request to the probation unit while they are kept."},
+	{"monitoring", "Электрондук көзөмөл", "Электронный мониторинг", "Electronic monitoring"},
+	{"em_curfew", "Коменданттык сааттын графиги", "График комендантского часа", "Curfew timetable"},
+	{"em_zones", "Аймактар", "Зоны", "Zones"},
+	{"em_absences", "Уруксат берилген жоктуктар", "Разрешённые отлучки", "Approved absences"},
+	{"em_fittings", "Аспаптар", "Устройства", "Devices"},
+	{"em_events", "Аспаптын окуялары", "События устройства", "Device events"},
+	{"em_alerts", "Аспаптын сигналдары", "Сигналы устройства", "Device alerts"},
+	{"em_location_days", "Жазылган жайгашкан жерлер (UTC күндөрү)", "Записанные местоположения (дни UTC)",
+	 "Locations recorded (UTC days)"},
+	{"modes", "Көзөмөлдүн түрлөрү", "Виды контроля", "Modes"},
+	{"starts_on", "Башталышы", "Начало", "Starts"},
+	{"ends_on", "Аяктоосу", "Окончание", "Ends"},
+	{"home_address", "Үй дареги", "Домашний адрес", "Home address"},
+	{"household_effect", "Үй-бүлөгө тийгизген таасири", "Влияние на домохозяйство", "Effect on the household"},
+	{"ended_at", "Аяктаган", "Окончено", "Ended"},
+	{"end_reason", "Аяктоо себеби", "Причина окончания", "Why it ended"},
+	{"days", "Күндөрү", "Дни", "Days"},
+	{"start_time", "Башталышы", "Начало", "From"},
+	{"end_time", "Аягы", "Конец", "To"},
+	{"shape", "Формасы", "Форма", "Shape"},
+	{"buffer_m", "Эскертүү тилкеси (м)", "Полоса предупреждения (м)", "Warning band (m)"},
+	{"starts_at", "Башталышы", "Начало", "From"},
+	{"ends_at", "Аягы", "Конец", "To"},
+	{"cancelled_at", "Жокко чыгарылган", "Отменено", "Cancelled"},
+	{"device_kind", "Аспаптын түрү", "Вид устройства", "Device"},
+	{"fitted_at", "Тагылган", "Установлено", "Fitted"},
+	{"removed_at", "Чечилген", "Снято", "Removed"},
+	{"removal_reason", "Чечүү себеби", "Причина снятия", "Why removed"},
+	{"event", "Окуя", "Событие", "Event"},
+	{"title", "Сигнал", "Сигнал", "Alert"},
+	{"raised_at", "Пайда болгон", "Поступил", "Raised"},
+	{"day", "Күнү", "День", "Day"},
+	{"fixes", "Жазуулардын саны", "Число записей", "Locations recorded"},
+	{"inclusion", "Уруксат берилген аймак", "Зона пребывания", "Inclusion zone"},
+	{"exclusion", "Тыюу салынган аймак", "Зона запрета", "Exclusion zone"},
 	{"notice.others", "Бул көчүрмөдө башка адамдар тууралуу маалымат жок.",
 	 "Копия не содержит сведений о других лицах.", "This copy contains no information about other people."},
 	{"notice.log",
@@ -546,14 +604,23 @@ static const char *const plan_keys[] = {"receiving_unit", "status", "address", "
                                         "first_appointment_place", "notes", NULL};
 static const char *const action_keys[] = {"description", "owner_agency", "due_on", "status", NULL};
 static const char *const meeting_keys[] = {"held_on", "agenda", "decisions", NULL};
+static const char *const em_order_keys[] = {"status", "modes", "starts_on", "ends_on", "home_address",
+                                            "household_effect", "created_at", "ended_at", "end_reason", NULL};
+static const char *const em_curfew_keys[] = {"days", "start_time", "end_time", NULL};
+static const char *const em_zone_keys[] = {"kind", "name", "shape", "buffer_m", "status", "created_at", NULL};
+static const char *const em_absence_keys[] = {"starts_at", "ends_at", "reason", "cancelled_at", NULL};
+static const char *const em_fitting_keys[] = {"device_kind", "fitted_at", "removed_at", "removal_reason", NULL};
+static const char *const em_event_keys[] = {"occurred_at", "event", NULL};
+static const char *const em_alert_keys[] = {"raised_at", "title", "summary", "status", "outcome", NULL};
+static const char *const em_day_keys[] = {"day", "fixes", NULL};
 static const char *const request_keys[] = {"received_on", "due_on", "channel", "status", "closed_at",
                                            "outcome_note", NULL};
 
 /* The counted redactions as sentences in the language; each a malloc'd string appended to notices. */
 static void notices(json_t *out, const json_t *withheld, const char *lang)
 {
-	static const char *const kinds[] = {"restricted_notes", "third_parties", "inquiry_findings"};
-	for (size_t i = 0; i < 3; i++) {
+	static const char *const kinds[] = {"restricted_notes", "third_parties", "inquiry_findings", "exclusion_zones"};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		json_int_t n = json_integer_value(json_object_get(withheld, kinds[i]));
 		if (!n)
 			continue;
@@ -695,6 +762,26 @@ static void render_export(struct buf *b, const json_t *x, const char *lang)
 			put_list(b, tasks, task_keys, lang);
 			json_decref(tasks);
 		}
+		const json_t *orders = json_object_get(c, "monitoring"), *o;
+		if (json_array_size(orders))
+			heading(b, "h4", "monitoring", lang);
+		json_array_foreach(orders, j, o) {
+			put_object(b, o, em_order_keys, lang);
+			heading(b, "h5", "em_curfew", lang);
+			put_list(b, json_object_get(o, "curfew"), em_curfew_keys, lang);
+			heading(b, "h5", "em_zones", lang);
+			put_list(b, json_object_get(o, "zones"), em_zone_keys, lang);
+			heading(b, "h5", "em_absences", lang);
+			put_list(b, json_object_get(o, "absences"), em_absence_keys, lang);
+			heading(b, "h5", "em_fittings", lang);
+			put_list(b, json_object_get(o, "fittings"), em_fitting_keys, lang);
+			heading(b, "h5", "em_events", lang);
+			put_list(b, json_object_get(o, "device_events"), em_event_keys, lang);
+			heading(b, "h5", "em_alerts", lang);
+			put_list(b, json_object_get(o, "alerts"), em_alert_keys, lang);
+			heading(b, "h5", "em_location_days", lang);
+			put_list(b, json_object_get(o, "location_days"), em_day_keys, lang);
+		}
 		heading(b, "h4", "timeline", lang);
 		put_list(b, json_object_get(c, "timeline"), event_keys, lang);
 		buf_puts(b, "</section>\n");
@@ -740,6 +827,125 @@ static json_t *photo_json(db *conn, const char *person)
 	return out;
 }
 
+/* Counts of fixes per UTC day (a JSON object day -> n), filled by fixstore_read. */
+static void day_count(void *ctx, const struct stored_fix *f)
+{
+	json_t *days = ctx;
+	char at[32];
+	clock_format_rfc3339(f->fix.at_ms, at);
+	at[10] = '\0';
+	json_t *n = json_object_get(days, at);
+	json_object_set_new(days, at, json_integer(n ? json_integer_value(n) + 1 : 1));
+}
+
+/*
+ * A monitoring order of the person as the export shows it (S13): its modes and dates, curfew, zones (an exclusion
+ * zone's boundary withheld, counted in *exclusion_r), absences, fittings, device events, device alerts and the
+ * number of locations recorded per UTC day. False on a database error.
+ */
+static bool em_order_export(db *conn, json_t *o, const char *lang, long long *exclusion_r)
+{
+	const char *oid = json_string_value(json_object_get(o, "id"));
+	static const char *const modes[] = {"curfew", "inclusion", "exclusion", "trail", NULL};
+	json_t *m = json_array();
+	for (const char *const *p = modes; *p; p++) {
+		char key[24];
+		snprintf(key, sizeof key, "mode_%s", *p);
+		if (json_integer_value(json_object_get(o, key)))
+			json_array_append_new(m, json_string(*p));
+		json_object_del(o, key);
+	}
+	json_object_set_new(o, "modes", m);
+	json_t *curfew = api_select(conn,
+		"SELECT days, start_time, end_time FROM em_curfew_window WHERE order_id = ? ORDER BY id", "t", oid);
+	json_t *zones = api_select(conn,
+		"SELECT kind, name, shape, geojson, center_lat, center_lon, radius_m, buffer_m, status, retire_reason,"
+		" created_at FROM em_zone WHERE order_id = ? ORDER BY created_at, id", "t", oid);
+	json_t *absences = api_select(conn,
+		"SELECT starts_at, ends_at, reason, covers_zones AS is_covers_zones, approved_at, cancelled_at, cancel_reason"
+		" FROM em_absence WHERE order_id = ? ORDER BY starts_at, id", "t", oid);
+	json_t *fittings = api_select(conn,
+		"SELECT d.kind AS device_kind, d.num AS num_, f.fitted_at, f.fitted_at AS fitted_ms_, f.removed_at,"
+		" f.removed_at AS removed_ms_, f.removal_reason FROM em_fitting f JOIN em_device d ON d.id = f.device_id"
+		" WHERE f.order_id = ? ORDER BY f.fitted_at, f.id", "t", oid);
+	json_t *events = api_select(conn,
+		"SELECT e.at AS occurred_at, e.event FROM em_fitting f JOIN em_device d ON d.id = f.device_id"
+		" JOIN em_device_event e ON e.device_num = d.num WHERE f.order_id = ? AND e.at >= f.fitted_at"
+		" AND (f.removed_at IS NULL OR e.at < f.removed_at) ORDER BY e.at, e.id LIMIT 10000", "t", oid);
+	char *like = xasprintf("em:%%:%s:%%", oid);
+	json_t *alerts = api_select(conn,
+		"SELECT al.raised_at, al.rule_code, r.title_ky, r.title_ru, r.title_en, al.severity, al.summary, al.status,"
+		" al.outcome, al.closed_at FROM alert al LEFT JOIN compliance_rule r ON r.code = al.rule_code"
+		" WHERE al.source = 'device' AND al.dedupe_key LIKE ? ORDER BY al.raised_at, al.id", "t", like);
+	free(like);
+	bool ok = curfew && zones && absences && fittings && events && alerts;
+	size_t i;
+	json_t *z;
+	json_array_foreach(zones, i, z) {
+		bool exclusion = strcmp(json_string_value(json_object_get(z, "kind")), "exclusion") == 0;
+		const char *g = json_string_value(json_object_get(z, "geojson"));
+		json_t *geometry = g && !exclusion ? json_loads(g, 0, NULL) : NULL;
+		json_object_set_new(z, "geometry", geometry ? geometry : json_null());
+		json_object_del(z, "geojson");
+		if (exclusion) {
+			json_object_del(z, "center_lat");
+			json_object_del(z, "center_lon");
+			json_object_del(z, "radius_m");
+			json_object_set_new(z, "boundary_withheld", json_true());
+			(*exclusion_r)++;
+		}
+	}
+	json_array_foreach(alerts, i, z) {
+		const char *column = strcmp(lang, "ru") == 0 ? "title_ru" : strcmp(lang, "en") == 0 ? "title_en" : "title_ky";
+		json_object_set(z, "title", json_object_get(z, column));
+		json_object_del(z, "title_ky");
+		json_object_del(z, "title_ru");
+		json_object_del(z, "title_en");
+	}
+	/* The locations per UTC day of each fitting, within its period (never another wearer's). */
+	json_t *days = json_object();
+	int64_t now = clock_now_ms();
+	json_array_foreach(fittings, i, z) {
+		int64_t from = json_integer_value(json_object_get(z, "fitted_ms_")), to = now;
+		if (json_is_integer(json_object_get(z, "removed_ms_")))
+			to = json_integer_value(json_object_get(z, "removed_ms_"));
+		size_t n = 0;
+		if (ok && to > from)
+			ok = fixstore_read(conn, json_integer_value(json_object_get(z, "num_")), from, to, 0, day_count, days,
+			                   &n) == DB_OK;
+		json_object_del(z, "num_");
+		json_object_del(z, "fitted_ms_");
+		json_object_del(z, "removed_ms_");
+	}
+	json_t *location_days = json_array();
+	const char *day;
+	json_t *n;
+	json_object_foreach(days, day, n) {
+		json_array_append_new(location_days, json_pack("{s:s, s:O}", "day", day, "fixes", n));
+	}
+	json_decref(days);
+	/* Days in order (the object's keys are not). */
+	size_t count = json_array_size(location_days);
+	for (size_t a = 1; a < count; a++)
+		for (size_t b = a; b > 0; b--) {
+			json_t *x = json_array_get(location_days, b - 1), *y = json_array_get(location_days, b);
+			if (strcmp(json_string_value(json_object_get(x, "day")), json_string_value(json_object_get(y, "day"))) <= 0)
+				break;
+			json_incref(x);
+			json_array_set(location_days, b - 1, y);
+			json_array_set_new(location_days, b, x);
+		}
+	json_object_set_new(o, "curfew", curfew ? curfew : json_array());
+	json_object_set_new(o, "zones", zones ? zones : json_array());
+	json_object_set_new(o, "absences", absences ? absences : json_array());
+	json_object_set_new(o, "fittings", fittings ? fittings : json_array());
+	json_object_set_new(o, "device_events", events ? events : json_array());
+	json_object_set_new(o, "alerts", alerts ? alerts : json_array());
+	json_object_set_new(o, "location_days", location_days);
+	json_object_del(o, "id");
+	return ok;
+}
+
 /* Everything held on a person, with the withheld counts; NULL on a database error. */
 static json_t *gather(db *conn, const char *id, const char *lang)
 {
@@ -781,7 +987,8 @@ static json_t *gather(db *conn, const char *id, const char *lang)
 		" c.closed_on, c.close_reason FROM case_file c JOIN unit u ON u.id = c.unit_id WHERE c.person_id = ?"
 		" ORDER BY c.opened_on, c.id", "t", id);
 	json_object_set_new(x, "cases", cases);
-	long long restricted = 0, findings = 0;
+	long long restricted = 0, findings = 0, exclusion = 0;
+	bool monitored = false, em_ok = true;
 	size_t i;
 	json_t *c;
 	json_array_foreach(cases, i, c) {
@@ -891,12 +1098,24 @@ static json_t *gather(db *conn, const char *id, const char *lang)
 			json_object_del(plan, "id");
 		}
 		json_object_set_new(c, "release_plan", plan ? plan : json_null());
+		json_t *orders = api_select(conn,
+			"SELECT id, status, mode_curfew, mode_inclusion, mode_exclusion, mode_trail, starts_on, ends_on,"
+			" home_address, household_effect, curfew_grace_min, created_at, ended_at, end_reason FROM em_order"
+			" WHERE case_id = ? ORDER BY created_at, id", "t", cid);
+		json_t *o;
+		em_ok = em_ok && orders;
+		json_array_foreach(orders, j, o) {
+			em_ok = em_ok && em_order_export(conn, o, lang, &exclusion);
+			monitored = true;
+		}
+		json_object_set_new(c, "monitoring", orders ? orders : json_array());
 		json_object_del(c, "id");
 	}
 	long long third = count(conn, "SELECT COUNT(*) AS n FROM third_party WHERE person_id = ?", id);
-	json_t *withheld = json_pack("{s:I, s:I, s:I}", "restricted_notes", (json_int_t)restricted, "third_parties",
-	                             (json_int_t)third, "inquiry_findings", (json_int_t)findings);
-	bool ok = !failed && restricted >= 0 && findings >= 0 && third >= 0 && cases;
+	json_t *withheld = json_pack("{s:I, s:I, s:I, s:I}", "restricted_notes", (json_int_t)restricted, "third_parties",
+	                             (json_int_t)third, "inquiry_findings", (json_int_t)findings, "exclusion_zones",
+	                             (json_int_t)exclusion);
+	bool ok = !failed && em_ok && restricted >= 0 && findings >= 0 && third >= 0 && cases;
 	const char *lists[] = {"photo", "aliases", "documents", "addresses", "phones", "access_requests"};
 	for (size_t l = 0; l < 6; l++)
 		ok = ok && json_object_get(x, lists[l]);
@@ -919,6 +1138,8 @@ static json_t *gather(db *conn, const char *id, const char *lang)
 	}
 	json_t *sentences = json_array();
 	notices(sentences, withheld, lang);
+	if (monitored)
+		json_array_append_new(sentences, json_string(text("notice.em_locations", lang)));
 	json_object_set_new(x, "withheld", withheld);
 	json_object_set_new(x, "notices", sentences);
 	if (!ok) {
@@ -983,10 +1204,11 @@ void api_person_export(struct http_request *req, struct http_response *resp)
 	char *recipient = xasprintf("the data subject (person %s)", id);
 	char *why = xasprintf("subject-access request %s", request_id);
 	char *detail = xasprintf("export format=%s lang=%s; withheld: %lld restricted notes, %lld third parties,"
-	                         " %lld inquiry findings", html ? "html" : "json", lang,
+	                         " %lld inquiry findings, %lld exclusion zone boundaries", html ? "html" : "json", lang,
 	                         (long long)json_integer_value(json_object_get(w, "restricted_notes")),
 	                         (long long)json_integer_value(json_object_get(w, "third_parties")),
-	                         (long long)json_integer_value(json_object_get(w, "inquiry_findings")));
+	                         (long long)json_integer_value(json_object_get(w, "inquiry_findings")),
+	                         (long long)json_integer_value(json_object_get(w, "exclusion_zones")));
 	bool ok = api_audit_disclose(req, "person", id, recipient, why, detail);
 	free(recipient);
 	free(why);

@@ -262,8 +262,49 @@ static void alerts_fill(json_t *rows)
 	}
 }
 
+/*
+ * Device alerts carry the fixes around the event as evidence (S12: locations tied to an incident), also for an
+ * order whose decision orders only a curfew (S23): the locations are shown to the monitoring centre (em.operate)
+ * and to those who hold em.read and reach the case through their own units or a grant (the supervising officer,
+ * the heads of the case's unit). Anyone else who reaches the alert (a stated purpose, a role without em.read)
+ * gets the evidence without coordinates, marked locations_withheld.
+ */
+static bool sees_locations(const struct http_request *req, const struct record_scope *s)
+{
+	if (policy_has(&req->principal, "em.operate"))
+		return true;
+	if (!policy_has(&req->principal, "em.read"))
+		return false;
+	return !s || s->access == UNIT_ACCESS_OWN || s->access == UNIT_ACCESS_GRANTED;
+}
+
+/* Removes the coordinates from the evidence of device alerts among rows unless the caller sees locations. */
+static void alerts_locations(json_t *rows, bool locations)
+{
+	if (locations)
+		return;
+	size_t i;
+	json_t *a;
+	json_array_foreach(rows, i, a) {
+		const char *source = json_string_value(json_object_get(a, "source"));
+		json_t *ev = json_object_get(a, "evidence");
+		if (!source || strcmp(source, "device") != 0 || !json_is_object(ev))
+			continue;
+		size_t j;
+		json_t *f;
+		json_array_foreach(json_object_get(ev, "fixes"), j, f) {
+			json_object_del(f, "lat");
+			json_object_del(f, "lon");
+			json_object_del(f, "accuracy_m");
+		}
+		json_object_del(ev, "lat");
+		json_object_del(ev, "lon");
+		json_object_set_new(ev, "locations_withheld", json_true());
+	}
+}
+
 /* One alert with its history; NULL on a database error. */
-static json_t *alert_json(db *conn, const char *id)
+static json_t *alert_json(db *conn, const char *id, bool locations)
 {
 	json_t *rows = api_select(conn, ALERT_COLUMNS ALERT_FROM " WHERE al.id = ?", "it", clock_now_ms(), id);
 	if (!rows || json_array_size(rows) != 1) {
@@ -271,6 +312,7 @@ static json_t *alert_json(db *conn, const char *id)
 		return NULL;
 	}
 	alerts_fill(rows);
+	alerts_locations(rows, locations);
 	json_t *a = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
 	json_t *events = api_select(conn,
@@ -289,9 +331,10 @@ static json_t *alert_json(db *conn, const char *id)
 }
 
 /* Commits and answers with the alert and its ETag. */
-static void answer_alert(struct http_request *req, struct http_response *resp, const char *id, int status)
+static void answer_alert(struct http_request *req, struct http_response *resp, const char *id, int status,
+                         const struct record_scope *s)
 {
-	json_t *a = alert_json(req->db, id);
+	json_t *a = alert_json(req->db, id, sees_locations(req, s));
 	if (!a) {
 		api_db_failed(req, resp, "reading an alert");
 		return;
@@ -527,7 +570,26 @@ static json_t *next_cursor(const json_t *items, long limit, const char *middle)
 static void answer_queue(struct http_request *req, struct http_response *resp, const char *record_type,
                          json_t *items, json_t *next, const char *queue)
 {
-	if (!api_audit_list(req, record_type, items, queue)) {
+	/* The monitoring centre reads device alerts of every unit: its list is logged with the centre's basis. */
+	bool ok;
+	if (strcmp(record_type, "alert") == 0 && policy_has(&req->principal, "em.operate")) {
+		struct buf d = {0};
+		buf_printf(&d, "list %s: %zu shown", queue, json_array_size(items));
+		size_t i;
+		const json_t *row;
+		json_array_foreach(items, i, row) {
+			if (d.len > 1800)
+				break;
+			buf_puts(&d, i ? "," : ": ");
+			buf_puts(&d, json_string_value(json_object_get(row, "id")));
+		}
+		ok = api_audit_why(req, AUDIT_CONSULT, record_type, NULL, AUDIT_OUTCOME_SUCCESS, d.data, EM_CENTRE_PURPOSE,
+		                   EM_CENTRE_BASIS);
+		buf_free(&d);
+	} else {
+		ok = api_audit_list(req, record_type, items, queue);
+	}
+	if (!ok) {
 		json_decref(items);
 		json_decref(next);
 		api_db_failed(req, resp, "logging a list");
@@ -627,6 +689,7 @@ void api_alerts_list(struct http_request *req, struct http_response *resp)
 	}
 	json_t *next = next_cursor(items, limit, "raised_ms_");
 	alerts_fill(items);
+	alerts_locations(items, sees_locations(req, NULL));
 	answer_queue(req, resp, "alert", items, next, queue);
 }
 
@@ -698,7 +761,7 @@ void api_alert_get(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "logging a read");
 		return;
 	}
-	answer_alert(req, resp, a.id, 200);
+	answer_alert(req, resp, a.id, 200, &s);
 }
 
 /* The prelude of every step: its body (body_kind NULL: none), If-Match, the alert, the caller's reach (never
@@ -726,7 +789,7 @@ void api_alert_acknowledge(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "logging a change");
 		return;
 	}
-	answer_alert(req, resp, a.id, 200);
+	answer_alert(req, resp, a.id, 200, &s);
 }
 
 void api_alert_assign(struct http_request *req, struct http_response *resp)
@@ -753,7 +816,7 @@ void api_alert_assign(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "logging a change");
 		return;
 	}
-	answer_alert(req, resp, a.id, 200);
+	answer_alert(req, resp, a.id, 200, &s);
 }
 
 /* Checks that every condition named is an active condition of the case; false after answering 422 or 500. */
@@ -853,8 +916,11 @@ void api_alert_verify(struct http_request *req, struct http_response *resp)
 		if (rc == DB_OK && made[0]) {
 			rc = alert_verify_existing_task_if(req->db, a.id, version, actor, reasons, made, now);
 		} else if (rc == DB_OK) {
+			/* The centre's task goes to the supervising officer; with none allocated it waits unassigned in the
+			   unit's queue (never with the operator, who does not reach the case's tasks). */
+			const char *to = assignee ? assignee : a.centre && !s.officer_id[0] ? NULL : default_assignee(req, &s);
 			struct task_new tn = {.title = json_str(t, "title"), .due_on = json_str(t, "due_on"),
-			                      .assigned_to = assignee ? assignee : default_assignee(req, &s),
+			                      .assigned_to = to,
 			                      .created_by = actor};
 			rc = alert_verify_task_if(req->db, a.id, version, actor, reasons, &tn, now, made);
 		}
@@ -866,7 +932,7 @@ void api_alert_verify(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "logging a change");
 		return;
 	}
-	answer_alert(req, resp, a.id, 200);
+	answer_alert(req, resp, a.id, 200, &s);
 }
 
 void api_alert_dismiss(struct http_request *req, struct http_response *resp)
@@ -885,7 +951,7 @@ void api_alert_dismiss(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "logging a change");
 		return;
 	}
-	answer_alert(req, resp, a.id, 200);
+	answer_alert(req, resp, a.id, 200, &s);
 }
 
 /* ---- a case's alerts -------------------------------------------------------------------- */
@@ -905,8 +971,10 @@ void api_case_alerts(struct http_request *req, struct http_response *resp)
 		"SELECT x.* FROM (" ALERT_COLUMNS ALERT_FROM " WHERE al.case_id = ?"
 		" AND (CAST(? AS TEXT) IS NULL OR al.status IN (?, ?))) x" ALERT_ORDER " LIMIT 500",
 		"itttt", clock_now_ms(), case_id, sa, sa, sb);
-	if (items)
+	if (items) {
 		alerts_fill(items);
+		alerts_locations(items, sees_locations(req, &s));
+	}
 	scope_send_items(req, resp, &s, "case_alerts", case_id, items, "reading alerts");
 }
 
@@ -939,7 +1007,7 @@ void api_case_alert_create(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "raising an alert");
 		return;
 	}
-	answer_alert(req, resp, id, 201);
+	answer_alert(req, resp, id, 201, &s);
 }
 
 /* ---- tasks ------------------------------------------------------------------------------ */

@@ -517,7 +517,26 @@ void api_em_devices_list(struct http_request *req, struct http_response *resp)
 		next = json_string(c);
 		free(c);
 	}
-	if (!api_audit_list(req, "em_device", items, NULL)) {
+	/* The inventory names the people devices are fitted to: the monitoring centre's read is logged with its basis. */
+	bool logged;
+	if (centre(req)) {
+		struct buf detail = {0};
+		buf_printf(&detail, "list: %zu shown", json_array_size(items));
+		size_t k;
+		json_t *d;
+		json_array_foreach(items, k, d) {
+			if (detail.len > 1800)
+				break;
+			buf_puts(&detail, k ? "," : ": ");
+			buf_puts(&detail, json_string_value(json_object_get(d, "id")));
+		}
+		logged = api_audit_why(req, AUDIT_CONSULT, "em_device", NULL, AUDIT_OUTCOME_SUCCESS, detail.data,
+		                       EM_CENTRE_PURPOSE, EM_CENTRE_BASIS);
+		buf_free(&detail);
+	} else {
+		logged = api_audit_list(req, "em_device", items, NULL);
+	}
+	if (!logged) {
 		json_decref(items);
 		json_decref(next);
 		api_db_failed(req, resp, "logging a list");
@@ -608,7 +627,10 @@ void api_em_device_get(struct http_request *req, struct http_response *resp)
 		}
 		return;
 	}
-	if (!api_audit(req, AUDIT_CONSULT, "em_device", id, AUDIT_OUTCOME_SUCCESS, NULL)) {
+	bool logged = centre(req) ? api_audit_why(req, AUDIT_CONSULT, "em_device", id, AUDIT_OUTCOME_SUCCESS, NULL,
+	                                          EM_CENTRE_PURPOSE, EM_CENTRE_BASIS)
+	                          : api_audit(req, AUDIT_CONSULT, "em_device", id, AUDIT_OUTCOME_SUCCESS, NULL);
+	if (!logged) {
 		json_decref(d);
 		api_db_failed(req, resp, "logging a reading");
 		return;
@@ -769,8 +791,8 @@ static bool order_fold(db *conn, json_t *o)
 static json_t *zones_json(db *conn, const char *id)
 {
 	json_t *rows = api_select(conn,
-		"SELECT id, order_id, kind, name, shape, geojson, center_lat, center_lon, radius_m, buffer_m, status, version"
-		" FROM em_zone WHERE order_id = ? ORDER BY created_at, id", "t", id);
+		"SELECT id, order_id, kind, name, shape, geojson, center_lat, center_lon, radius_m, buffer_m, status,"
+		" retire_reason, version FROM em_zone WHERE order_id = ? ORDER BY created_at, id", "t", id);
 	size_t i;
 	json_t *z;
 	json_array_foreach(rows, i, z) {
@@ -821,7 +843,7 @@ static json_t *order_json(db *conn, const char *id, bool full)
 	json_t *zones = zones_json(conn, id);
 	json_t *absences = api_select(conn,
 		"SELECT a.id, a.order_id, a.starts_at, a.ends_at, a.reason, a.covers_zones AS is_covers_zones,"
-		" ac.display_name AS approved_by_name, a.approved_at, a.cancelled_at FROM em_absence a"
+		" ac.display_name AS approved_by_name, a.approved_at, a.cancelled_at, a.cancel_reason FROM em_absence a"
 		" JOIN account ac ON ac.id = a.approved_by WHERE a.order_id = ? ORDER BY a.starts_at, a.id", "t", id);
 	json_t *fittings = api_select(conn,
 		"SELECT f.id, f.device_id, d.identifier AS device_identifier, d.kind AS device_kind, f.fitted_at,"

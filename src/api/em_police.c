@@ -8,7 +8,11 @@
  * em.police_access_days); each such read is logged as a disclosure to the
  * police agency with the legal basis as justification. Every step is logged;
  * a refused, pending or expired request gives nothing and the attempt is
- * logged as refused.
+ * logged as refused. Only an order whose decision orders a location trail
+ * can be asked for (S23: a curfew or zones alone disclose no locations).
+ * While a request is pending or its access lasts, the window's days are
+ * held from the EM retention (S12, em_fix_hold with alert_id
+ * "police:<request id>"); refusal or the end of access releases them.
  *
  *   pending -> approved | refused (decision)
  */
@@ -114,6 +118,60 @@ static const char *member(const json_t *row, const char *name)
 	return s ? s : "";
 }
 
+/* ---- holds on the window's fixes (S12) ---------------------------------------------------------------------- */
+
+/* The hold key of a request in em_fix_hold.alert_id. */
+static void hold_key(char out[64], const char *request_id)
+{
+	snprintf(out, 64, "%s%s", EM_POLICE_HOLD_PREFIX, request_id);
+}
+
+/*
+ * Holds the window's days of every device fitted under the order during it, so the retention job does not erase
+ * what a pending or approved request asks for before the request is decided and read (S12: locations tied to an
+ * incident). The holds go when the request is refused or its access ends (em_police_release_holds).
+ */
+static bool police_hold(db *conn, const char *request_id, const char *order_id, int64_t from, int64_t to,
+                        int64_t now)
+{
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(conn, &st,
+		"SELECT d.num, f.fitted_at, f.removed_at FROM em_fitting f JOIN em_device d ON d.id = f.device_id"
+		" WHERE f.order_id = ? AND f.fitted_at < ? AND (f.removed_at IS NULL OR f.removed_at > ?)", "tii", order_id,
+		to, from);
+	int64_t nums[64], starts[64], ends[64];
+	int n = 0;
+	while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+		if (n < 64) {
+			int64_t fitted = db_column_int64(st, 1);
+			int64_t off = db_column_type(st, 2) == DB_TYPE_NULL ? to : db_column_int64(st, 2);
+			nums[n] = db_column_int64(st, 0);
+			starts[n] = fitted > from ? fitted : from;
+			ends[n] = off < to ? off : to;
+			n++;
+		}
+		rc = DB_OK;
+	}
+	db_finalize(&st);
+	if (rc != DB_DONE)
+		return false;
+	char key[64];
+	hold_key(key, request_id);
+	for (int i = 0; i < n; i++)
+		if (fixstore_hold(conn, nums[i], starts[i], ends[i], key, now) != DB_OK)
+			return false;
+	return true;
+}
+
+/* Releases ended requests' holds in the request's transaction; false after answering 500. */
+static bool holds_tidy(struct http_request *req, struct http_response *resp)
+{
+	if (em_police_release_holds(req->db, clock_now_ms()))
+		return true;
+	api_db_failed(req, resp, "releasing holds");
+	return false;
+}
+
 /*
  * Who may see a request: its requester, or a unit head whose units (own or granted) hold the case. Answers 404
  * (refusal logged) otherwise. *scope_r gets the unit head's basis (access OWN for the requester).
@@ -192,7 +250,7 @@ void api_em_police_requests_list(struct http_request *req, struct http_response 
 	const char *status = http_request_query(req, "status");
 	if (status && !in_list(status, statuses))
 		field_error(&fe, "status", "must be one of pending, approved, refused, withdrawn");
-	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp))
+	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp) || !holds_tidy(req, resp))
 		return;
 	/* The requester's own requests (any status, or the one asked), and a unit head's of the cases in reach
 	   (pending unless another status is asked). */
@@ -236,11 +294,14 @@ void api_em_police_request_create(struct http_request *req, struct http_response
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp))
 		return;
 	bool failed = false;
-	/* The case's order: the active one, else the latest. An unknown number and a case never monitored get the
-	   same answer. */
+	/* The case's order with a location trail: the active one, else the latest. An unknown number, a case never
+	   monitored and one whose decision orders no trail (curfew or zones only: no locations to disclose, S23) get
+	   the same answer. */
+	if (!holds_tidy(req, resp))
+		return;
 	json_t *order = api_select_one(req->db, &failed,
 		"SELECT o.id, o.case_id FROM em_order o JOIN case_file c ON c.id = o.case_id WHERE c.number = ?"
-		" ORDER BY CASE WHEN o.status = 'active' THEN 0 ELSE 1 END, o.created_at DESC LIMIT 1", "t",
+		" AND o.mode_trail = 1 ORDER BY CASE WHEN o.status = 'active' THEN 0 ELSE 1 END, o.created_at DESC LIMIT 1", "t",
 		api_str(req, "case_number"));
 	if (!order) {
 		if (failed)
@@ -262,6 +323,7 @@ void api_em_police_request_create(struct http_request *req, struct http_response
 		" from_at, to_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		"ttti" "ttt" "ii", id, member(order, "id"), req->principal.account_id, now, req->principal.agency_id,
 		api_str(req, "legal_basis"), api_str(req, "reason"), from, to) == DB_OK &&
+	          police_hold(req->db, id, member(order, "id"), from, to, now) &&
 	          api_audit(req, AUDIT_COLLECT, "em_police_request", id, AUDIT_OUTCOME_SUCCESS, member(order, "id"));
 	json_decref(order);
 	if (!ok) {
@@ -275,7 +337,7 @@ void api_em_police_request_get(struct http_request *req, struct http_response *r
 {
 	const char *id = http_request_param(req, "id");
 	struct record_scope s;
-	if (!api_begin(req, resp))
+	if (!api_begin(req, resp) || !holds_tidy(req, resp))
 		return;
 	json_t *row = request_load(req, resp, id, false, &s);
 	if (!row)
@@ -332,7 +394,8 @@ void api_em_police_request_decide(struct http_request *req, struct http_response
 		"ttit" "it", approved ? "approved" : "refused", req->principal.account_id, now, api_str(req, "note"),
 		now + (int64_t)days * DAY_MS, id) == DB_OK;
 	if (ok && !approved)
-		ok = db_run(req->db, NULL, "UPDATE em_police_request SET access_until = NULL WHERE id = ?", "t", id) == DB_OK;
+		ok = db_run(req->db, NULL, "UPDATE em_police_request SET access_until = NULL WHERE id = ?", "t", id) == DB_OK &&
+		     em_police_release_holds(req->db, now);
 	if (ok && changed != 1) {
 		json_decref(row);
 		api_conflict(req, resp, "wrong-state", "The request has been decided", "It was decided meanwhile: reload it.");
@@ -386,7 +449,7 @@ static void trail_refused(struct http_request *req, struct http_response *resp, 
 void api_em_police_request_trail(struct http_request *req, struct http_response *resp)
 {
 	const char *id = http_request_param(req, "id");
-	if (!api_begin(req, resp))
+	if (!api_begin(req, resp) || !holds_tidy(req, resp))
 		return;
 	bool failed = false;
 	json_t *row = request_row(req->db, id, &failed);
@@ -421,6 +484,22 @@ void api_em_police_request_trail(struct http_request *req, struct http_response 
 		json_decref(row);
 		trail_refused(req, resp, id, 403, "access-ended", "Access has ended",
 		              "The approved access to this window has ended: make a new request.");
+		return;
+	}
+	/* S23: locations only where the decision orders a trail (the order may have changed since the request). */
+	json_t *modes = api_select_one(req->db, &failed, "SELECT mode_trail FROM em_order WHERE id = ?", "t",
+	                               member(row, "order_id"));
+	if (!modes) {
+		json_decref(row);
+		api_db_failed(req, resp, "reading a monitoring order");
+		return;
+	}
+	bool trail = json_integer_value(json_object_get(modes, "mode_trail")) == 1;
+	json_decref(modes);
+	if (!trail) {
+		json_decref(row);
+		trail_refused(req, resp, id, 409, "trail-not-ordered", "The trail is not ordered",
+		              "The decision behind this monitoring order orders no location trail: no locations are disclosed.");
 		return;
 	}
 	/* The devices fitted under the order during the window, each read for the part of the window it was fitted. */

@@ -41,4 +41,7 @@ bool em_scope_audit(struct http_request *req, const struct em_order_ref *ref, co
 bool em_case_scope(struct http_request *req, struct http_response *resp, const char *case_id, bool write,
                    struct em_order_ref *ref_r);
 
+/* The police requests' holds on the fix store (S12): src/domain/em_holds.h. */
+#include "domain/em_holds.h"
+
 #endif

@@ -659,7 +659,7 @@ bool em_zones_body_validate(const char *kind, const json_t *body, const char *to
 
 #define ZONE_COLUMNS \
 	"SELECT z.id, z.order_id, z.kind, z.name, z.shape, z.geojson, z.center_lat, z.center_lon, z.radius_m," \
-	" z.buffer_m, z.schedule, z.status, z.created_at, z.updated_at, z.version FROM em_zone z"
+	" z.buffer_m, z.schedule, z.status, z.retire_reason, z.created_at, z.updated_at, z.version FROM em_zone z"
 
 /* A zone row as the API shows it: geometry (polygons), center (circles), schedule as JSON. */
 static void zone_shape_json(json_t *row)
@@ -918,8 +918,8 @@ void api_em_zone_retire(struct http_request *req, struct http_response *resp)
 		return;
 	int64_t now = clock_now_ms(), changes = 0;
 	if (db_run(req->db, &changes,
-	           "UPDATE em_zone SET status = 'retired', updated_at = ?, version = version + 1 WHERE id = ?"
-	           " AND status = 'active'", "it", now, id) != DB_OK) {
+	           "UPDATE em_zone SET status = 'retired', retire_reason = ?, updated_at = ?, version = version + 1"
+	           " WHERE id = ? AND status = 'active'", "tit", api_str(req, "reason"), now, id) != DB_OK) {
 		api_db_failed(req, resp, "retiring a zone");
 		return;
 	}
@@ -929,19 +929,14 @@ void api_em_zone_retire(struct http_request *req, struct http_response *resp)
 	}
 	bool failed = false;
 	json_t *row = api_select_one(req->db, &failed, "SELECT kind, shape FROM em_zone WHERE id = ?", "t", id);
-	json_t *reason = json_string(api_str(req, "reason"));
-	char *reason_json = json_dumps(reason, JSON_ENCODE_ANY);
-	char *extra = xasprintf("\"reason\":%s", reason_json ? reason_json : "null");
+	/* The reason is free text (it may name people or places): kept on the zone, not on the timeline. */
 	const char *kind = row ? json_string_value(json_object_get(row, "kind")) : "";
 	const char *shape = row ? json_string_value(json_object_get(row, "shape")) : "";
 	char *summary = xasprintf("Retired a %s zone of the monitoring order", kind);
 	bool ok = row && order_bump(req->db, ref.id, now) &&
-	          zone_event(req, &ref, "em.zone_retired", summary, id, kind, shape, extra, now) &&
+	          zone_event(req, &ref, "em.zone_retired", summary, id, kind, shape, NULL, now) &&
 	          em_scope_audit(req, &ref, AUDIT_ALTER, "em_zone", id, ref.id);
 	free(summary);
-	free(extra);
-	free(reason_json);
-	json_decref(reason);
 	json_decref(row);
 	if (!ok) {
 		api_db_failed(req, resp, "retiring a zone");
@@ -1079,7 +1074,7 @@ void api_em_zones_import(struct http_request *req, struct http_response *resp)
 
 #define ABSENCE_COLUMNS \
 	"SELECT a.id, a.order_id, a.starts_at, a.ends_at, a.reason, a.covers_zones AS is_covers_zones," \
-	" ac.display_name AS approved_by_name, a.approved_at, a.cancelled_at FROM em_absence a" \
+	" ac.display_name AS approved_by_name, a.approved_at, a.cancelled_at, a.cancel_reason FROM em_absence a" \
 	" JOIN account ac ON ac.id = a.approved_by"
 
 static void absence_answer(struct http_request *req, struct http_response *resp, const char *id, int status)
@@ -1193,8 +1188,9 @@ void api_em_absence_cancel(struct http_request *req, struct http_response *resp)
 	}
 	int64_t now = clock_now_ms(), changes = 0;
 	if (db_run(req->db, &changes,
-	           "UPDATE em_absence SET cancelled_at = ?, cancelled_by = ? WHERE id = ? AND cancelled_at IS NULL"
-	           " AND ends_at > ?", "itti", now, req->principal.account_id, id, now) != DB_OK) {
+	           "UPDATE em_absence SET cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE id = ?"
+	           " AND cancelled_at IS NULL AND ends_at > ?", "ittti", now, req->principal.account_id,
+	           api_str(req, "reason"), id, now) != DB_OK) {
 		api_db_failed(req, resp, "cancelling an absence");
 		return;
 	}
@@ -1203,12 +1199,8 @@ void api_em_absence_cancel(struct http_request *req, struct http_response *resp)
 		             "An absence that has ended cannot be cancelled.");
 		return;
 	}
-	json_t *reason = json_string(api_str(req, "reason"));
-	char *reason_json = json_dumps(reason, JSON_ENCODE_ANY);
-	json_decref(reason);
-	char *detail = xasprintf("{\"order_id\":\"%s\",\"absence_id\":\"%s\",\"reason\":%s}", ref.id, id,
-	                         reason_json ? reason_json : "null");
-	free(reason_json);
+	/* The reason is free text: kept on the absence (cancel_reason), not on the timeline. */
+	char *detail = xasprintf("{\"order_id\":\"%s\",\"absence_id\":\"%s\"}", ref.id, id);
 	bool ok = order_bump(req->db, ref.id, now) &&
 	          case_event_add(req->db, ref.case_id, now, "em.absence_cancelled", req->principal.account_id,
 	                         "Approved absence from monitoring cancelled", detail, "em_absence", id) == DB_OK &&

@@ -34,6 +34,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "domain/alerts.h"
+#include "domain/em_holds.h"
 #include "domain/settings.h"
 #include "em/evaluate.h"
 #include "em/fixstore.h"
@@ -82,11 +83,14 @@ static enum db_status job_em_silence(db *conn, int64_t now, char *detail, size_t
 	return rc;
 }
 
-/* S12: locations older than em.retention_days are erased, except the days an alert holds as evidence. */
+/* S12: locations older than em.retention_days are erased, except the days an alert holds as evidence or a live
+ * police request holds (ended requests' holds are released first). */
 static enum db_status job_em_retention(db *conn, int64_t now, char *detail, size_t cap)
 {
 	long days = 0, n = 0;
 	enum db_status rc = setting_number(conn, "em.retention_days", &days);
+	if (rc == DB_OK && !em_police_release_holds(conn, now))
+		rc = DB_ERROR;
 	if (rc == DB_OK)
 		rc = fixstore_erase_before(conn, now - (int64_t)days * 86400000, &n);
 	if (rc == DB_OK)

@@ -196,7 +196,7 @@ test('the JSON export: everything held, restricted notes and third parties withh
   const pretrial = x.cases.find((c) => c.kind === 'pre_trial').pretrial_report;
   assert.equal(pretrial.report.family, 'Үйлөнгөн, эки баласы бар.');
   assert.ok(pretrial.tasks.every((t) => !('findings' in t)));
-  assert.deepEqual(x.withheld, { restricted_notes: 1, third_parties: 1, inquiry_findings: 1 });
+  assert.deepEqual(x.withheld, { restricted_notes: 1, third_parties: 1, inquiry_findings: 1, exclusion_zones: 0 });
   assert.equal(x.access_request.id, request.id);
   assert.equal(x.language, 'ru', 'the request\'s language by default');
   assert.ok(x.notices.some((n) => n.includes('журнала обработки')));

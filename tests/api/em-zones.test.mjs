@@ -220,6 +220,12 @@ test('changing a zone needs If-Match; a retired zone stays as it was', async () 
   r = await officer.post(`/api/v1/em/zones/${ids.zone}/retirement`, { reason: 'The court narrowed the area' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.status, 'retired');
+  // The reason is kept on the zone (retire_reason) and shown; the timeline's detail has codes only, no free text.
+  assert.equal(r.body.retire_reason, 'The court narrowed the area');
+  assert.equal(sql(srv.db, `SELECT retire_reason FROM em_zone WHERE id = '${ids.zone}'`).trim(), 'The court narrowed the area');
+  assert.equal(count('case_event', `kind = 'em.zone_retired' AND detail LIKE '%narrowed%'`), 0);
+  let o = await officer.get(`/api/v1/em/orders/${ids.order}`);
+  assert.equal(o.body.zones.find((z) => z.id === ids.zone).retire_reason, 'The court narrowed the area');
   assert.equal(rulesVersion(ids.order), v + 3);
   r = await officer.post(`/api/v1/em/zones/${ids.zone}/retirement`, { reason: 'Again' });
   assert.equal(r.status, 409, r.text);
@@ -332,6 +338,11 @@ test('absences: at most 14 days within the order\'s dates, cancelled with a reas
   r = await officer.post(`/api/v1/em/absences/${absence}/cancellation`, { reason: 'The appointment was moved' });
   assert.equal(r.status, 200, r.text);
   assert.ok(r.body.cancelled_at);
+  // The reason is kept on the absence (cancel_reason) and shown, not written into the timeline.
+  assert.equal(r.body.cancel_reason, 'The appointment was moved');
+  assert.equal(count('case_event', `kind = 'em.absence_cancelled' AND detail LIKE '%moved%'`), 0);
+  const o = await officer.get(`/api/v1/em/orders/${ids.order}`);
+  assert.equal(o.body.absences.find((a) => a.id === absence).cancel_reason, 'The appointment was moved');
   assert.equal(rulesVersion(ids.order), v + 2);
   assert.ok((await timelineKinds(ids.case)).includes('em.absence_cancelled'));
   r = await officer.post(`/api/v1/em/absences/${absence}/cancellation`, { reason: 'Again' });
