@@ -4,7 +4,8 @@ import { useI18n } from '../../i18n';
 import { DAYS, codeLabel, type CurfewWindow } from './model';
 
 export function curfewLine(t: ReturnType<typeof useI18n>['t'], w: CurfewWindow): string {
-  const days = DAYS.filter((d) => w.days.includes(d)).map((d) => codeLabel(t, 'em.day', d)).join(', ');
+  const days = DAYS.every((d) => w.days.includes(d)) ? t('em.curfew.every_day')
+    : DAYS.filter((d) => w.days.includes(d)).map((d) => codeLabel(t, 'em.day', d)).join(', ');
   const text = t('em.curfew.line', { days, start: w.start, end: w.end });
   return w.end <= w.start ? `${text} ${t('em.curfew.overnight')}` : text;
 }

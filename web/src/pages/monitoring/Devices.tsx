@@ -76,7 +76,7 @@ function Devices() {
             <ul id="em-unknown-list">
               {(unknown.data?.items ?? []).map((u) => (
                 <li key={`${u.protocol}:${u.identifier}`}>
-                  {u.identifier} · {codeLabel(t, 'em.protocol', u.protocol)}{u.last_seen_at ? ` · ${dates.short(u.last_seen_at)}` : ''}{u.count != null ? ` · ${t('em.unknown.count', { n: u.count })}` : ''}{' '}
+                  {u.identifier} · {codeLabel(t, 'em.protocol', u.protocol)}{u.last_seen_at ? ` · ${dates.short(u.last_seen_at)}` : ''}{u.messages != null ? ` · ${t('em.unknown.count', { n: u.messages })}` : ''}{u.last_address ? ` · ${u.last_address}` : ''}{' '}
                   <button type="button" class="button button-small button-secondary" onClick={() => { setPrefill(u); setForm(true); setDone(''); }}>{t('em.unknown.register')}</button>
                 </li>
               ))}
@@ -93,8 +93,8 @@ function StatusChange({ device: d, onDone }: { device: Device; onDone: (text: st
   const { busy, error, run } = useAction();
   return (
     <>
-      <label class="visually-hidden" for={`em-dev-status-${d.id}`}>{t('em.device.status')}</label>
-      <select id={`em-dev-status-${d.id}`} class="input" value={d.status} disabled={busy} onChange={(e) => {
+      <label class="visually-hidden" for={`em-dev-status-${d.id}`}>{t('em.device.status.of', { identifier: d.identifier })}</label>
+      <select id={`em-dev-status-${d.id}`} class="input em-status-select" value={d.status} disabled={busy} onChange={(e) => {
         const status = e.currentTarget.value;
         void run(async () => {
           await request('PUT', `/api/v1/em/devices/${encodeURIComponent(d.id)}`, { body: { status }, ifMatch: String(d.version) });
@@ -110,7 +110,7 @@ function StatusChange({ device: d, onDone }: { device: Device; onDone: (text: st
 
 function DeviceForm({ prefill, onCancel, onSaved }: { prefill: UnknownDevice | null; onCancel: () => void; onSaved: () => void }) {
   const { t } = useI18n();
-  const [kind, setKind] = useState<string>('ankle_tag');
+  const [kind, setKind] = useState<string>(prefill?.protocol === 'osmand' ? 'phone' : 'ankle_tag');
   const [identifier, setIdentifier] = useState(prefill?.identifier ?? '');
   const [protocol, setProtocol] = useState<string>(prefill?.protocol ?? 'gt06');
   const [model, setModel] = useState('');

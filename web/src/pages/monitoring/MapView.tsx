@@ -54,24 +54,33 @@ const STEPS = [20, 10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0
 function graticule(map: L.Map, layer: L.LayerGroup): void {
   layer.clearLayers();
   const b = map.getBounds();
-  const span = Math.max(b.getNorth() - b.getSouth(), b.getEast() - b.getWest());
-  const step = STEPS.find((s) => span / s >= 4) ?? STEPS[STEPS.length - 1] ?? 1;
-  const decimals = Math.max(0, Math.ceil(-Math.log10(step)));
+  // A step for each axis, so that a wide map has latitude lines too (three or more each way).
+  const stepFor = (span: number) => STEPS.find((s) => span / s >= 3) ?? STEPS[STEPS.length - 1] ?? 1;
+  const latStep = stepFor(b.getNorth() - b.getSouth());
+  const lonStep = stepFor(b.getEast() - b.getWest());
+  const places = (step: number) => Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
   const style = { color: '#8a94a6', weight: 1, opacity: 0.6, interactive: false };
   const south = Math.max(-85, b.getSouth());
   const north = Math.min(85, b.getNorth());
-  for (let lat = Math.ceil(south / step) * step; lat <= north; lat += step) {
+  // Labels keep clear of the zoom buttons (top left) and the scale (bottom left): latitudes along the right
+  // edge, longitudes along the bottom from the scale's width on.
+  const size = map.getSize();
+  for (let lat = Math.ceil(south / latStep) * latStep; lat <= north; lat += latStep) {
     layer.addLayer(L.polyline([[lat, b.getWest()], [lat, b.getEast()]], style));
-    layer.addLayer(L.marker([lat, b.getWest()], {
+    const y = map.latLngToContainerPoint([lat, b.getEast()]).y;
+    if (y < 16 || y > size.y - 24) continue;
+    layer.addLayer(L.marker([lat, b.getEast()], {
       interactive: false, keyboard: false,
-      icon: L.divIcon({ className: 'em-grid-label', html: `${lat.toFixed(decimals)}°`, iconSize: [60, 14], iconAnchor: [-2, 14] }),
+      icon: L.divIcon({ className: 'em-grid-label em-grid-label-lat', html: `${lat.toFixed(places(latStep))}°`, iconSize: [60, 14], iconAnchor: [62, 14] }),
     }));
   }
-  for (let lon = Math.ceil(b.getWest() / step) * step; lon <= b.getEast(); lon += step) {
+  for (let lon = Math.ceil(b.getWest() / lonStep) * lonStep; lon <= b.getEast(); lon += lonStep) {
     layer.addLayer(L.polyline([[south, lon], [north, lon]], style));
+    const x = map.latLngToContainerPoint([south, lon]).x;
+    if (x < 110 || x > size.x - 50) continue;
     layer.addLayer(L.marker([south, lon], {
       interactive: false, keyboard: false,
-      icon: L.divIcon({ className: 'em-grid-label', html: `${lon.toFixed(decimals)}°`, iconSize: [60, 14], iconAnchor: [-2, 16] }),
+      icon: L.divIcon({ className: 'em-grid-label', html: `${lon.toFixed(places(lonStep))}°`, iconSize: [60, 14], iconAnchor: [-2, 16] }),
     }));
   }
 }
@@ -98,19 +107,74 @@ function drawZone(layer: L.LayerGroup, z: Zone, bounds: L.LatLngBounds[]): void 
   const pb = poly.getBounds();
   bounds.push(pb);
   if (z.buffer_m > 0) {
-    // The buffer drawn as the polygon's box widened (or narrowed) by its width: a guide, not the evaluation.
-    const dLat = z.buffer_m / 111_320;
-    const dLon = z.buffer_m / (111_320 * Math.max(0.1, Math.cos((pb.getCenter().lat * Math.PI) / 180)));
-    const sign = z.kind === 'inclusion' ? -1 : 1;
-    const sw = L.latLng(pb.getSouth() - sign * dLat, pb.getWest() - sign * dLon);
-    const ne = L.latLng(pb.getNorth() + sign * dLat, pb.getEast() + sign * dLon);
-    if (sw.lat < ne.lat && sw.lng < ne.lng) layer.addLayer(L.rectangle(L.latLngBounds(sw, ne), dashed));
+    // The buffer band's other edge: the ring moved inwards (inclusion) or outwards (exclusion) by the buffer width.
+    const inner = offsetRing(ring, z.kind === 'inclusion' ? -z.buffer_m : z.buffer_m);
+    if (inner.length >= 3) layer.addLayer(L.polygon(inner, dashed));
   }
 }
 
+/**
+ * A ring moved by d metres along its normals (positive: outwards), with mitred corners capped at three times the
+ * width: a guide to where the buffer band ends, drawn on the map (the evaluation is the server's, with GEOS).
+ */
+export function offsetRing(ring: readonly [number, number][], d: number): [number, number][] {
+  const pts = ring.length > 1 && ring[0]![0] === ring[ring.length - 1]![0] && ring[0]![1] === ring[ring.length - 1]![1]
+    ? ring.slice(0, -1) : ring.slice();
+  const n = pts.length;
+  if (n < 3) return [];
+  const lat0 = pts.reduce((a, p) => a + p[0], 0) / n;
+  const kx = 111_320 * Math.max(0.05, Math.cos((lat0 * Math.PI) / 180));
+  const ky = 110_540;
+  const xy = pts.map(([la, lo]) => [lo * kx, la * ky] as const);
+  let area = 0;
+  for (let i = 0; i < n; i++) {
+    const a = xy[i]!;
+    const b = xy[(i + 1) % n]!;
+    area += a[0] * b[1] - b[0] * a[1];
+  }
+  // Outward normal of an edge (dx, dy): (dy, -dx) for a counter-clockwise ring, (-dy, dx) for a clockwise one.
+  const sign = area > 0 ? 1 : -1;
+  const normal = (a: readonly [number, number], b: readonly [number, number]): [number, number] => {
+    const dx = b[0] - a[0];
+    const dy = b[1] - a[1];
+    const len = Math.hypot(dx, dy) || 1;
+    return [(sign * dy) / len, (-sign * dx) / len];
+  };
+  const out: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const prev = xy[(i + n - 1) % n]!;
+    const cur = xy[i]!;
+    const next = xy[(i + 1) % n]!;
+    const n1 = normal(prev, cur);
+    const n2 = normal(cur, next);
+    const dot = n1[0] * n2[0] + n1[1] * n2[1];
+    let mx = (n1[0] + n2[0]) / (1 + dot || 1);
+    let my = (n1[1] + n2[1]) / (1 + dot || 1);
+    const len = Math.hypot(mx, my);
+    if (len > 3) { mx = (mx / len) * 3; my = (my / len) * 3; }
+    out.push([(cur[1] + d * my) / ky, (cur[0] + d * mx) / kx]);
+  }
+  return out;
+}
+
+/** Leaflet's scale bar with its units in the UI language (Leaflet writes "m" and "km"). */
+interface ScaleInternals {
+  _getRoundNum(n: number): number;
+  _updateScale(scale: HTMLElement, text: string, ratio: number): void;
+  _mScale: HTMLElement;
+}
+let scaleWords: { m: (n: number) => string; km: (n: number) => string } = { m: (n) => `${n} m`, km: (n) => `${n} km` };
+const Scale = L.Control.Scale.extend({
+  _updateMetric(this: ScaleInternals, maxMeters: number) {
+    const meters = this._getRoundNum(maxMeters);
+    const label = meters < 1000 ? scaleWords.m(meters) : scaleWords.km(meters / 1000);
+    this._updateScale(this._mScale, label, meters / maxMeters);
+  },
+}) as unknown as new (options?: L.Control.ScaleOptions) => L.Control.Scale;
+
 /** The map. Everything it shows is also on the page in words (the callers' tables). */
 export function MapView(p: MapViewProps) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const box = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
   const content = useRef<L.LayerGroup | null>(null);
@@ -119,6 +183,7 @@ export function MapView(p: MapViewProps) {
   pick.current = p.onPick;
   const fitted = useRef<string | null>(null);
   const [tiles, setTiles] = useState<{ url: string; attribution: string } | null>(null);
+  scaleWords = { m: (n) => t('em.m', { n }), km: (n) => t('em.km', { n }) };
 
   useEffect(() => {
     let live = true;
@@ -131,8 +196,9 @@ export function MapView(p: MapViewProps) {
     const fallback = p.fallback ?? { lat: 42.8746, lon: 74.5698 };
     const m = L.map(box.current, {
       center: [fallback.lat, fallback.lon], zoom: 13, attributionControl: Boolean(tiles.url), keyboard: true,
-      worldCopyJump: true,
+      worldCopyJump: true, zoomControl: false,
     });
+    L.control.zoom({ zoomInTitle: t('em.map.zoom_in'), zoomOutTitle: t('em.map.zoom_out') }).addTo(m);
     if (tiles.url) {
       L.tileLayer(tiles.url, { maxZoom: 19, attribution: tiles.attribution }).addTo(m);
       m.attributionControl?.setPrefix(false);
@@ -143,7 +209,7 @@ export function MapView(p: MapViewProps) {
       m.on('moveend zoomend resize', redraw);
       redraw();
     }
-    L.control.scale({ imperial: false }).addTo(m);
+    new Scale({ imperial: false }).addTo(m);
     content.current = L.layerGroup().addTo(m);
     m.on('click', (e: L.LeafletMouseEvent) => pick.current?.(e.latlng.lat, e.latlng.lng));
     map.current = m;
@@ -156,7 +222,7 @@ export function MapView(p: MapViewProps) {
       grid.current = null;
       fitted.current = null;
     };
-  }, [tiles]);
+  }, [tiles, lang]);
 
   // Redraw the content whenever what the page gives changes.
   useEffect(() => {
@@ -212,9 +278,10 @@ export function MapView(p: MapViewProps) {
     if (fitted.current !== key && bounds.length) {
       fitted.current = key;
       const all = bounds.reduce((acc, b) => acc.extend(b), L.latLngBounds(bounds[0]!.getSouthWest(), bounds[0]!.getNorthEast()));
-      m.fitBounds(all, { padding: [20, 20], maxZoom: 17 });
+      // Not animated: Leaflet drops a fit asked for while an earlier one's zoom animation runs.
+      m.fitBounds(all, { padding: [20, 20], maxZoom: 17, animate: false });
     }
-  }, [tiles, p.zones, p.home, p.position, p.trail, p.draft, p.fitKey]);
+  }, [tiles, lang, p.zones, p.home, p.position, p.trail, p.draft, p.fitKey]);
 
   return (
     <div class={p.small ? 'em-map-wrap em-map-small' : 'em-map-wrap'}>

@@ -39,11 +39,13 @@ function Card({ record: c, headers, onChanged }: Props) {
   const [done, setDone] = useState('');
   const canWrite = can('em.orders') && c.status === 'open' && c.may_change !== false;
   const items = load.data?.items ?? [];
+  // One active order per case: another is ordered once it has ended.
+  const canOrder = canWrite && Boolean(load.data) && !items.some((o) => o.status === 'active');
   return (
     <section class="card" aria-labelledby="em-card-heading" id="monitoring">
       <div class="card-head">
         <h2 id="em-card-heading" tabIndex={-1}>{t('em.card.title')}</h2>
-        {canWrite && !form ? (
+        {canOrder && !form ? (
           <button type="button" class="button" id="em-order-new" onClick={() => { setForm(true); setDone(''); }}>{t('em.order.new')}</button>
         ) : null}
       </div>

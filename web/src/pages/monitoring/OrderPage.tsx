@@ -4,7 +4,8 @@
 // order includes the trail (S23), the trail of a chosen day. A zone editor draws polygons by clicking points
 // (undo, close, cancel) or circles (centre and radius), imports GeoJSON and exports it. Everything on the
 // map is also below it in words: the zones, the last position, the trail as a table with pages.
-import { useEffect, useState } from 'preact/hooks';
+import { Fragment } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, request } from '../../api';
 import { FormError, SelectField, Success, TextAreaField, TextField } from '../../components/Form';
 import { Link } from '../../components/Link';
@@ -62,7 +63,7 @@ function OrderBody({ order: o, onChanged }: { order: Order; onChanged: (text: st
     ? { lat: position.lat, lon: position.lon, accuracy_m: position.accuracy_m ?? null } : null;
   return (
     <>
-      <section class="card" aria-labelledby="em-order-facts">
+      <section class="card em-order-facts" aria-labelledby="em-order-facts">
         <h2 id="em-order-facts">{t('em.order.facts')}</h2>
         <dl class="facts">
           <div class="fact"><dt>{t('em.col.person')}</dt><dd>{o.person_name} · <Link href={`/cases/${encodeURIComponent(o.case_id)}`}>{t('em.case_number', { number: o.case_number })}</Link></dd></div>
@@ -85,13 +86,14 @@ function OrderBody({ order: o, onChanged }: { order: Order; onChanged: (text: st
         <h2 id="em-map-heading">{t('em.map.title')}</h2>
         <MapView id="em-order-map" label={t('em.map.label', { name: o.person_name })} zones={zones} home={home}
           position={pos} trail={(trail?.fixes ?? []).map((f) => ({ lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m }))}
-          draft={draft} onPick={pickHandler ?? undefined} fitKey={`${o.id}:${trail?.from ?? ''}`} />
+          draft={draft} onPick={pickHandler ?? undefined} fitKey={`${o.id}:${trail?.from ?? ''}:${trail?.fixes.length ? 1 : 0}:${pos ? 1 : 0}:${zones.length}`} />
         <ul class="em-legend" aria-label={t('em.map.legend')}>
-          <li><span class="em-swatch em-swatch-inclusion" />{t('em.zone.kind.inclusion')}</li>
-          <li><span class="em-swatch em-swatch-exclusion" />{t('em.zone.kind.exclusion')}</li>
-          <li><span class="em-swatch em-swatch-buffer" />{t('em.zone.buffer')}</li>
-          <li><span class="em-swatch em-swatch-home" />{t('em.map.home')}</li>
-          <li><span class="em-swatch em-swatch-trail" />{t('em.trail.title')}</li>
+          {o.modes.inclusion ? <li><span class="em-swatch em-swatch-inclusion" />{t('em.zone.kind.inclusion')}</li> : null}
+          {o.modes.exclusion ? <li><span class="em-swatch em-swatch-exclusion" />{t('em.zone.kind.exclusion')}</li> : null}
+          {o.modes.inclusion || o.modes.exclusion ? <li><span class="em-swatch em-swatch-buffer" />{t('em.zone.buffer')}</li> : null}
+          {home ? <li><span class="em-swatch em-swatch-home" />{t('em.map.home')}</li> : null}
+          <li><span class="em-swatch em-swatch-position" />{t('em.map.position')}</li>
+          {o.modes.trail ? <li><span class="em-swatch em-swatch-trail" />{t('em.trail.title')}</li> : null}
         </ul>
         <PositionText order={o} position={position} />
         <ZoneList order={o} zones={zones} canEdit={canEdit} onChanged={onChanged} />
@@ -161,18 +163,26 @@ function ZoneList({ order: o, zones, canEdit, onChanged }: { order: Order; zones
             <thead><tr><th scope="col">{t('em.zone.name')}</th><th scope="col">{t('em.zone.kind')}</th><th scope="col">{t('em.zone.shape')}</th><th scope="col">{t('em.zone.buffer')}</th>{canEdit ? <th scope="col"><span class="visually-hidden">{t('em.col.actions')}</span></th> : null}</tr></thead>
             <tbody>
               {zones.map((z) => (
-                <tr key={z.id} data-id={z.id}>
-                  <th scope="row">{z.name}</th>
-                  <td>{codeLabel(t, 'em.zone.kind', z.kind)}</td>
-                  <td>{zoneShapeText(t, z)}</td>
-                  <td>{distanceText(t, z.buffer_m)}</td>
-                  {canEdit ? (
-                    <td>
-                      <button type="button" class="button button-small button-secondary" onClick={() => setEditing(editing === z.id ? null : z.id)}>{t('em.zone.edit')}</button>
-                      {editing === z.id ? <ZoneEdit zone={z} onDone={(text) => { setEditing(null); onChanged(text); }} /> : null}
-                    </td>
+                <Fragment key={z.id}>
+                  <tr data-id={z.id}>
+                    <th scope="row">{z.name}</th>
+                    <td>{codeLabel(t, 'em.zone.kind', z.kind)}</td>
+                    <td>{zoneShapeText(t, z)}</td>
+                    <td>{distanceText(t, z.buffer_m)}</td>
+                    {canEdit ? (
+                      <td>
+                        <button type="button" class="button button-small button-secondary" id={`em-ze-open-${z.id}`}
+                          aria-expanded={editing === z.id} aria-label={t('em.zone.edit.named', { name: z.name })}
+                          onClick={() => setEditing(editing === z.id ? null : z.id)}>{editing === z.id ? t('action.cancel') : t('em.zone.edit')}</button>
+                      </td>
+                    ) : null}
+                  </tr>
+                  {canEdit && editing === z.id ? (
+                    <tr class="em-zone-edit-row">
+                      <td colSpan={5}><ZoneEdit zone={z} onDone={(text) => { setEditing(null); onChanged(text); }} /></td>
+                    </tr>
                   ) : null}
-                </tr>
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -184,31 +194,63 @@ function ZoneList({ order: o, zones, canEdit, onChanged }: { order: Order; zones
   );
 }
 
+/** The body of PUT /em/zones/{id}: the whole zone (the server replaces it), with the changes made here. */
+function zoneBody(z: Zone, name: string, buffer: number, radius: number): Record<string, unknown> {
+  const body: Record<string, unknown> = { kind: z.kind, name, shape: z.shape, buffer_m: buffer };
+  if (z.shape === 'circle') {
+    body.center = z.center;
+    body.radius_m = radius;
+  } else body.geometry = z.geometry;
+  return body;
+}
+
 function ZoneEdit({ zone: z, onDone }: { zone: Zone; onDone: (text: string) => void }) {
   const { t } = useI18n();
   const [name, setName] = useState(z.name);
   const [buffer, setBuffer] = useState(String(z.buffer_m));
+  const [radius, setRadius] = useState(String(z.radius_m ?? ''));
+  const [reason, setReason] = useState('');
   const { busy, error, run } = useAction();
+  const retire = useAction();
   const fe = fieldErrors(error, t);
+  const ids = { name: `em-ze-name-${z.id}`, buffer_m: `em-ze-buffer-${z.id}`, radius_m: `em-ze-radius-${z.id}` };
+  const labels = { name: t('em.zone.name'), buffer_m: t('em.zone.buffer_m'), radius_m: t('em.zone.radius') };
   return (
-    <form class="form" noValidate onSubmit={(e) => {
-      e.preventDefault();
-      void run(async () => {
-        await request('PUT', `/api/v1/em/zones/${encodeURIComponent(z.id)}`, { body: { name: name.trim(), buffer_m: Number(buffer) || 0 }, ifMatch: String(z.version) });
-        onDone(t('em.saved'));
-      });
-    }}>
-      <FormError error={error} />
-      <TextField id={`em-ze-name-${z.id}`} label={t('em.zone.name')} value={name} onValue={setName} maxLength={100} error={fe.name} />
-      <TextField id={`em-ze-buffer-${z.id}`} label={t('em.zone.buffer_m')} value={buffer} onValue={setBuffer} type="number" min={0} max={5000} error={fe.buffer_m} />
-      <div class="button-row">
-        <button type="submit" class="button button-small" disabled={busy}>{t('em.save')}</button>
-        <button type="button" class="button button-small button-secondary" disabled={busy} onClick={() => void run(async () => {
-          await request('POST', `/api/v1/em/zones/${encodeURIComponent(z.id)}/retirement`, { body: {}, ifMatch: String(z.version) });
+    <div class="em-zone-edit">
+      <form class="form" noValidate id={`em-ze-${z.id}`} onSubmit={(e) => {
+        e.preventDefault();
+        void run(async () => {
+          await request('PUT', `/api/v1/em/zones/${encodeURIComponent(z.id)}`, {
+            body: zoneBody(z, name.trim(), buffer.trim() === '' ? 0 : Number(buffer), Number(radius)), ifMatch: String(z.version),
+          });
+          onDone(t('em.saved'));
+        });
+      }}>
+        <FormError error={error} fields={ids} labels={labels} />
+        <TextField id={ids.name} label={labels.name} value={name} onValue={setName} maxLength={100} error={fe.name} />
+        <TextField id={ids.buffer_m} label={labels.buffer_m} value={buffer} onValue={setBuffer} type="number" min={0} max={5000} error={fe.buffer_m} />
+        {z.shape === 'circle' ? (
+          <TextField id={ids.radius_m} label={labels.radius_m} value={radius} onValue={setRadius} type="number" min={10} max={100000} error={fe.radius_m} />
+        ) : null}
+        <div class="button-row">
+          <button type="submit" class="button button-small" id={`em-ze-save-${z.id}`} disabled={busy}>{t('em.save')}</button>
+        </div>
+      </form>
+      <form class="form" noValidate id={`em-zr-${z.id}`} onSubmit={(e) => {
+        e.preventDefault();
+        void retire.run(async () => {
+          await request('POST', `/api/v1/em/zones/${encodeURIComponent(z.id)}/retirement`, { body: { reason: reason.trim() }, ifMatch: String(z.version) });
           onDone(t('em.zone.retired'));
-        })}>{t('em.zone.retire')}</button>
-      </div>
-    </form>
+        });
+      }}>
+        <FormError error={retire.error} fields={{ reason: `em-zr-reason-${z.id}` }} labels={{ reason: t('em.zone.retire.reason') }} />
+        <TextField id={`em-zr-reason-${z.id}`} label={t('em.zone.retire.reason')} value={reason} onValue={setReason} maxLength={500}
+          error={fieldErrors(retire.error, t).reason} />
+        <div class="button-row">
+          <button type="submit" class="button button-small button-secondary" id={`em-zr-submit-${z.id}`} disabled={retire.busy}>{t('em.zone.retire')}</button>
+        </div>
+      </form>
+    </div>
   );
 }
 
@@ -262,22 +304,25 @@ function ZoneEditor({ order: o, onDraft, onPickHandler, onChanged }: {
   });
   if (!open) {
     return (
-      <div class="button-row">
-        <button type="button" class="button" id="em-zone-new" onClick={() => setOpen(true)}>{t('em.zone.new')}</button>
-        <label class="button button-secondary" for="em-zone-import">{t('em.zones.import')}</label>
-        <input type="file" id="em-zone-import" class="visually-hidden" accept=".geojson,.json,application/geo+json,application/json"
-          onChange={(e) => {
-            const file = e.currentTarget.files?.[0];
-            e.currentTarget.value = '';
-            if (!file) return;
-            void imp.run(async () => {
-              const text = await file.text();
-              await request('POST', `/api/v1/em/orders/${encodeURIComponent(o.id)}/zones/import`, { jsonText: text });
-              onChanged(t('em.zones.imported'));
-            });
-          }} />
+      <>
+        <div class="button-row">
+          <button type="button" class="button" id="em-zone-new" onClick={() => { imp.setError(null); setOpen(true); }}>{t('em.zone.new')}</button>
+          <input type="file" id="em-zone-import" class="visually-hidden em-file" accept=".geojson,.json,application/geo+json,application/json"
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (!file) return;
+              void imp.run(async () => {
+                const text = await file.text();
+                await request('POST', `/api/v1/em/orders/${encodeURIComponent(o.id)}/zones/import`, { jsonText: text });
+                onChanged(t('em.zones.imported'));
+              });
+            }} />
+          <label class="button button-secondary" for="em-zone-import">{t('em.zones.import')}</label>
+        </div>
+        <p class="hint">{t('em.zones.import.hint')}</p>
         <FormError error={imp.error} />
-      </div>
+      </>
     );
   }
   return (
@@ -286,7 +331,8 @@ function ZoneEditor({ order: o, onDraft, onPickHandler, onChanged }: {
       <p class="hint" role="status" id="em-zone-help">
         {shape === 'polygon' ? t('em.zone.help.polygon', { n: points.length }) : center ? t('em.zone.help.circle_set', { coords: coords(center.lat, center.lon) }) : t('em.zone.help.circle')}
       </p>
-      <FormError error={error} />
+      <FormError error={error} fields={{ kind: 'em-zone-kind', name: 'em-zone-name', buffer_m: 'em-zone-buffer', radius_m: 'em-zone-radius', geometry: 'em-zone-centre', center: 'em-zone-centre' }}
+        labels={{ kind: t('em.zone.kind'), name: t('em.zone.name'), buffer_m: t('em.zone.buffer_m'), radius_m: t('em.zone.radius'), geometry: t('em.zone.shape'), center: t('em.zone.shape') }} />
       <SelectField id="em-zone-shape" label={t('em.zone.shape')} value={shape} onValue={(v) => { setShape(v === 'circle' ? 'circle' : 'polygon'); setPoints([]); setCenter(null); }}
         options={[{ value: 'polygon', label: t('em.zone.shape.polygon') }, { value: 'circle', label: t('em.zone.shape.circle') }]} />
       <SelectField id="em-zone-kind" label={t('em.zone.kind')} value={kind} onValue={(v) => setKind(v === 'exclusion' ? 'exclusion' : 'inclusion')}
@@ -295,7 +341,7 @@ function ZoneEditor({ order: o, onDraft, onPickHandler, onChanged }: {
       <TextField id="em-zone-buffer" label={t('em.zone.buffer_m')} value={buffer} onValue={setBuffer} type="number" min={0} max={5000}
         hint={t('em.zone.buffer.hint')} error={fe.buffer_m} />
       {shape === 'circle' ? (
-        <TextField id="em-zone-radius" label={t('em.zone.radius')} value={radius} onValue={setRadius} type="number" min={10} max={50000} error={fe.radius_m} />
+        <TextField id="em-zone-radius" label={t('em.zone.radius')} value={radius} onValue={setRadius} type="number" min={10} max={100000} error={fe.radius_m} />
       ) : null}
       <div class="em-editor-tools">
         <button type="button" class="button button-small button-secondary" id="em-zone-centre" onClick={addCentre}>
@@ -453,7 +499,8 @@ function RemoveFitting({ id, onDone }: { id: string; onDone: (text: string) => v
         onDone(t('em.fitting.removed_done'));
       });
     }}>
-      <FormError error={error} />
+      <FormError error={error} fields={{ reason: `em-rm-reason-${id}`, note: `em-rm-note-${id}` }}
+        labels={{ reason: t('em.fitting.reason'), note: t('em.note') }} />
       <SelectField id={`em-rm-reason-${id}`} label={t('em.fitting.reason')} value={reason} onValue={setReason}
         options={REMOVAL_REASONS.map((r) => ({ value: r, label: codeLabel(t, 'em.removal', r) }))} />
       <TextField id={`em-rm-note-${id}`} label={t('em.note')} value={note} onValue={setNote} maxLength={500} optional />
@@ -479,7 +526,7 @@ function EndOrder({ order: o, onDone }: { order: Order; onDone: () => void }) {
           onDone();
         });
       }}>
-        <FormError error={error} />
+        <FormError error={error} fields={{ reason: 'em-end-reason' }} labels={{ reason: t('em.order.end.reason') }} />
         <TextAreaField id="em-end-reason" label={t('em.order.end.reason')} value={reason} onValue={setReason} rows={2} max={1000}
           error={fieldErrors(error, t).reason} hint={t('em.order.end.hint')} />
         <div class="button-row"><button type="submit" class="button button-secondary" disabled={busy}>{t('em.order.end')}</button></div>
@@ -497,15 +544,14 @@ function Absences({ order: o, canEdit, onChanged }: { order: Order; canEdit: boo
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
   const [covers, setCovers] = useState(false);
+  const newBox = useRef<HTMLDetailsElement>(null);
   const { busy, error, run } = useAction();
-  const cancel = useAction();
   const fe = fieldErrors(error, t);
   if (!o.modes.curfew && !o.modes.inclusion && !o.modes.exclusion) return null;
   return (
     <section class="card" aria-labelledby="em-absences-heading" id="em-absences">
       <h2 id="em-absences-heading">{t('em.absences.title')}</h2>
       <p class="hint">{t('em.absences.about')}</p>
-      <FormError error={cancel.error} />
       {list.length === 0 ? <p id="em-absences-none">{t('em.absences.none')}</p> : (
         <ul id="em-absences-list">
           {list.map((a) => (
@@ -513,17 +559,14 @@ function Absences({ order: o, canEdit, onChanged }: { order: Order; canEdit: boo
               {t('em.absence.line', { from: dates.short(a.starts_at), to: dates.short(a.ends_at), reason: a.reason })}
               {a.covers_zones ? ` ${t('em.absence.covers_zones')}` : ''}
               {a.cancelled_at ? <> <span class="badge badge-off">{t('em.absence.cancelled')}</span></> : canEdit ? (
-                <> <button type="button" class="button button-small button-secondary" disabled={cancel.busy} onClick={() => void cancel.run(async () => {
-                  await request('POST', `/api/v1/em/absences/${encodeURIComponent(a.id)}/cancellation`, { body: {} });
-                  onChanged(t('em.absence.cancel.done'));
-                })}>{t('em.absence.cancel')}</button></>
+                <CancelAbsence id={a.id} onDone={() => onChanged(t('em.absence.cancel.done'))} />
               ) : null}
             </li>
           ))}
         </ul>
       )}
       {canEdit ? (
-        <details class="alert-action" id="em-absence-new">
+        <details class="alert-action" id="em-absence-new" ref={newBox}>
           <summary>{t('em.absence.new')}</summary>
           <form class="form" noValidate onSubmit={(e) => {
             e.preventDefault();
@@ -532,13 +575,15 @@ function Absences({ order: o, canEdit, onChanged }: { order: Order; canEdit: boo
                 body: { starts_at: zonedToRfc3339(from, zone), ends_at: zonedToRfc3339(to, zone), reason: reason.trim(), covers_zones: covers },
               });
               setFrom(''); setTo(''); setReason('');
+              if (newBox.current) newBox.current.open = false;
               onChanged(t('em.absence.approved'));
             });
           }}>
-            <FormError error={error} />
+            <FormError error={error} fields={{ starts_at: 'em-abs-from', ends_at: 'em-abs-to', reason: 'em-abs-reason', covers_zones: 'em-abs-zones' }}
+              labels={{ starts_at: t('em.absence.from'), ends_at: t('em.absence.to'), reason: t('em.absence.reason'), covers_zones: t('em.absence.covers_zones.label') }} />
             <TextField id="em-abs-from" label={t('em.absence.from')} type="datetime-local" value={from} onValue={setFrom} error={fe.starts_at} />
             <TextField id="em-abs-to" label={t('em.absence.to')} type="datetime-local" value={to} onValue={setTo} error={fe.ends_at} />
-            <TextAreaField id="em-abs-reason" label={t('em.absence.reason')} value={reason} onValue={setReason} rows={2} max={1000} error={fe.reason} />
+            <TextAreaField id="em-abs-reason" label={t('em.absence.reason')} value={reason} onValue={setReason} rows={2} max={500} error={fe.reason} />
             <div class="checkbox">
               <input type="checkbox" id="em-abs-zones" checked={covers} onChange={(e) => setCovers(e.currentTarget.checked)} />
               <label for="em-abs-zones">{t('em.absence.covers_zones.label')}</label>
@@ -548,5 +593,28 @@ function Absences({ order: o, canEdit, onChanged }: { order: Order; canEdit: boo
         </details>
       ) : null}
     </section>
+  );
+}
+
+function CancelAbsence({ id, onDone }: { id: string; onDone: () => void }) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const { busy, error, run } = useAction();
+  return (
+    <details class="alert-action em-absence-cancel">
+      <summary>{t('em.absence.cancel')}</summary>
+      <form class="form" noValidate onSubmit={(e) => {
+        e.preventDefault();
+        void run(async () => {
+          await request('POST', `/api/v1/em/absences/${encodeURIComponent(id)}/cancellation`, { body: { reason: reason.trim() } });
+          onDone();
+        });
+      }}>
+        <FormError error={error} fields={{ reason: `em-ac-reason-${id}` }} labels={{ reason: t('em.absence.cancel.reason') }} />
+        <TextField id={`em-ac-reason-${id}`} label={t('em.absence.cancel.reason')} value={reason} onValue={setReason} maxLength={500}
+          error={fieldErrors(error, t).reason} />
+        <div class="button-row"><button type="submit" class="button button-small button-secondary" disabled={busy}>{t('em.absence.cancel.submit')}</button></div>
+      </form>
+    </details>
   );
 }

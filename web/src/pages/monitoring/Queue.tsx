@@ -92,7 +92,7 @@ function Queue() {
       {items && items.length === 0 ? <p id="em-queue-empty">{t('em.queue.none')}</p> : null}
       {items && items.length > 0 ? (
         <div class="table-wrap">
-          <table class="table" id="em-queue-table">
+          <table class="table em-stack-table" id="em-queue-table">
             <caption class="visually-hidden">{t('em.queue.title')}</caption>
             <thead>
               <tr>
@@ -100,7 +100,7 @@ function Queue() {
                 <th scope="col">{t('em.col.what')}</th>
                 <th scope="col">{t('em.col.person')}</th>
                 <th scope="col">{t('em.col.device')}</th>
-                <th scope="col">{t('em.col.raised')}</th>
+                <th scope="col" class="em-hide-narrow">{t('em.col.raised')}</th>
                 <th scope="col">{t('em.col.age')}</th>
                 <th scope="col"><span class="visually-hidden">{t('em.col.actions')}</span></th>
               </tr>
@@ -117,9 +117,9 @@ function Queue() {
                     {i.person_name}
                     <span class="cell-sub"><Link href={orderPath(i.order_id)}>{t('em.case_number', { number: i.case_number })}</Link></span>
                   </td>
-                  <td>{i.device_identifier ?? <span class="muted">—</span>}</td>
-                  <td class="cell-nowrap">{dates.short(i.alert.raised_at)}</td>
-                  <td class="cell-nowrap">{ageText(t, i.alert.raised_at, now)}</td>
+                  <td><span class="em-narrow-label">{t('em.col.device')}: </span>{i.device_identifier ?? <span class="muted">—</span>}</td>
+                  <td class="cell-nowrap em-hide-narrow">{dates.short(i.alert.raised_at)}</td>
+                  <td class="cell-nowrap"><span class="em-narrow-label">{t('em.col.age')}: </span>{ageText(t, i.alert.raised_at, now)}</td>
                   <td>
                     <button type="button" class="button button-small button-secondary" aria-expanded={selected === i.alert.id}
                       aria-controls="em-alert-panel" id={`em-open-${i.alert.id}`}
@@ -159,14 +159,14 @@ function AlertPanel({ item, onDone }: { item: QueueItem; onDone: (text: string) 
         <div class="fact"><dt>{t('em.col.person')}</dt><dd>{item.person_name} · <Link href={`/cases/${encodeURIComponent(item.case_id)}`}>{t('em.case_number', { number: item.case_number })}</Link></dd></div>
         <div class="fact"><dt>{t('em.col.raised')}</dt><dd>{dates.short(a.raised_at)}</dd></div>
         <div class="fact"><dt>{t('em.evidence.summary')}</dt><dd>{a.summary}</dd></div>
-        {distance !== null ? <div class="fact"><dt>{t('em.evidence.distance')}</dt><dd>{distanceText(t, distance)}</dd></div> : null}
+        {distance !== null && distance > 0 && zoneId ? <div class="fact"><dt>{t('em.evidence.distance')}</dt><dd>{distanceText(t, distance)}</dd></div> : null}
         {zones.length && zoneId ? <div class="fact"><dt>{t('em.evidence.zone')}</dt><dd>{zones.map((z) => z.name).join(', ')}</dd></div> : null}
       </dl>
       {fixes.length ? (
         <div class="em-evidence">
           <h3>{t('em.evidence.fixes')}</h3>
           <MapView id="em-alert-map" label={t('em.evidence.map')} zones={zones} trail={trail}
-            position={trail[trail.length - 1] ?? null} fitKey={a.id} small />
+            position={trail[trail.length - 1] ?? null} fitKey={`${a.id}:${zones.length}`} small />
           <div class="table-wrap">
             <table class="table" id="em-alert-fixes">
               <caption class="visually-hidden">{t('em.evidence.fixes')}</caption>

@@ -6,12 +6,13 @@ import type { MessageKey, Params } from '../../i18n';
 export type T = (key: MessageKey, params?: Params) => string;
 
 export const DEVICE_KINDS = ['ankle_tag', 'home_unit', 'phone'] as const;
-export const PROTOCOLS = ['osmand', 'gt06', 'teltonika', 'batch'] as const;
+export const PROTOCOLS = ['osmand', 'gt06', 'teltonika', 'gateway'] as const;
 export const DEVICE_STATUSES = ['in_stock', 'assigned', 'faulty', 'retired'] as const;
 export const MODES = ['curfew', 'inclusion', 'exclusion', 'trail'] as const;
 export type Mode = (typeof MODES)[number];
 export const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
-export const REMOVAL_REASONS = ['order_ended', 'replaced', 'faulty', 'medical', 'other'] as const;
+/** The reasons a person may give for removing a device (order_ended is the server's own, when an order ends). */
+export const REMOVAL_REASONS = ['replaced', 'faulty', 'other'] as const;
 
 /** The decision duties each mode needs besides electronic_monitoring (S23): any one of them. */
 export const MODE_DUTIES: Readonly<Record<Mode, readonly string[]>> = {
@@ -55,10 +56,11 @@ export interface Device {
 export interface UnknownDevice {
   identifier: string;
   protocol: string;
-  first_seen_at?: string;
-  last_seen_at?: string;
-  count?: number;
-  remote_addr?: string | null;
+  first_seen_at: string | null;
+  last_seen_at: string | null;
+  /** How many messages were refused. */
+  messages: number | null;
+  last_address: string | null;
 }
 
 export interface Zone {
