@@ -28,6 +28,10 @@
  *       DAYS days ending yesterday (UTC), written through fixstore_append in big
  *       transactions and packed with fixstore_compact after each day. Prints
  *       "gen FIXES SECONDS".
+ *   store DB DEVICES ROWS ROUNDS
+ *       The fix store alone (no server), for profiling: ROUNDS times, ROWS fixes of DEVICES devices interleaved
+ *       appended through fixstore_append in transactions of 10,000, then one fixstore_compact pass. Prints
+ *       "store APPEND_ROWS_PER_S COMPACT_ROWS_PER_S".
  *   gt06 HOST:PORT CONNECTIONS FIXES_PER_CONNECTION BASE_MS [--idle]
  *       CONNECTIONS GT06 devices (numbers 1..CONNECTIONS) log in over TCP, then
  *       each sends FIXES_PER_CONNECTION locations (times from BASE_MS, one a
@@ -504,6 +508,59 @@ static int cmd_gen(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_store(int argc, char **argv)
+{
+	if (argc != 5)
+		fail("usage: store DB DEVICES ROWS ROUNDS");
+	long devices = arg_long(argv[2], "DEVICES"), rows = arg_long(argv[3], "ROWS"), rounds = arg_long(argv[4], "ROUNDS");
+	if (devices < 1 || rows < 1)
+		fail("store: DEVICES and ROWS must be at least 1");
+	db *conn = open_db(argv[1]);
+	enum { TXN = 10000 };
+	struct stored_fix *batch = calloc(TXN, sizeof *batch);
+	if (!batch)
+		fail("store: out of memory");
+	int64_t base = clock_now_ms() / DAY_MS * DAY_MS - DAY_MS;
+	double t_append = 0, t_compact = 0;
+	long seq = 0;
+	for (long r = 0; r < rounds; r++) {
+		double t0 = seconds_now();
+		for (long done = 0; done < rows;) {
+			size_t n = 0;
+			for (; n < TXN && done < rows; n++, done++, seq++) {
+				struct stored_fix *f = &batch[n];
+				memset(f, 0, sizeof *f);
+				em_fix_init(&f->fix);
+				f->device_num = 1 + seq % devices;
+				f->fix.at_ms = base + (seq / devices) * 1000;
+				f->received_at = f->fix.at_ms + 800;
+				f->fix.has_location = f->fix.valid = true;
+				f->fix.lat = BISHKEK_LAT + (double)(seq % 100) * 1e-4;
+				f->fix.lon = BISHKEK_LON + (double)(seq % 77) * 1e-4;
+				f->fix.accuracy_m = 8;
+				f->fix.speed_kmh = 4;
+				f->fix.battery_pct = 80;
+			}
+			run_sql(conn, "begin", db_begin(conn));
+			run_sql(conn, "fixstore_append", fixstore_append(conn, batch, n));
+			run_sql(conn, "commit", db_commit(conn));
+		}
+		double t1 = seconds_now();
+		long moved = 0;
+		run_sql(conn, "begin", db_begin(conn));
+		run_sql(conn, "fixstore_compact", fixstore_compact(conn, &moved));
+		run_sql(conn, "commit", db_commit(conn));
+		double t2 = seconds_now();
+		t_append += t1 - t0;
+		t_compact += t2 - t1;
+		fprintf(stderr, "store: round %ld: append %.3f s, compact %.3f s (%ld moved)\n", r + 1, t1 - t0, t2 - t1, moved);
+	}
+	printf("store %.0f %.0f\n", (double)(rows * rounds) / t_append, (double)(rows * rounds) / t_compact);
+	free(batch);
+	db_close(&conn);
+	return 0;
+}
+
 /* ---- gt06 ---------------------------------------------------------------------------------------------------- */
 
 struct conn {
@@ -676,7 +733,7 @@ static int cmd_gt06(int argc, char **argv)
 			if (!started) {
 				started = true;
 				fprintf(stderr, "gt06: %ld connections logged in in %.1f s\n", n, seconds_now() - t0);
-				for (long j = 0; j < n; j++)
+				for (long j = 0; per > 0 && j < n; j++)
 					if (conns[j].state == 2 && conns[j].sent == 0)
 						send_location(&conns[j], base_ms);
 			}
@@ -698,7 +755,7 @@ static int cmd_gt06(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		fail("usage: kadam-bench-em raw|zones|setup|gen|gt06 ...");
+		fail("usage: kadam-bench-em raw|zones|setup|gen|store|gt06 ...");
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "raw") == 0)
 		return cmd_raw(argc - 1, argv + 1);
@@ -710,5 +767,7 @@ int main(int argc, char **argv)
 		return cmd_gen(argc - 1, argv + 1);
 	if (strcmp(cmd, "gt06") == 0)
 		return cmd_gt06(argc - 1, argv + 1);
-	fail("unknown subcommand '%s' (raw, zones, setup, gen, gt06)", cmd);
+	if (strcmp(cmd, "store") == 0)
+		return cmd_store(argc - 1, argv + 1);
+	fail("unknown subcommand '%s' (raw, zones, setup, gen, store, gt06)", cmd);
 }

@@ -14,15 +14,18 @@
  *
  * ---- Compaction ------------------------------------------------------------
  *
- * fixstore_compact claims inbox rows in slices of COMPACT_SLICE by seq with
- * DELETE ... RETURNING (on PostgreSQL a concurrent compaction blocks on the
- * same rows and then finds them gone, so no fix is moved twice; on SQLite the
- * write lock already serialises it; PostgreSQL also takes a transaction
- * advisory lock so two compactions never merge into the same chunk at once),
- * sorts each slice by device, time and seq, and for each device-day group
+ * fixstore_compact claims inbox rows in slices of COMPACT_SLICE by seq: with
+ * DELETE ... RETURNING on PostgreSQL (a concurrent compaction blocks on the
+ * same rows and then finds them gone, so no fix is moved twice; a transaction
+ * advisory lock also keeps two compactions from merging into one chunk at
+ * once), and on SQLite with a SELECT and a DELETE of the same seq range (the
+ * write lock serialises it; SQLite's RETURNING cost three times as much).
+ * It sorts each slice by device, time and seq, and for each device-day group
  * merges into the day's newest chunk when the group starts at or after that
  * chunk's first_at and the merged chunk stays within CHUNK_MAX fixes (so a
- * normal day is one row however often compaction runs); otherwise the group
+ * day is a few rows however often compaction runs; when the group starts
+ * after the chunk's last fix, its packed records are added to the chunk's
+ * bytes without unpacking them); otherwise the group
  * becomes a new chunk keyed by its own first fix (merged into the chunk with
  * that key if one exists). A chunk never spans UTC days. Fixes of one device
  * with the same time are duplicates: compaction keeps the first of a group;
@@ -30,7 +33,8 @@
  *
  * The inbox is kept small (a read scans it): the em.compact job runs each
  * minute, and the ingest writer runs a pass itself, outside its batch
- * transaction, whenever it has appended about 100,000 rows since its last one.
+ * transaction, whenever it has appended about 200,000 rows since its last one
+ * (src/em/ingest.c, COMPACT_AFTER).
  *
  * ---- Chunk format (version 1) ----------------------------------------------
  *
@@ -63,8 +67,12 @@
 #include "base/log.h"
 
 #define DAY_MS 86400000LL
-#define COMPACT_SLICE 100000  /* inbox rows claimed per pass */
-#define CHUNK_MAX 4096        /* fixes a chunk grows to by merging */
+#define COMPACT_SLICE 200000  /* inbox rows claimed per slice (~60 MB while sorted); as many as the writer appends
+                                 * between its passes, so one pass groups every fix of a device (perf) */
+/* Fixes a chunk grows to by merging. Small, because every merge rewrites the whole row (and walks its records to
+ * continue the deltas): 256 fixes are ~3 KB, a page or so; a device reporting every 10 s fills ~34 a day, still one
+ * short index range to read (perf: at 4,096 a busy day's merges rewrote ~50 KB per device per pass). */
+#define CHUNK_MAX 256
 #define APPEND_COLUMNS 13
 
 enum {
@@ -74,21 +82,22 @@ enum {
 
 /* ---- packing ------------------------------------------------------------- */
 
-static void put_varint(struct buf *b, uint64_t v)
+/* Varints straight into a buffer the caller sized (at most 10 bytes each; perf: a buf_append per varint was a
+ * sixth of compaction). */
+static size_t put_varint(unsigned char *p, uint64_t v)
 {
-	unsigned char tmp[10];
 	size_t n = 0;
-	do {
-		unsigned char byte = v & 0x7f;
+	while (v >= 0x80) {
+		p[n++] = (unsigned char)(v | 0x80);
 		v >>= 7;
-		tmp[n++] = (unsigned char)(byte | (v ? 0x80 : 0));
-	} while (v);
-	buf_append(b, (const char *)tmp, n);
+	}
+	p[n++] = (unsigned char)v;
+	return n;
 }
 
-static void put_svarint(struct buf *b, int64_t v)
+static size_t put_svarint(unsigned char *p, int64_t v)
 {
-	put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+	return put_varint(p, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
 static bool get_varint(const unsigned char *p, size_t len, size_t *pos, uint64_t *v_r)
@@ -131,47 +140,101 @@ static int64_t e7(double deg)
 	return known(deg) ? (int64_t)llround(deg * 1e7) : 0;
 }
 
-size_t fixstore_pack(const struct stored_fix *fixes, size_t n, unsigned char **blob_r)
+/* The most bytes one packed fix takes: 13 varints of at most 10 bytes. */
+#define PACKED_MAX 130
+/* The header's most bytes: the version and n. */
+#define HEADER_MAX 11
+
+/* The delta state between packed fixes: the previous fix's time and position (1e-7 degrees). */
+struct pack_state {
+	int64_t at, lat, lon;
+};
+
+/* Packs n fixes into out (room for n * PACKED_MAX bytes) continuing from *ps; returns the bytes written. */
+static size_t pack_records(unsigned char *out, const struct stored_fix *fixes, size_t n, struct pack_state *ps)
 {
-	struct buf b = {0};
-	unsigned char version = 1;
-	buf_append(&b, (const char *)&version, 1);
-	put_varint(&b, n);
-	int64_t at = 0, lat = 0, lon = 0;
+	unsigned char *p = out;
 	for (size_t i = 0; i < n; i++) {
 		const struct em_fix *f = &fixes[i].fix;
 		int64_t la = e7(f->lat), lo = e7(f->lon);
-		put_svarint(&b, (int64_t)((uint64_t)f->at_ms - (uint64_t)at));
-		put_svarint(&b, (int64_t)((uint64_t)fixes[i].received_at - (uint64_t)f->at_ms));
-		put_svarint(&b, la - lat);
-		put_svarint(&b, lo - lon);
-		at = f->at_ms;
-		lat = la;
-		lon = lo;
+		p += put_svarint(p, (int64_t)((uint64_t)f->at_ms - (uint64_t)ps->at));
+		p += put_svarint(p, (int64_t)((uint64_t)fixes[i].received_at - (uint64_t)f->at_ms));
+		p += put_svarint(p, la - ps->lat);
+		p += put_svarint(p, lo - ps->lon);
+		ps->at = f->at_ms;
+		ps->lat = la;
+		ps->lon = lo;
 		unsigned present = (known(f->accuracy_m) ? P_ACCURACY : 0) | (known(f->speed_kmh) ? P_SPEED : 0) |
 		                   (known(f->course_deg) ? P_COURSE : 0) | (known(f->altitude_m) ? P_ALTITUDE : 0) |
 		                   (f->satellites >= 0 ? P_SATELLITES : 0) | (f->battery_pct >= 0 ? P_BATTERY : 0) |
 		                   (f->events ? P_EVENTS : 0) | (fixes[i].flags ? P_FLAGS : 0);
-		put_varint(&b, present);
+		p += put_varint(p, present);
 		if (present & P_ACCURACY)
-			put_svarint(&b, tenths(f->accuracy_m));
+			p += put_svarint(p, tenths(f->accuracy_m));
 		if (present & P_SPEED)
-			put_svarint(&b, tenths(f->speed_kmh));
+			p += put_svarint(p, tenths(f->speed_kmh));
 		if (present & P_COURSE)
-			put_svarint(&b, tenths(f->course_deg));
+			p += put_svarint(p, tenths(f->course_deg));
 		if (present & P_ALTITUDE)
-			put_svarint(&b, tenths(f->altitude_m));
+			p += put_svarint(p, tenths(f->altitude_m));
 		if (present & P_SATELLITES)
-			put_varint(&b, (uint64_t)f->satellites);
+			p += put_varint(p, (uint64_t)f->satellites);
 		if (present & P_BATTERY)
-			put_varint(&b, (uint64_t)f->battery_pct);
+			p += put_varint(p, (uint64_t)f->battery_pct);
 		if (present & P_EVENTS)
-			put_varint(&b, f->events);
+			p += put_varint(p, f->events);
 		if (present & P_FLAGS)
-			put_varint(&b, fixes[i].flags);
+			p += put_varint(p, fixes[i].flags);
 	}
-	*blob_r = (unsigned char *)b.data;
-	return b.len;
+	return (size_t)(p - out);
+}
+
+size_t fixstore_pack(const struct stored_fix *fixes, size_t n, unsigned char **blob_r)
+{
+	unsigned char *blob = xmalloc(HEADER_MAX + n * PACKED_MAX);
+	blob[0] = 1;
+	size_t len = 1 + put_varint(blob + 1, n);
+	struct pack_state ps = {0};
+	len += pack_records(blob + len, fixes, n, &ps);
+	*blob_r = blob;
+	return len;
+}
+
+/*
+ * Reads a packed chunk's header and walks its records without building fixes: *n_r the count, *records_r where
+ * the records start, *ps_r the state after the last one (to pack more after it). False when the blob is not a
+ * well-formed version 1 chunk.
+ */
+static bool chunk_tail(const unsigned char *blob, size_t len, uint64_t *n_r, size_t *records_r, struct pack_state *ps_r)
+{
+	size_t pos = 1;
+	uint64_t n;
+	if (!blob || len < 2 || blob[0] != 1 || !get_varint(blob, len, &pos, &n) || n > len / 5)
+		return false;
+	*records_r = pos;
+	struct pack_state ps = {0};
+	for (uint64_t i = 0; i < n; i++) {
+		int64_t d_at, d_recv, d_lat, d_lon, v;
+		uint64_t present, u;
+		if (!get_svarint(blob, len, &pos, &d_at) || !get_svarint(blob, len, &pos, &d_recv) ||
+		    !get_svarint(blob, len, &pos, &d_lat) || !get_svarint(blob, len, &pos, &d_lon) ||
+		    !get_varint(blob, len, &pos, &present))
+			return false;
+		ps.at = (int64_t)((uint64_t)ps.at + (uint64_t)d_at);
+		ps.lat = (int64_t)((uint64_t)ps.lat + (uint64_t)d_lat);
+		ps.lon = (int64_t)((uint64_t)ps.lon + (uint64_t)d_lon);
+		for (int k = 0; k < 4; k++)
+			if ((present & (1u << k)) && !get_svarint(blob, len, &pos, &v))
+				return false;
+		for (int k = 4; k < 8; k++)
+			if ((present & (1u << k)) && !get_varint(blob, len, &pos, &u))
+				return false;
+	}
+	if (pos != len)
+		return false;
+	*n_r = n;
+	*ps_r = ps;
+	return true;
 }
 
 bool fixstore_unpack(const unsigned char *blob, size_t len, int64_t device_num, struct stored_fix **fixes_r,
@@ -415,27 +478,26 @@ static bool is_postgresql(db *conn)
 	return (db_driver_of(conn)->flags & DB_DRIVER_FLAG_SKIP_LOCKED) != 0;
 }
 
-/* Writes a chunk row: an UPDATE of the row keyed (device_num, key_first) when exists, else an INSERT. */
-static enum db_status chunk_write(db *conn, int64_t device_num, int64_t key_first, bool exists,
-                                  const struct stored_fix *fixes, size_t n)
+/* Writes a chunk row of a packed blob: an UPDATE of the row keyed (device_num, key_first) when exists, else an
+ * INSERT. */
+static enum db_status chunk_write_blob(db *conn, int64_t device_num, int64_t key_first, bool exists, int64_t last_at,
+                                       size_t n, const unsigned char *blob, size_t len)
 {
-	unsigned char *blob = NULL;
-	size_t len = fixstore_pack(fixes, n, &blob);
 	db_stmt *st = NULL;
 	enum db_status rc;
 	if (exists) {
 		rc = db_prepare(conn, "UPDATE em_fix_chunk SET last_at = ?, n = ?, fixes = ? WHERE device_num = ? AND first_at = ?",
 		                &st);
-		if (rc == DB_OK && (db_bind_int64(st, 1, fixes[n - 1].fix.at_ms) != DB_OK ||
-		                    db_bind_int64(st, 2, (int64_t)n) != DB_OK || db_bind_blob(st, 3, blob, len) != DB_OK ||
-		                    db_bind_int64(st, 4, device_num) != DB_OK || db_bind_int64(st, 5, key_first) != DB_OK))
+		if (rc == DB_OK && (db_bind_int64(st, 1, last_at) != DB_OK || db_bind_int64(st, 2, (int64_t)n) != DB_OK ||
+		                    db_bind_blob(st, 3, blob, len) != DB_OK || db_bind_int64(st, 4, device_num) != DB_OK ||
+		                    db_bind_int64(st, 5, key_first) != DB_OK))
 			rc = DB_ERROR;
 	} else {
 		rc = db_prepare(conn, "INSERT INTO em_fix_chunk (device_num, first_at, last_at, n, fixes) VALUES (?, ?, ?, ?, ?)",
 		                &st);
 		if (rc == DB_OK && (db_bind_int64(st, 1, device_num) != DB_OK || db_bind_int64(st, 2, key_first) != DB_OK ||
-		                    db_bind_int64(st, 3, fixes[n - 1].fix.at_ms) != DB_OK ||
-		                    db_bind_int64(st, 4, (int64_t)n) != DB_OK || db_bind_blob(st, 5, blob, len) != DB_OK))
+		                    db_bind_int64(st, 3, last_at) != DB_OK || db_bind_int64(st, 4, (int64_t)n) != DB_OK ||
+		                    db_bind_blob(st, 5, blob, len) != DB_OK))
 			rc = DB_ERROR;
 	}
 	if (rc == DB_OK) {
@@ -443,43 +505,52 @@ static enum db_status chunk_write(db *conn, int64_t device_num, int64_t key_firs
 		rc = rc == DB_DONE ? DB_OK : rc;
 	}
 	db_finalize(&st);
+	return rc;
+}
+
+/* Packs sorted, unique fixes into the chunk row keyed (device_num, key_first). */
+static enum db_status chunk_write(db *conn, int64_t device_num, int64_t key_first, bool exists,
+                                  const struct stored_fix *fixes, size_t n)
+{
+	unsigned char *blob = NULL;
+	size_t len = fixstore_pack(fixes, n, &blob);
+	enum db_status rc = chunk_write_blob(conn, device_num, key_first, exists, fixes[n - 1].fix.at_ms, n, blob, len);
 	free(blob);
 	return rc;
 }
 
-/* Reads one chunk (the day's newest when exact is false, else the one keyed first_at) into *l (appended).
- * *found_r: whether there was one; *first_r its key; *n_r its count. */
-static enum db_status chunk_load(db *conn, int64_t device_num, int64_t day, bool exact, int64_t first_at,
-                                 struct fix_list *l, bool *found_r, int64_t *first_r, size_t *n_r)
+/* Unpacks a chunk's blob into *l (appended). */
+static enum db_status chunk_into(const void *blob, size_t len, int64_t device_num, int64_t first_at,
+                                 struct fix_list *l)
+{
+	struct stored_fix *fixes = NULL;
+	size_t n = 0;
+	if (!fixstore_unpack(blob, len, device_num, &fixes, &n)) {
+		log_error("fix store: chunk (%lld, %lld) cannot be read", (long long)device_num, (long long)first_at);
+		return DB_ERROR;
+	}
+	for (size_t i = 0; i < n; i++)
+		*list_add(l) = fixes[i];
+	free(fixes);
+	return DB_OK;
+}
+
+/* Reads the chunk keyed (device_num, first_at) into *l (appended); *found_r whether there is one. */
+static enum db_status chunk_load_exact(db *conn, int64_t device_num, int64_t first_at, struct fix_list *l,
+                                       bool *found_r)
 {
 	db_stmt *st = NULL;
-	enum db_status rc = exact
-		? db_query(conn, &st, "SELECT first_at, fixes FROM em_fix_chunk WHERE device_num = ? AND first_at = ?", "ii",
-		           device_num, first_at)
-		: db_query(conn, &st, "SELECT first_at, fixes FROM em_fix_chunk WHERE device_num = ? AND first_at >= ?"
-		           " AND first_at < ? ORDER BY first_at DESC LIMIT 1", "iii", device_num, day, day + DAY_MS);
+	enum db_status rc = db_query(conn, &st, "SELECT fixes FROM em_fix_chunk WHERE device_num = ? AND first_at = ?", "ii",
+	                             device_num, first_at);
 	*found_r = false;
-	*n_r = 0;
 	if (rc != DB_OK)
 		return rc;
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		size_t len = 0;
-		const void *blob = db_column_blob(st, 1, &len);
-		struct stored_fix *fixes = NULL;
-		size_t n = 0;
-		*first_r = db_column_int64(st, 0);
-		if (!fixstore_unpack(blob, len, device_num, &fixes, &n)) {
-			log_error("fix store: chunk (%lld, %lld) cannot be read", (long long)device_num, (long long)*first_r);
-			rc = DB_ERROR;
-		} else {
-			for (size_t i = 0; i < n; i++)
-				*list_add(l) = fixes[i];
-			free(fixes);
-			*found_r = true;
-			*n_r = n;
-			rc = DB_OK;
-		}
+		const void *blob = db_column_blob(st, 0, &len);
+		rc = chunk_into(blob, len, device_num, first_at, l);
+		*found_r = rc == DB_OK;
 	} else if (rc == DB_DONE) {
 		rc = DB_OK;
 	}
@@ -487,37 +558,87 @@ static enum db_status chunk_load(db *conn, int64_t device_num, int64_t day, bool
 	return rc;
 }
 
-/* Moves one device-day group (sorted, unique) into chunks. */
+/*
+ * Moves one device-day group (sorted, unique) into chunks.
+ *
+ * The day's newest chunk takes what it can when the group starts at or after its first fix. When the group also
+ * starts after its last fix (fixes arrive in order: the usual case), the group's packed records are simply added
+ * after the chunk's bytes, continuing its deltas (chunk_tail walks the old records without building fixes);
+ * otherwise the chunk is unpacked, merged, sorted and packed again. The rest of the group becomes new chunks keyed
+ * by their first fix; only when the day already had a chunk can one with that key exist (it is merged into).
+ */
 static enum db_status compact_group(db *conn, const struct stored_fix *g, size_t n)
 {
 	int64_t device_num = g[0].device_num, day = day_of(g[0].fix.at_ms);
-	enum db_status rc = DB_OK;
 	size_t done = 0;
-	/* First, the day's newest chunk takes what it can when the group starts at or after it. */
-	struct fix_list l = {0};
-	bool found = false;
-	int64_t first = 0;
-	size_t had = 0;
-	rc = chunk_load(conn, device_num, day, false, 0, &l, &found, &first, &had);
-	if (rc == DB_OK && found && g[0].fix.at_ms >= first && had < CHUNK_MAX) {
+	db_stmt *st = NULL;
+	enum db_status rc = db_query(conn, &st,
+		"SELECT first_at, last_at, n, fixes FROM em_fix_chunk WHERE device_num = ? AND first_at >= ? AND first_at < ?"
+		" ORDER BY first_at DESC LIMIT 1", "iii", device_num, day, day + DAY_MS);
+	if (rc != DB_OK)
+		return rc;
+	/* The day's newest chunk, copied out (the statement is finished before anything is written). */
+	bool day_has_chunks = false;
+	int64_t first = 0, last = 0;
+	size_t had = 0, len = 0;
+	unsigned char *blob = NULL;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		day_has_chunks = true;
+		first = db_column_int64(st, 0);
+		last = db_column_int64(st, 1);
+		had = (size_t)db_column_int64(st, 2);
+		const void *b = db_column_blob(st, 3, &len);
+		blob = xmalloc(len ? len : 1);
+		if (len)
+			memcpy(blob, b, len);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_OK;
+	}
+	db_finalize(&st);
+	if (rc == DB_OK && day_has_chunks && g[0].fix.at_ms >= first && had < CHUNK_MAX) {
 		size_t take = n < CHUNK_MAX - had ? n : CHUNK_MAX - had;
-		for (size_t i = 0; i < take; i++)
-			*list_add(&l) = g[i];
-		size_t m = sort_unique(l.items, l.n);
-		rc = chunk_write(conn, device_num, first, true, l.items, m);
+		uint64_t old_n = 0;
+		size_t records = 0;
+		struct pack_state ps;
+		if (g[0].fix.at_ms > last && chunk_tail(blob, len, &old_n, &records, &ps) && old_n == had) {
+			unsigned char *out = xmalloc(HEADER_MAX + (len - records) + take * PACKED_MAX);
+			out[0] = 1;
+			size_t pos = 1 + put_varint(out + 1, had + take);
+			memcpy(out + pos, blob + records, len - records);
+			pos += len - records;
+			pos += pack_records(out + pos, g, take, &ps);
+			rc = chunk_write_blob(conn, device_num, first, true, g[take - 1].fix.at_ms, had + take, out, pos);
+			free(out);
+		} else {
+			struct fix_list l = {0};
+			rc = chunk_into(blob, len, device_num, first, &l);
+			for (size_t i = 0; rc == DB_OK && i < take; i++)
+				*list_add(&l) = g[i];
+			if (rc == DB_OK) {
+				size_t m = sort_unique(l.items, l.n);
+				rc = chunk_write(conn, device_num, first, true, l.items, m);
+			}
+			free(l.items);
+		}
 		done = take;
 	}
-	free(l.items);
+	free(blob);
 	/* The rest: new chunks of at most CHUNK_MAX keyed by their first fix (merged into a chunk with that key). */
 	while (rc == DB_OK && done < n) {
 		size_t take = n - done < CHUNK_MAX ? n - done : CHUNK_MAX;
+		bool found = false;
 		struct fix_list c = {0};
-		rc = chunk_load(conn, device_num, day, true, g[done].fix.at_ms, &c, &found, &first, &had);
-		for (size_t i = 0; rc == DB_OK && i < take; i++)
-			*list_add(&c) = g[done + i];
-		if (rc == DB_OK) {
+		if (day_has_chunks)
+			rc = chunk_load_exact(conn, device_num, g[done].fix.at_ms, &c, &found);
+		if (rc == DB_OK && found) {
+			for (size_t i = 0; i < take; i++)
+				*list_add(&c) = g[done + i];
 			size_t m = sort_unique(c.items, c.n);
-			rc = chunk_write(conn, device_num, g[done].fix.at_ms, found, c.items, m);
+			rc = chunk_write(conn, device_num, g[done].fix.at_ms, true, c.items, m);
+		} else if (rc == DB_OK) {
+			rc = chunk_write(conn, device_num, g[done].fix.at_ms, false, g + done, take);
 		}
 		free(c.items);
 		done += take;
@@ -525,11 +646,53 @@ static enum db_status compact_group(db *conn, const struct stored_fix *g, size_t
 	return rc;
 }
 
+/* A compaction slice's sort key: device, time, then the row's place in the slice (so the sort is stable). */
+struct slice_key {
+	int64_t device_num, at;
+	size_t i;
+};
+
+static int slice_key_cmp(const void *a, const void *b)
+{
+	const struct slice_key *x = a, *y = b;
+	if (x->device_num != y->device_num)
+		return x->device_num < y->device_num ? -1 : 1;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Sorts a slice by (device, time, place) through small keys, then keeps the first of each (device, time): returns
+ * the new array (malloc'd; l's items are freed) and its length. Sorting the keys instead of the 150-byte fixes
+ * themselves was most of compaction's sort (perf). */
+static struct stored_fix *slice_sort(struct fix_list *l, size_t *m_r)
+{
+	size_t n = l->n;
+	struct slice_key *keys = xmalloc((n ? n : 1) * sizeof *keys);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = (struct slice_key){l->items[i].device_num, l->items[i].fix.at_ms, i};
+	qsort(keys, n, sizeof *keys, slice_key_cmp);
+	struct stored_fix *out = xmalloc((n ? n : 1) * sizeof *out);
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (m && keys[k].device_num == keys[k - 1].device_num && keys[k].at == keys[k - 1].at)
+			continue;
+		out[m++] = l->items[keys[k].i];
+	}
+	free(keys);
+	free(l->items);
+	l->items = NULL;
+	l->n = l->cap = 0;
+	*m_r = m;
+	return out;
+}
+
 enum db_status fixstore_compact(db *conn, long *moved_r)
 {
 	*moved_r = 0;
 	enum db_status rc = DB_OK;
-	if (is_postgresql(conn)) {
+	bool pg = is_postgresql(conn);
+	if (pg) {
 		/* Two compactions (the job on one server, the writer on another) must not merge into one chunk at once. */
 		db_stmt *lock = NULL;
 		rc = db_query(conn, &lock, "SELECT pg_advisory_xact_lock(7007001)", "");
@@ -555,8 +718,14 @@ enum db_status fixstore_compact(db *conn, long *moved_r)
 	while (rc == DB_OK && any && lo < hi) {
 		int64_t top = hi - lo > COMPACT_SLICE ? lo + COMPACT_SLICE : hi;
 		struct fix_list l = {0};
-		rc = db_query(conn, &st, "DELETE FROM em_fix_inbox WHERE seq > ? AND seq <= ? RETURNING " INBOX_COLUMNS, "ii",
-		              lo, top);
+		/* PostgreSQL: DELETE ... RETURNING claims exactly the rows it returns (a row of a transaction that commits
+		 * meanwhile is either claimed or left for the next pass). SQLite: this transaction holds the write lock
+		 * (BEGIN IMMEDIATE), so nothing appends meanwhile and a plain SELECT, then a DELETE of the same range, is
+		 * the same claim; SQLite's RETURNING buffers every row first and cost three times as much (perf). */
+		rc = pg ? db_query(conn, &st, "DELETE FROM em_fix_inbox WHERE seq > ? AND seq <= ? RETURNING " INBOX_COLUMNS, "ii",
+		                   lo, top)
+		        : db_query(conn, &st, "SELECT " INBOX_COLUMNS " FROM em_fix_inbox WHERE seq > ? AND seq <= ?", "ii",
+		                   lo, top);
 		while (rc == DB_OK) {
 			enum db_status s = db_step(st);
 			if (s == DB_ROW) {
@@ -567,16 +736,20 @@ enum db_status fixstore_compact(db *conn, long *moved_r)
 			break;
 		}
 		db_finalize(&st);
+		if (rc == DB_OK && !pg)
+			rc = db_run(conn, NULL, "DELETE FROM em_fix_inbox WHERE seq > ? AND seq <= ?", "ii", lo, top);
 		*moved_r += (long)l.n;
-		size_t m = rc == DB_OK ? sort_unique(l.items, l.n) : 0;
+		size_t m = 0;
+		struct stored_fix *sorted = rc == DB_OK ? slice_sort(&l, &m) : NULL;
 		for (size_t i = 0; rc == DB_OK && i < m;) {
 			size_t j = i + 1;
-			int64_t day = day_of(l.items[i].fix.at_ms);
-			while (j < m && l.items[j].device_num == l.items[i].device_num && day_of(l.items[j].fix.at_ms) == day)
+			int64_t day = day_of(sorted[i].fix.at_ms);
+			while (j < m && sorted[j].device_num == sorted[i].device_num && day_of(sorted[j].fix.at_ms) == day)
 				j++;
-			rc = compact_group(conn, l.items + i, j - i);
+			rc = compact_group(conn, sorted + i, j - i);
 			i = j;
 		}
+		free(sorted);
 		free(l.items);
 		lo = top;
 	}

@@ -452,9 +452,22 @@ double geofence_distance(struct geofence_zone *z, double lat, double lon, double
 	return inside == 1 ? -d : d;
 }
 
+/* box_hit without the growth (near_m 0): the question geofence_contains asks of every point, kept to the few
+ * comparisons the raw method makes (perf: the growth's divisions cost a fifth of the box test). */
+static bool box_hit_exact(const struct geofence_zone *z, double lat, double lon)
+{
+	double dlat = lat - z->lat0;
+	if (dlat < z->min_dlat || dlat > z->max_dlat)
+		return false;
+	double dlon = lon - z->lon0;
+	if (dlon >= 180.0 || dlon < -180.0)
+		dlon = wrap180(dlon);
+	return dlon >= z->min_dlon && dlon <= z->max_dlon;
+}
+
 bool geofence_contains(struct geofence_zone *z, double lat, double lon)
 {
-	if (!box_hit(z, lat, lon, 0))
+	if (!box_hit_exact(z, lat, lon))
 		return false;
 	if (z->circle)
 		return circle_distance(z, lat, lon) < 0;

@@ -23,7 +23,7 @@
  *   6. hands the stored, in-order fixes and the event-only messages (which are
  *      not stored as fixes: the evaluator records them as em_device_event) to
  *      em_eval_batch, which raises alerts in its own transaction;
- *   7. when about 100,000 rows have been appended since its last compaction,
+ *   7. when about 200,000 rows have been appended since its last compaction,
  *      runs a compaction pass in a transaction of its own (fixstore.c), so the
  *      inbox a trail read scans stays small between the job's runs.
  *
@@ -54,9 +54,22 @@
 
 #define BATCH_FIXES 10000         /* the writer takes about this many fixes per transaction */
 #define BATCH_WAIT_NS 5000000LL   /* ... or what has come 5 ms after the oldest waiting submission */
-#define COMPACT_AFTER 100000      /* inbox rows appended by the writer before it compacts itself */
+/* Inbox rows appended by the writer before it compacts itself. A pass costs a few statements per device-day it
+ * touches whatever the number of fixes, so bigger passes cost less per fix: with 10,000 devices, 100,000 rows gave
+ * each device ten fixes a pass; 200,000 halve that overhead, and an unindexed scan of 200,000 inbox rows (a trail
+ * read's share) still takes ~10 ms (perf). */
+#define COMPACT_AFTER 200000
 #define RING 16                   /* recent fix times per device, for duplicates */
 #define DEVICES_PER_UPDATE 64
+/* em_device's last_seen_at, last_fix_at and battery_pct under load: a device's row is written at most once per
+ * DEVICE_WRITE_MS, unless its battery changed or it was never written by this writer; a batch whose devices to
+ * write number at most DEVICES_WRITE_ALL writes them all (so a lightly loaded server shows every message at once);
+ * what is left is written by a later batch once its time has come, or when the queue runs empty (perf: updating
+ * 10,000 em_device rows in every batch was a fifth of the writer's time with 10,000 devices reporting). After a
+ * crash em_device may lag the inbox by that second: a fix sent again then is stored twice (reads and compaction
+ * drop the repeat) and a fix older than the lost newest one is not marked late. */
+#define DEVICE_WRITE_MS 1000
+#define DEVICES_WRITE_ALL 512
 
 /* One queued message or batch; owned by the queue, then by the writer until answered. */
 struct submission {
@@ -84,9 +97,15 @@ struct device_entry {
 	int ring_len, ring_pos;
 	uint64_t ev_ring[RING];      /* recent event-only messages: time and events mixed */
 	int ev_len, ev_pos;
-	uint64_t batch;              /* the batch that last touched it (for em_device updates) */
-	int battery;                 /* the battery of the latest message this batch, -1 unknown */
+	uint64_t batch;              /* the batch that last touched it */
 	bool fixed;                  /* this batch stored a fix of it */
+	/* What em_device does not show yet (see DEVICE_WRITE_MS). */
+	bool dirty;                  /* in ingest.dirty */
+	bool fix_unwritten;          /* newest_at is newer than em_device.last_fix_at */
+	int battery_unwritten;       /* the latest message's battery not written yet, -1 none */
+	int battery_written;         /* the battery last written, -1 unknown */
+	int64_t seen_at;             /* arrival (the writer's clock) of the latest message */
+	int64_t written_at;          /* when its em_device row was last written, 0 never */
 	struct device_entry *next;   /* hash chain */
 };
 
@@ -121,6 +140,8 @@ struct ingest {
 	size_t table_size, entries;
 	uint64_t batch_no;
 	long inbox_rows;             /* appended since the last compaction (an upper bound) */
+	struct device_entry **dirty; /* entries whose em_device row lags (entry->dirty) */
+	size_t ndirty, capdirty;
 };
 
 /* ---- histograms ----------------------------------------------------------- */
@@ -182,6 +203,7 @@ static void cache_clear(struct ingest *in)
 		in->table[i] = NULL;
 	}
 	in->entries = 0;
+	in->ndirty = 0;
 }
 
 static void cache_grow(struct ingest *in)
@@ -247,7 +269,7 @@ static struct device_entry *device_get(struct ingest *in, const char *identifier
 		e = xcalloc(1, sizeof *e);
 		snprintf(e->identifier, sizeof e->identifier, "%s", identifier);
 		e->newest_at = INT64_MIN;
-		e->battery = -1;
+		e->battery_unwritten = e->battery_written = -1;
 		e->stale = true;
 		e->next = in->table[k];
 		in->table[k] = e;
@@ -306,7 +328,7 @@ struct batch {
 	size_t nrows, caprows;
 	struct stored_fix *eval;      /* to evaluate (not late, not duplicate; event-only messages too) */
 	size_t neval, capeval;
-	struct device_entry **touched; /* devices whose em_device row changes */
+	struct device_entry **touched; /* devices this batch had messages of */
 	size_t ntouched, captouched;
 	struct unknown_msg *unknown;  /* refused messages (one per submission and identifier) */
 	size_t nunknown, capunknown;
@@ -335,7 +357,6 @@ static void touch(struct ingest *in, struct batch *b, struct device_entry *e, in
 {
 	if (e->batch != in->batch_no) {
 		e->batch = in->batch_no;
-		e->battery = -1;
 		e->fixed = false;
 		if (b->ntouched == b->captouched) {
 			b->captouched = b->captouched ? b->captouched * 2 : 64;
@@ -343,8 +364,17 @@ static void touch(struct ingest *in, struct batch *b, struct device_entry *e, in
 		}
 		b->touched[b->ntouched++] = e;
 	}
+	e->seen_at = b->now;
 	if (battery >= 0)
-		e->battery = battery;
+		e->battery_unwritten = battery;
+	if (!e->dirty) {
+		e->dirty = true;
+		if (in->ndirty == in->capdirty) {
+			in->capdirty = in->capdirty ? in->capdirty * 2 : 1024;
+			in->dirty = xrealloc(in->dirty, in->capdirty * sizeof *in->dirty);
+		}
+		in->dirty[in->ndirty++] = e;
+	}
 }
 
 static void note_unknown(struct batch *b, const struct submission *s, const char *identifier)
@@ -393,8 +423,10 @@ static bool classify(struct ingest *in, struct batch *b, struct submission *s)
 	size_t *order = xmalloc((s->n ? s->n : 1) * sizeof *order);
 	for (size_t i = 0; i < s->n; i++)
 		order[i] = i;
-	sort_base = s->fixes;
-	qsort(order, s->n, sizeof *order, index_cmp);
+	if (s->n > 1) { /* most submissions are one device message */
+		sort_base = s->fixes;
+		qsort(order, s->n, sizeof *order, index_cmp);
+	}
 	bool ok = true;
 	for (size_t k = 0; k < s->n && ok; k++) {
 		const struct em_fix *f = &s->fixes[order[k]];
@@ -426,8 +458,10 @@ static bool classify(struct ingest *in, struct batch *b, struct submission *s)
 		}
 		bool late = e->newest_at != INT64_MIN && f->at_ms < e->newest_at;
 		ring_add(e, f->at_ms);
-		if (!late)
+		if (!late) {
 			e->newest_at = f->at_ms;
+			e->fix_unwritten = true;
+		}
 		e->fixed = true;
 		struct stored_fix *r = push_fix(&b->rows, &b->nrows, &b->caprows);
 		*r = (struct stored_fix){.device_num = e->num, .received_at = b->now, .flags = late ? EM_FIX_LATE : 0,
@@ -444,11 +478,42 @@ static bool classify(struct ingest *in, struct batch *b, struct submission *s)
 	return ok;
 }
 
-/* em_device: last_seen_at, last_fix_at and battery_pct of the batch's devices, 64 to a statement. */
-static enum db_status devices_update(struct ingest *in, const struct batch *b)
+static int by_num(const void *a, const void *b)
 {
-	for (size_t i = 0; i < b->ntouched; i += DEVICES_PER_UPDATE) {
-		size_t n = b->ntouched - i < DEVICES_PER_UPDATE ? b->ntouched - i : DEVICES_PER_UPDATE;
+	int64_t x = (*(struct device_entry *const *)a)->num, y = (*(struct device_entry *const *)b)->num;
+	return x < y ? -1 : x > y;
+}
+
+/* Whether the entry's em_device row is to be written now (see DEVICE_WRITE_MS). */
+static bool write_due(const struct device_entry *e, int64_t now, bool all)
+{
+	return all || e->written_at == 0 || now - e->written_at >= DEVICE_WRITE_MS || now < e->written_at ||
+	       (e->battery_unwritten >= 0 && e->battery_unwritten != e->battery_written);
+}
+
+/*
+ * em_device: last_seen_at, last_fix_at and battery_pct of the dirty devices that are due (all of them when all is
+ * true or few are dirty), 64 to a statement, in the order of num (neighbouring rows share pages). The entries
+ * written are collected into *written_r (malloc'd, *nwritten_r of them) for written_mark after the commit.
+ */
+static enum db_status devices_update(struct ingest *in, int64_t now, bool all, struct device_entry ***written_r,
+                                     size_t *nwritten_r)
+{
+	*written_r = NULL;
+	*nwritten_r = 0;
+	if (!in->ndirty)
+		return DB_OK;
+	all = all || in->ndirty <= DEVICES_WRITE_ALL;
+	struct device_entry **w = xmalloc(in->ndirty * sizeof *w);
+	size_t nw = 0;
+	for (size_t i = 0; i < in->ndirty; i++)
+		if (write_due(in->dirty[i], now, all))
+			w[nw++] = in->dirty[i];
+	qsort(w, nw, sizeof *w, by_num);
+	*written_r = w;
+	*nwritten_r = nw;
+	for (size_t i = 0; i < nw; i += DEVICES_PER_UPDATE) {
+		size_t n = nw - i < DEVICES_PER_UPDATE ? nw - i : DEVICES_PER_UPDATE;
 		struct buf sql = {0};
 		buf_puts(&sql, "UPDATE em_device SET last_seen_at = v.column2,"
 		               " last_fix_at = COALESCE(v.column3, em_device.last_fix_at),"
@@ -461,11 +526,12 @@ static enum db_status devices_update(struct ingest *in, const struct batch *b)
 		enum db_status rc = db_prepare(in->conn, sql.data, &st);
 		buf_free(&sql);
 		for (size_t k = 0; rc == DB_OK && k < n; k++) {
-			const struct device_entry *e = b->touched[i + k];
+			const struct device_entry *e = w[i + k];
 			int p = (int)k * 4;
-			if (db_bind_int64(st, p + 1, e->num) != DB_OK || db_bind_int64(st, p + 2, b->now) != DB_OK ||
-			    (e->fixed ? db_bind_int64(st, p + 3, e->newest_at) : db_bind_null(st, p + 3)) != DB_OK ||
-			    (e->battery >= 0 ? db_bind_int64(st, p + 4, e->battery) : db_bind_null(st, p + 4)) != DB_OK)
+			if (db_bind_int64(st, p + 1, e->num) != DB_OK || db_bind_int64(st, p + 2, e->seen_at) != DB_OK ||
+			    (e->fix_unwritten ? db_bind_int64(st, p + 3, e->newest_at) : db_bind_null(st, p + 3)) != DB_OK ||
+			    (e->battery_unwritten >= 0 ? db_bind_int64(st, p + 4, e->battery_unwritten)
+			                               : db_bind_null(st, p + 4)) != DB_OK)
 				rc = DB_ERROR;
 		}
 		if (rc == DB_OK) {
@@ -477,6 +543,48 @@ static enum db_status devices_update(struct ingest *in, const struct batch *b)
 			return rc;
 	}
 	return DB_OK;
+}
+
+/* After the commit of devices_update's rows: those entries are clean, the dirty list keeps the others. */
+static void written_mark(struct ingest *in, struct device_entry **w, size_t nw, int64_t now)
+{
+	for (size_t i = 0; i < nw; i++) {
+		struct device_entry *e = w[i];
+		e->written_at = now;
+		e->fix_unwritten = false;
+		if (e->battery_unwritten >= 0)
+			e->battery_written = e->battery_unwritten;
+		e->battery_unwritten = -1;
+		e->dirty = false;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < in->ndirty; i++)
+		if (in->dirty[i]->dirty)
+			in->dirty[k++] = in->dirty[i];
+	in->ndirty = k;
+}
+
+/* Writes every lagging em_device row in a transaction of its own (the queue ran empty, or the rules changed). */
+static void devices_flush(struct ingest *in)
+{
+	if (!in->ndirty)
+		return;
+	int64_t now = clock_now_ms();
+	struct device_entry **w = NULL;
+	size_t nw = 0;
+	enum db_status rc = db_begin(in->conn);
+	if (rc == DB_OK)
+		rc = devices_update(in, now, true, &w, &nw);
+	if (rc == DB_OK)
+		rc = db_commit(in->conn);
+	if (rc == DB_OK) {
+		written_mark(in, w, nw, now);
+	} else {
+		log_error("ingest: updating em_device failed: %s", db_errmsg(in->conn));
+		if (db_in_transaction(in->conn))
+			db_rollback(in->conn);
+	}
+	free(w);
 }
 
 static enum db_status unknown_record(struct ingest *in, const struct batch *b)
@@ -524,17 +632,22 @@ static enum db_status batch_write(struct ingest *in, const struct batch *b)
 {
 	enum db_status rc = DB_OK;
 	for (int attempt = 0; attempt < 3; attempt++) {
+		struct device_entry **w = NULL;
+		size_t nw = 0;
 		rc = db_begin(in->conn);
 		if (rc == DB_OK)
 			rc = fixstore_append(in->conn, b->rows, b->nrows);
 		if (rc == DB_OK)
-			rc = devices_update(in, b);
+			rc = devices_update(in, b->now, false, &w, &nw);
 		if (rc == DB_OK)
 			rc = unknown_record(in, b);
 		if (rc == DB_OK)
 			rc = batch_audit(in, b);
 		if (rc == DB_OK)
 			rc = db_commit(in->conn);
+		if (rc == DB_OK)
+			written_mark(in, w, nw, b->now);
+		free(w);
 		if (rc == DB_OK)
 			return DB_OK;
 		log_error("ingest: writing a batch of %zu fixes failed (attempt %d): %s", b->nrows, attempt + 1,
@@ -573,6 +686,8 @@ static void process(struct ingest *in, struct submission *list)
 	in->rules_changed = false;
 	pthread_mutex_unlock(&in->lock);
 	if (changed) {
+		/* What em_device lags is written first: an entry may now name another device. */
+		devices_flush(in);
 		for (size_t i = 0; i < in->table_size; i++)
 			for (struct device_entry *e = in->table[i]; e; e = e->next)
 				e->stale = true;
@@ -702,8 +817,26 @@ static void *writer_main(void *arg)
 		process(in, list);
 		free_list(list);
 		pthread_mutex_lock(&in->lock);
+		if (!in->head && in->ndirty && !in->stopping) {
+			/* em_device catches up once nothing has come for DEVICE_WRITE_MS (not at every empty moment: under
+			 * load the queue is empty between requests, and flushing then undid the throttle). */
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			int64_t ns = until.tv_nsec + DEVICE_WRITE_MS * 1000000LL;
+			until.tv_sec += (time_t)(ns / 1000000000);
+			until.tv_nsec = (long)(ns % 1000000000);
+			while (!in->head && !in->stopping &&
+			       pthread_cond_timedwait(&in->wake, &in->lock, &until) == 0)
+				;
+			if (!in->head) {
+				pthread_mutex_unlock(&in->lock);
+				devices_flush(in);
+				pthread_mutex_lock(&in->lock);
+			}
+		}
 	}
 	pthread_mutex_unlock(&in->lock);
+	devices_flush(in);
 	return NULL;
 }
 
@@ -750,6 +883,7 @@ void ingest_stop(struct ingest **ingest)
 	pthread_join(in->thread, NULL);
 	cache_clear(in);
 	free(in->table);
+	free(in->dirty);
 	em_eval_free(&in->eval);
 	db_pool_release(in->pool, &in->conn);
 	pthread_cond_destroy(&in->wake);
@@ -783,6 +917,8 @@ bool ingest_submit(struct ingest *ingest, const struct em_fix *fixes, size_t n, 
 		free(s);
 		return false;
 	}
+	bool was_empty = !ingest->head;
+	size_t before = ingest->queued;
 	if (ingest->tail)
 		ingest->tail->next = s;
 	else
@@ -790,7 +926,10 @@ bool ingest_submit(struct ingest *ingest, const struct em_fix *fixes, size_t n, 
 	ingest->tail = s;
 	ingest->queued += n;
 	ingest->stats.queued = ingest->queued;
-	pthread_cond_signal(&ingest->wake);
+	/* The writer waits for a first submission, then for a full batch or the end of the window: only those two
+	 * moments wake it (perf: a signal per device message woke it thousands of times per batch). */
+	if (was_empty || (before < BATCH_FIXES && ingest->queued >= BATCH_FIXES))
+		pthread_cond_signal(&ingest->wake);
 	pthread_mutex_unlock(&ingest->lock);
 	return true;
 }
