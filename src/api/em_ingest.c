@@ -550,7 +550,7 @@ static bool time_query(struct http_request *req, const char *name, int64_t def, 
 	*ms_r = def;
 	if (!v || !*v)
 		return true;
-	if (!clock_parse_rfc3339(v, ms_r)) {
+	if (strlen(v) > 40 || !clock_parse_rfc3339(v, ms_r)) {
 		field_error(fe, name, "must be an RFC 3339 time, such as 2026-03-15T08:00:00Z");
 		return false;
 	}
@@ -728,7 +728,8 @@ void api_em_position(struct http_request *req, struct http_response *resp)
 		             "No device fitted under this order has sent a position.", NULL);
 		return;
 	}
-	json_t *at_home = has_home ? json_boolean(distance_m(fix.fix.lat, fix.fix.lon, home_lat, home_lon) <= home_radius)
+	/* At home means something only where a curfew is ordered (the home is its address). */
+	json_t *at_home = has_home && ref.mode_curfew ? json_boolean(distance_m(fix.fix.lat, fix.fix.lon, home_lat, home_lon) <= home_radius)
 	                           : json_null();
 	bool curfew_only = !ref.mode_trail && !ref.mode_inclusion && !ref.mode_exclusion;
 	json_t *out;
@@ -772,7 +773,8 @@ void api_em_unknown_devices(struct http_request *req, struct http_response *resp
 	if (field_errors_respond(&fe, resp, req) || !api_begin(req, resp))
 		return;
 	json_t *items = api_select(req->db,
-		"SELECT identifier, protocol, first_seen_at, last_seen_at, messages, last_address FROM em_unknown_device"
+		"SELECT identifier, protocol, first_seen_at, last_seen_at, messages, last_address FROM em_unknown_device u"
+		" WHERE NOT EXISTS (SELECT 1 FROM em_device d WHERE d.identifier = u.identifier AND d.status <> 'retired')"
 		" ORDER BY last_seen_at DESC, identifier LIMIT ?", "i", (int64_t)limit);
 	if (!items || !api_audit_list(req, "em_unknown_device", items, NULL)) {
 		json_decref(items);

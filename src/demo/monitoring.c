@@ -501,7 +501,7 @@ static enum db_status add_alerts(struct run *r)
 		if (to < from)
 			to = from;
 		rc = raise(r, 1, TAG2, "em.exclusion_entry", "Entered exclusion zone 'Restricted area 1' for 16 min", from, to,
-		           "Restricted area 1", 0, NULL, id);
+		           "Restricted area 1", -85, NULL, id); /* 85 m inside (signed: negative inside, as the evaluator writes it) */
 		if (rc == DB_OK)
 			rc = alert_acknowledge(r->conn, id, r->operator_, r->trail[TAG2][to].received_at + 95000);
 		r->n->acknowledged += rc == DB_OK;

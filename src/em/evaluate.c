@@ -713,6 +713,19 @@ static long minutes(int64_t ms)
 	return m < 1 ? 1 : m;
 }
 
+/* How long a violation had lasted when it was raised, for a summary: " for 4 min", " for 40 s", or "" when it was
+ * raised at its first fix (a dwell of 0). */
+static const char *lasting(int64_t ms, char buf[32])
+{
+	if (ms >= 60000)
+		snprintf(buf, 32, " for %ld min", (long)(ms / 60000));
+	else if (ms >= 1000)
+		snprintf(buf, 32, " for %ld s", (long)(ms / 1000));
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
 /* ---- rules ---------------------------------------------------------------------------------- */
 
 static bool in_absence(const struct ev_order *o, int64_t at, bool zones)
@@ -795,8 +808,9 @@ static enum db_status rule_inclusion(struct batch *b, struct ev_device *d, const
 		s->incl_phase = 2;
 		d->dirty = true;
 		char summary[200];
-		snprintf(summary, sizeof summary, "Left inclusion zone '%s' for %ld min", o->zones[nearest].name,
-		         minutes(f->at - s->incl_since));
+		char span[32];
+		snprintf(summary, sizeof summary, "Left inclusion zone '%s'%s", o->zones[nearest].name,
+		         lasting(f->at - s->incl_since, span));
 		/* The evidence's distance exactly (the rule needed it only beyond the margin). */
 		double exact = geofence_distance(o->zones[nearest].g, f->lat, f->lon, 1e6);
 		return episode_alert(b, d, "em.inclusion_exit", s->incl_since, f->at, o->zones[nearest].id, exact, summary,
@@ -835,8 +849,8 @@ static enum db_status rule_exclusion(struct batch *b, struct ev_device *d, const
 		s->phase = 2;
 		d->dirty = true;
 		char summary[200];
-		snprintf(summary, sizeof summary, "Entered exclusion zone '%s' for %ld min", z->name,
-		         minutes(f->at - s->since));
+		char span[32];
+		snprintf(summary, sizeof summary, "Entered exclusion zone '%s'%s", z->name, lasting(f->at - s->since, span));
 		rc = episode_alert(b, d, "em.exclusion_entry", s->since, f->at, z->id, dist, summary, NULL);
 	}
 	if (rc == DB_OK && z->buffer_m > 0) {
@@ -909,7 +923,8 @@ static enum db_status rule_curfew(struct batch *b, struct ev_device *d, const st
 		s->cur_phase = 2;
 		d->dirty = true;
 		char summary[200];
-		snprintf(summary, sizeof summary, "Away from home during curfew for %ld min", minutes(f->at - s->cur_since));
+		char span[32];
+		snprintf(summary, sizeof summary, "Away from home during curfew%s", lasting(f->at - s->cur_since, span));
 		return episode_alert(b, d, "em.curfew_absence", s->cur_since, f->at, NULL, dist - o->home_radius_m, summary, NULL);
 	}
 	return DB_OK;

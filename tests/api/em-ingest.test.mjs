@@ -221,6 +221,27 @@ test('unknown identifiers are listed for em.devices, counted per protocol, and t
   assert.equal(r.status, 403, r.text);
   r = await operator.get('/api/v1/em/unknown-devices?limit=0');
   assert.equal(r.status, 422, r.text);
+  // Once registered, an identifier is no longer listed as unknown (its count stays for the record).
+  r = await operator.post('/api/v1/em/devices', { kind: 'phone', identifier: 'stranger-phone', protocol: 'osmand' });
+  assert.equal(r.status, 201, r.text);
+  r = await operator.get('/api/v1/em/unknown-devices');
+  assert.equal(r.status, 200, r.text);
+  assert.ok(!r.body.items.some((i) => i.identifier === 'stranger-phone'), JSON.stringify(r.body.items));
+  assert.ok(r.body.items.some((i) => i.identifier === 'unknown-77'));
+  assert.equal(count('em_unknown_device', "identifier = 'stranger-phone'"), 1);
+});
+
+test('position: "at home" only where a curfew is ordered', async () => {
+  const zoneCase = await caseWithDecision(['electronic_monitoring', 'exclusion'], 'Зоналов');
+  let r = await operator.post('/api/v1/em/devices', { kind: 'phone', identifier: 'phone-zones-1', protocol: 'osmand' });
+  assert.equal(r.status, 201, r.text);
+  const order = await orderWithDevice(zoneCase, { curfew: false, inclusion: false, exclusion: true, trail: false }, r.body.id, now - 3600000);
+  r = await osmand('GET', `id=phone-zones-1&lat=42.84672&lon=74.60352&timestamp=${Math.floor((now - 20000) / 1000)}`);
+  assert.equal(r.status, 200, r.text);
+  r = await officer.get(`/api/v1/em/orders/${order}/position`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.at_home, null, 'the fix is at the address written on the order, but no curfew is ordered');
+  assert.equal(r.body.lat, 42.84672);
 });
 
 test('trail and position: only the fitted period, in order, late fixes marked; curfew-only orders show no trail', async () => {

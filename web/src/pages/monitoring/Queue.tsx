@@ -159,7 +159,12 @@ function AlertPanel({ item, onDone }: { item: QueueItem; onDone: (text: string) 
         <div class="fact"><dt>{t('em.col.person')}</dt><dd>{item.person_name} · <Link href={`/cases/${encodeURIComponent(item.case_id)}`}>{t('em.case_number', { number: item.case_number })}</Link></dd></div>
         <div class="fact"><dt>{t('em.col.raised')}</dt><dd>{dates.short(a.raised_at)}</dd></div>
         <div class="fact"><dt>{t('em.evidence.summary')}</dt><dd>{a.summary}</dd></div>
-        {distance !== null && distance > 0 && zoneId ? <div class="fact"><dt>{t('em.evidence.distance')}</dt><dd>{distanceText(t, distance)}</dd></div> : null}
+        {distance !== null && distance !== 0 && zoneId ? (
+          <div class="fact">
+            <dt>{t(distance < 0 ? 'em.evidence.inside_by' : 'em.evidence.outside_by')}</dt>
+            <dd>{distanceText(t, Math.abs(distance))}</dd>
+          </div>
+        ) : null}
         {zones.length && zoneId ? <div class="fact"><dt>{t('em.evidence.zone')}</dt><dd>{zones.map((z) => z.name).join(', ')}</dd></div> : null}
       </dl>
       {fixes.length ? (
