@@ -431,6 +431,9 @@ void api_em_osmand(struct http_request *req, struct http_response *resp)
 		text_answer(resp, 400, err[0] ? err : "the message cannot be read");
 		return;
 	}
+	/* A message without a time (some OsmAnd clients send none) is taken as of its arrival, as the protocol means. */
+	if (fix.at_ms == 0)
+		fix.at_ms = clock_now_ms();
 	struct ingest *ingest = ingest_of(req);
 	if (!ingest) {
 		text_answer(resp, 503, "this server does not take device fixes");

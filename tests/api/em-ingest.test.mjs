@@ -194,6 +194,13 @@ test('OsmAnd: query string, form body and the Traccar Client JSON body; unknown 
   r = await osmand('GET', `id=phone-ingest-1&lat=42.8501&lon=74.6101&timestamp=${Math.floor((now - 100000) / 1000)}`);
   assert.equal(r.status, 200, r.text);
   assert.equal(count('em_fix_inbox'), before + 4);
+  // A message without a time is taken as of its arrival.
+  r = await osmand('GET', 'id=phone-ingest-1&lat=42.8505&lon=74.6105');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(count('em_fix_inbox'), before + 5);
+  const at = Number(sql(srv.db, "SELECT at FROM em_fix_inbox WHERE lat = 42.8505"));
+  const received = Number(sql(srv.db, "SELECT received_at FROM em_fix_inbox WHERE lat = 42.8505"));
+  assert.ok(at <= received && received - at < 60000, `taken as of its arrival: at ${at}, received ${received}`);
   r = await osmand('GET', `id=stranger-phone&lat=42.85&lon=74.61&timestamp=${Math.floor(now / 1000)}`);
   assert.equal(r.status, 403, r.text);
   assert.match(r.text, /unknown device/);
@@ -203,7 +210,7 @@ test('OsmAnd: query string, form body and the Traccar Client JSON body; unknown 
   assert.match(r.text, /lat/);
   r = await osmand('POST', '', '{"device_id":', 'application/json');
   assert.equal(r.status, 400, r.text);
-  assert.equal(count('em_fix_inbox'), before + 4);
+  assert.equal(count('em_fix_inbox'), before + 5);
 });
 
 test('unknown identifiers are listed for em.devices, counted per protocol, and the read is logged', async () => {
