@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* The names in bit order (bit i is names[i]); stored and shown as such. */
 static const char *const event_names[EM_EV_COUNT] = {
@@ -39,48 +40,35 @@ void em_fix_init(struct em_fix *f)
 	f->satellites = f->battery_pct = -1;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int64_t em_utc_ms(int year, int month, int day, int hour, int minute, int second)
 {
-	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (year < 1970 || year > 2200 || month < 1 || month > 12 || day < 1 || day > mdays[month - 1] || hour < 0 ||
-	    hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
+	if (year < 1970 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
+	    minute < 0 || minute > 59 || second < 0 || second > 59)
 		return -1;
-	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-	if (month == 2 && day == 29 && !leap)
+	/* libc's UTC conversion (as clock.c uses); a date that does not exist (31 April, 29 February of a common
+	 * year) normalises to another day, which the round trip catches. */
+	struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day, .tm_hour = hour, .tm_min = minute,
+	                .tm_sec = second};
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1 || tm.tm_mday != day || tm.tm_mon != month - 1)
 		return -1;
-	return ((days_from_civil(year, month, day) * 24 + hour) * 60 + minute) * 60000LL + second * 1000LL;
+	return (int64_t)t * 1000;
 }
 
 void em_utc_parts(int64_t ms, int parts_r[6])
 {
-	int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-	int64_t z = (secs >= 0 ? secs : secs - 86399) / 86400;
-	int64_t sod = secs - z * 86400;
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	parts_r[0] = (int)(yoe + era * 400 + (m <= 2));
-	parts_r[1] = m;
-	parts_r[2] = d;
-	parts_r[3] = (int)(sod / 3600);
-	parts_r[4] = (int)(sod / 60 % 60);
-	parts_r[5] = (int)(sod % 60);
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm)) {
+		memset(parts_r, 0, 6 * sizeof parts_r[0]);
+		return;
+	}
+	parts_r[0] = tm.tm_year + 1900;
+	parts_r[1] = tm.tm_mon + 1;
+	parts_r[2] = tm.tm_mday;
+	parts_r[3] = tm.tm_hour;
+	parts_r[4] = tm.tm_min;
+	parts_r[5] = tm.tm_sec;
 }
 
 #define MS_2000 946684800000LL
