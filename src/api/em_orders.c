@@ -55,26 +55,8 @@ static bool reach_case(struct http_request *req, struct http_response *resp, con
 {
 	(void)write;
 	struct record_scope *s = &ref->scope;
-	db_stmt *st = NULL;
-	enum db_status rc = db_query(req->db, &st,
-		"SELECT unit_id, person_id, officer_id, status, kind FROM case_file WHERE id = ?", "t", case_id);
-	if (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
-		copy(s->unit_id, sizeof s->unit_id, db_column_text(st, 0, NULL));
-		copy(s->person_id, sizeof s->person_id, db_column_text(st, 1, NULL));
-		copy(s->officer_id, sizeof s->officer_id, db_column_text(st, 2, NULL));
-		copy(s->status, sizeof s->status, db_column_text(st, 3, NULL));
-		copy(s->kind, sizeof s->kind, db_column_text(st, 4, NULL));
-	}
-	db_finalize(&st);
-	if (rc != DB_ROW && rc != DB_DONE) {
-		api_db_failed(req, resp, "reading a case");
+	if (!scope_case_load(req, resp, case_id, s, strcmp(record_type, "case") == 0 ? "case" : "monitoring order"))
 		return false;
-	}
-	if (rc == DB_DONE) {
-		db_rollback(req->db);
-		api_not_found(req, resp, strcmp(record_type, "case") == 0 ? "case" : "monitoring order");
-		return false;
-	}
 	if (policy_has(&req->principal, "em.operate")) {
 		ref->via_centre = true;
 		s->access = UNIT_ACCESS_OWN;

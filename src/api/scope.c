@@ -229,8 +229,8 @@ bool scope_person(struct http_request *req, struct http_response *resp, const ch
 	return decide(req, resp, units, n, receiving, nreceiving, "person", person_id, s);
 }
 
-bool scope_case(struct http_request *req, struct http_response *resp, const char *case_id,
-                struct record_scope *s)
+bool scope_case_load(struct http_request *req, struct http_response *resp, const char *case_id,
+                     struct record_scope *s, const char *what)
 {
 	memset(s, 0, sizeof *s);
 	db_stmt *st = NULL;
@@ -250,9 +250,17 @@ bool scope_case(struct http_request *req, struct http_response *resp, const char
 	}
 	if (rc == DB_DONE) {
 		db_rollback(req->db);
-		api_not_found(req, resp, "case");
+		api_not_found(req, resp, what);
 		return false;
 	}
+	return true;
+}
+
+bool scope_case(struct http_request *req, struct http_response *resp, const char *case_id,
+                struct record_scope *s)
+{
+	if (!scope_case_load(req, resp, case_id, s, "case"))
+		return false;
 	char units[1][UUID_STR_LEN];
 	copy(units[0], UUID_STR_LEN, s->unit_id);
 	struct receiving receiving[1];

@@ -63,6 +63,10 @@ bool scope_units(struct http_request *req, struct http_response *resp, char unit
                  const char *record_type, const char *record_id, struct record_scope *scope_r);
 bool scope_case(struct http_request *req, struct http_response *resp, const char *case_id,
                 struct record_scope *scope_r);
+/* Only reads the case's unit, person, officer, status and kind into *scope_r (access not decided); false after
+ * answering 404 naming `what` when there is no such case, or 500. For data rules of their own (src/api/em_orders.c). */
+bool scope_case_load(struct http_request *req, struct http_response *resp, const char *case_id,
+                     struct record_scope *scope_r, const char *what);
 /* The units within the caller's reach as an SQL-ready check: true when unit_id is in scope (own or granted). */
 enum unit_access scope_unit(struct http_request *req, const char *unit_id, bool purpose_given,
                             struct unit_grant *grant_r);
