@@ -233,7 +233,8 @@ struct run {
 	char device_id[NDEVICES][UUID_STR_LEN];
 	int64_t device_num[NDEVICES];
 	char identifier[NDEVICES][EM_ID_MAX + 1];
-	char case_id[3][UUID_STR_LEN], decision_id[3][UUID_STR_LEN], order_id[3][UUID_STR_LEN];
+	/* Cases 0-2 get the orders; case 3, when there is one, only a decision ready for an order (for trying the form). */
+	char case_id[4][UUID_STR_LEN], decision_id[4][UUID_STR_LEN], order_id[3][UUID_STR_LEN];
 	struct stored_fix *trail[NDEVICES];  /* TRAIL_MIN fixes of each fitted device */
 	struct demo_monitoring_counts *n;
 };
@@ -260,7 +261,8 @@ static enum db_status add_devices(struct run *r)
 }
 
 /* The cases: open executive cases of the Bishkek city office allocated to officer.bishkek with a decision in
- * force (those whose decision orders electronic monitoring first), three different ones. */
+ * force (those whose decision orders electronic monitoring first), three different ones, and a fourth if there is
+ * one. */
 static enum db_status pick_cases(struct run *r, int *found_r)
 {
 	db_stmt *st = NULL;
@@ -270,7 +272,7 @@ static enum db_status pick_cases(struct run *r, int *found_r)
 		" AND d.status = 'in_force' WHERE u.name = 'Bishkek city office' AND c.officer_id = ? AND c.status = 'open'"
 		" AND c.kind = 'executive' ORDER BY CASE WHEN d.duties LIKE '%electronic_monitoring%' THEN 0 ELSE 1 END,"
 		" c.number, d.created_at DESC, d.id", "t", r->officer);
-	while (rc == DB_OK && *found_r < 3 && (rc = db_step(st)) == DB_ROW) {
+	while (rc == DB_OK && *found_r < 4 && (rc = db_step(st)) == DB_ROW) {
 		const char *c = db_column_text(st, 0, NULL), *d = db_column_text(st, 1, NULL);
 		bool seen = false;
 		for (int i = 0; i < *found_r; i++)
@@ -287,13 +289,13 @@ static enum db_status pick_cases(struct run *r, int *found_r)
 }
 
 /* The decision carries the duties the order needs (S23): those missing are added, as if ordered from the start. */
-static enum db_status ensure_duties(struct run *r, int k)
+static enum db_status ensure_duties(struct run *r, int k, const char *wanted)
 {
 	char duties[400];
 	enum db_status rc = text_of(r->conn, "SELECT duties FROM decision WHERE id = ?", r->decision_id[k], duties,
 	                            sizeof duties);
 	char needs[128];
-	snprintf(needs, sizeof needs, "%s", orders[k].needs);
+	snprintf(needs, sizeof needs, "%s", wanted);
 	bool changed = false;
 	for (char *save = NULL, *d = strtok_r(needs, ",", &save); rc == DB_OK && d; d = strtok_r(NULL, ",", &save)) {
 		char padded[420], want[64];
@@ -316,7 +318,7 @@ static enum db_status add_order(struct run *r, int k, const char *starts_on, con
 	const struct order_def *o = &orders[k];
 	uuid_v7(r->order_id[k]);
 	int64_t created = r->now - 20 * DAY_MS;
-	enum db_status rc = ensure_duties(r, k);
+	enum db_status rc = ensure_duties(r, k, orders[k].needs);
 	if (rc == DB_OK)
 		rc = db_run(r->conn, NULL,
 		            "INSERT INTO em_order (id, case_id, decision_id, mode_curfew, mode_inclusion, mode_exclusion,"
@@ -578,6 +580,10 @@ enum db_status demo_monitoring(db *conn, struct demo_monitoring_counts *counts_r
 	rc = add_devices(&r);
 	for (int k = 0; rc == DB_OK && k < 3; k++)
 		rc = add_order(&r, k, starts_on, ends_on);
+	/* A fourth case whose decision orders every mode, with no order yet: where the officer tries "Order
+	 * monitoring" on the case page. */
+	if (rc == DB_OK && found == 4)
+		rc = ensure_duties(&r, 3, "electronic_monitoring,curfew,exclusion,residence");
 	for (int k = 0; rc == DB_OK && k < 3; k++) {
 		rc = add_trail(&r, k, orders[k].tag, false);
 		if (rc == DB_OK && orders[k].home_unit >= 0)
