@@ -436,9 +436,10 @@ test('nothing moves by itself (S7): running the jobs changes no allegation', asy
   const before = sql(srv.db, 'SELECT id, state, version FROM breach ORDER BY id');
   const r = await admin.post('/api/v1/system/jobs/run');
   assert.equal(r.status, 200, r.text);
-  // Both jobs ran (their first slots are due at installation): the rules and the escalation looked at
-  // every case, and still no allegation moved.
-  assert.deepEqual(r.body.ran.map((x) => x.job).sort(), ['alerts.escalate', 'compliance.rules']);
+  // Every job ran (their first slots are due at installation): the rules and the escalation looked at every case,
+  // the monitoring jobs at every device, and still no allegation moved.
+  assert.deepEqual(r.body.ran.map((x) => x.job).sort(),
+    ['alerts.escalate', 'compliance.rules', 'em.compact', 'em.retention', 'em.silence']);
   assert.ok(r.body.ran.every((x) => x.status === 'ok'), r.text);
   assert.equal(sql(srv.db, 'SELECT id, state, version FROM breach ORDER BY id'), before);
 });

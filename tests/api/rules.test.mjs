@@ -94,8 +94,11 @@ after(async () => {
 test('the rules are listed by rank with titles in three languages; updates need If-Match and valid fields', async () => {
   const r = await officer.get('/api/v1/compliance/rules');
   assert.equal(r.status, 200, r.text);
-  assert.equal(r.body.items.length, 16);
-  assert.deepEqual(r.body.items.map((x) => x.rank), [...Array(16).keys()].map((i) => i + 1));
+  // 16 supervision and compliance rules (ranks 1-16) and 13 electronic-monitoring rules (ranks 20-32).
+  assert.equal(r.body.items.length, 29);
+  assert.deepEqual(r.body.items.map((x) => x.rank),
+    [...[...Array(16).keys()].map((i) => i + 1), ...[...Array(13).keys()].map((i) => i + 20)]);
+  assert.deepEqual(r.body.items.filter((x) => x.code.startsWith('em.')).length, 13);
   const nr = r.body.items[0];
   assert.equal(nr.code, 'appointment.no_outcome');
   assert.equal(nr.fires_on, 'time');

@@ -11,7 +11,9 @@ import { sql } from '../lib/db.mjs';
 import { createAdmin, firstLogin } from '../lib/auth.mjs';
 
 let one, two, plain, token;
-const JOBS = { 'compliance.rules': 300, 'alerts.escalate': 60 };
+const JOBS = {
+  'compliance.rules': 300, 'alerts.escalate': 60, 'em.compact': 60, 'em.silence': 60, 'em.retention': 3600,
+};
 
 // A request with the administrator's API token (sessions would end when the clock jumps past their idle time).
 async function call(srv, method, path, body) {
@@ -109,8 +111,11 @@ test('two servers on one database: every slot runs exactly once, whichever serve
   for (const job of jobs.body.items) {
     assert.equal(job.interval_s, JOBS[job.name]);
     const runs = job.runs;
-    // One run per clock move: the first, five together, the last. No catch-up for the skipped slots.
-    assert.equal(runs.length, STEPS + 2, `${job.name}: ${JSON.stringify(runs)}`);
+    // One run per clock move that passed one of its slots: for jobs of ten minutes or less every move (the first,
+    // five together, the last); the hourly retention only at the moves that crossed an hour. No catch-up for the
+    // skipped slots.
+    if (JOBS[job.name] <= 600) assert.equal(runs.length, STEPS + 2, `${job.name}: ${JSON.stringify(runs)}`);
+    else assert.ok(runs.length >= 1 && runs.length <= STEPS + 2, `${job.name}: ${JSON.stringify(runs)}`);
     const slots = runs.map((r) => r.slot_at);
     assert.equal(new Set(slots).size, slots.length, `${job.name}: no slot twice`);
     assert.ok(runs.every((r) => r.status === 'ok'), `${job.name}: no run failed`);
@@ -127,6 +132,7 @@ test('two servers on one database: every slot runs exactly once, whichever serve
     assert.equal(mine.length, runs.length, `${job.name}: reported ${JSON.stringify(mine)}`);
     assert.deepEqual(mine.map((r) => r.slot_at).sort(), [...slots].sort());
     for (const r of runs) assert.equal(mine.find((m) => m.slot_at === r.slot_at).server, r.server);
+    if (JOBS[job.name] > 600) continue; // the hourly job runs too seldom here to be shared
     assert.ok(runs.some((r) => r.server === jobs.body.server), `${job.name}: the first server ran some`);
     assert.ok(runs.some((r) => r.server !== jobs.body.server), `${job.name}: the second server ran some`);
   }

@@ -254,7 +254,7 @@ describe('electronic monitoring', () => {
     await panel.getByText(ZONE_NAME).first().waitFor();
     await panel.locator('#em-alert-fixes tbody tr').first().waitFor();
     assert.match(await panel.locator('#em-alert-fixes').innerText(), new RegExp((HOME.lat + 0.02).toFixed(5).replace('.', '\\.')));
-    await panel.getByText(en['em.evidence.distance']).waitFor();
+    await panel.getByText(en['em.evidence.outside_by']).waitFor();
     await page.screenshot({ path: join(shots, 'em-queue-alert.png'), fullPage: true });
 
     // Verify as a task for the officer: the note is required first.
