@@ -320,12 +320,16 @@ test('absences: at most 14 days within the order\'s dates, cancelled with a reas
   assert.equal(count('em_absence'), before);
 
   const v = rulesVersion(ids.order);
-  r = await officer.post(`/api/v1/em/orders/${ids.order}/absences`, { starts_at: hours(2), ends_at: hours(8), reason: 'Hospital appointment (cardiology)', covers_zones: true });
+  // One instant for both ends: two calls of Date.now() may be a millisecond apart, and the server keeps milliseconds.
+  const at = Date.now();
+  const starts = new Date(at + 2 * 3600000).toISOString(), ends = new Date(at + 8 * 3600000).toISOString();
+  r = await officer.post(`/api/v1/em/orders/${ids.order}/absences`, { starts_at: starts, ends_at: ends, reason: 'Hospital appointment (cardiology)', covers_zones: true });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.body.covers_zones, true);
   assert.equal(r.body.reason, 'Hospital appointment (cardiology)');
   assert.equal(r.body.approved_by_name, 'Test emz.officer');
   assert.equal(r.body.cancelled_at, null);
+  assert.equal(Date.parse(r.body.starts_at), Date.parse(starts));
   assert.equal(Date.parse(r.body.ends_at) - Date.parse(r.body.starts_at), 6 * 3600000);
   const absence = r.body.id;
   assert.equal(rulesVersion(ids.order), v + 1);
