@@ -32,11 +32,21 @@
  *       The fix store alone (no server), for profiling: ROUNDS times, ROWS fixes of DEVICES devices interleaved
  *       appended through fixstore_append in transactions of 10,000, then one fixstore_compact pass. Prints
  *       "store APPEND_ROWS_PER_S COMPACT_ROWS_PER_S".
- *   gt06 HOST:PORT CONNECTIONS FIXES_PER_CONNECTION BASE_MS [--idle]
+ *   http HOST:PORT TOKEN DEVICES TOTAL BASE_MS [CLIENTS] [BATCH]
+ *       Ingest through the batch API: CLIENTS (default 8) threads, each on one
+ *       keep-alive connection, POST /api/v1/em/fixes in batches of BATCH
+ *       (default 1,000) fixes, one request in flight each; DEVICES devices
+ *       interleaved (client k sends the devices d with d % CLIENTS == k, so a
+ *       device's fixes are never in two requests at once), times one second
+ *       apart per device from BASE_MS, every fix inside its order's inclusion
+ *       zone. The bodies are made before the clock starts. Prints "http
+ *       FIXES_PER_S".
+ *   gt06 HOST:PORT CONNECTIONS FIXES_PER_CONNECTION BASE_MS [--idle | --window W]
  *       CONNECTIONS GT06 devices (numbers 1..CONNECTIONS) log in over TCP, then
  *       each sends FIXES_PER_CONNECTION locations (times from BASE_MS, one a
- *       second), each after the previous one's acknowledgement. Prints "gt06
- *       FIXES_PER_S ACKED". --idle: log in only, print "ready N" and hold the
+ *       second), at most W (1-16, default 1) unacknowledged at a time; what the
+ *       window has room for after a read of acknowledgements goes out in one
+ *       write. Prints "gt06 FIXES_PER_S ACKED". --idle: log in only, print "ready N" and hold the
  *       connections until stdin closes (the memory benchmark).
  *
  * Exit status 1 with "kadam-bench-em: <what failed>" on any failure.
@@ -44,6 +54,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <geos_c.h>
+#include <jansson.h>
+#include <pthread.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -569,6 +581,216 @@ static int cmd_store(int argc, char **argv)
 	return 0;
 }
 
+/* ---- http ---------------------------------------------------------------------------------------------------- */
+
+/* One batch client: a keep-alive connection sending its bodies one after another, each after the last answer. */
+struct http_client {
+	struct sockaddr_in addr;
+	const char *token;
+	char **bodies;
+	size_t *lens;
+	size_t n;
+	long stored, duplicates, late;
+	char error[300];
+};
+
+static void http_fail(struct http_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void http_fail(struct http_client *c, const char *fmt, ...)
+{
+	if (c->error[0])
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->error, sizeof c->error, fmt, ap);
+	va_end(ap);
+}
+
+static bool write_full(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		len -= (size_t)w;
+	}
+	return true;
+}
+
+static void *http_client_main(void *arg)
+{
+	struct http_client *c = arg;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&c->addr, sizeof c->addr) != 0) {
+		http_fail(c, "connect: %s", strerror(errno));
+		return NULL;
+	}
+	char head[512], in[65536];
+	for (size_t b = 0; b < c->n && !c->error[0]; b++) {
+		int hl = snprintf(head, sizeof head,
+		                  "POST /api/v1/em/fixes HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer %s\r\n"
+		                  "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n", c->token, c->lens[b]);
+		if (!write_full(fd, head, (size_t)hl) || !write_full(fd, c->bodies[b], c->lens[b])) {
+			http_fail(c, "write: %s", strerror(errno));
+			break;
+		}
+		/* The answer: a status line, headers with Content-Length, a small JSON body. */
+		size_t got = 0, need = 0;
+		char *body = NULL;
+		for (;;) {
+			ssize_t r = read(fd, in + got, sizeof in - 1 - got);
+			if (r <= 0) {
+				http_fail(c, "read: %s", r < 0 ? strerror(errno) : "closed");
+				break;
+			}
+			got += (size_t)r;
+			in[got] = '\0';
+			if (!body) {
+				char *end = strstr(in, "\r\n\r\n");
+				if (!end)
+					continue;
+				body = end + 4;
+				char *cl = strcasestr(in, "\r\ncontent-length:");
+				if (!cl || cl > end) {
+					http_fail(c, "an answer without Content-Length");
+					break;
+				}
+				need = (size_t)(body - in) + strtoul(cl + 17, NULL, 10);
+			}
+			if (got >= need)
+				break;
+		}
+		if (c->error[0])
+			break;
+		int status = atoi(in + 9);
+		json_error_t err;
+		json_t *out = json_loadb(body, need - (size_t)(body - in), 0, &err);
+		if (status != 200 || !out) {
+			http_fail(c, "POST /api/v1/em/fixes: %d %.200s", status, body);
+			json_decref(out);
+			break;
+		}
+		if (json_array_size(json_object_get(out, "refused")))
+			http_fail(c, "refused %zu fixes: %.200s", json_array_size(json_object_get(out, "refused")), body);
+		c->stored += (long)json_integer_value(json_object_get(out, "stored"));
+		c->duplicates += (long)json_integer_value(json_object_get(out, "duplicates"));
+		c->late += (long)json_integer_value(json_object_get(out, "late"));
+		json_decref(out);
+	}
+	close(fd);
+	return NULL;
+}
+
+static int cmd_http(int argc, char **argv)
+{
+	if (argc < 6)
+		fail("usage: http HOST:PORT TOKEN DEVICES TOTAL BASE_MS [CLIENTS] [BATCH]");
+	char host[64];
+	snprintf(host, sizeof host, "%s", argv[1]);
+	char *colon = strrchr(host, ':');
+	if (!colon)
+		fail("http: HOST:PORT, not '%s'", argv[1]);
+	*colon = '\0';
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
+		fail("http: bad address %s", host);
+	long devices = arg_long(argv[3], "DEVICES"), total = arg_long(argv[4], "TOTAL");
+	int64_t base = (int64_t)strtoll(argv[5], NULL, 10);
+	long clients = argc > 6 ? arg_long(argv[6], "CLIENTS") : 8, batch = argc > 7 ? arg_long(argv[7], "BATCH") : 1000;
+	if (devices < 1 || total < 1 || clients < 1 || clients > 256 || batch < 1 || batch > 10000)
+		fail("http: DEVICES and TOTAL at least 1, CLIENTS 1-256, BATCH 1-10000");
+	/* Client k sends the devices d with d % CLIENTS == k (one device's fixes never in two requests at once); the
+	 * bodies are made before the clock starts. */
+	struct http_client *cs = calloc((size_t)clients, sizeof *cs);
+	size_t per_cap = (size_t)(total / clients / batch + 2);
+	char **fill = calloc((size_t)clients, sizeof *fill);
+	size_t *fill_len = calloc((size_t)clients, sizeof *fill_len), *fill_n = calloc((size_t)clients, sizeof *fill_n);
+	if (!cs || !fill || !fill_len || !fill_n)
+		fail("http: out of memory");
+	size_t body_cap = (size_t)batch * 200 + 64;
+	for (long k = 0; k < clients; k++) {
+		cs[k].addr = addr;
+		cs[k].token = argv[2];
+		cs[k].bodies = calloc(per_cap, sizeof *cs[k].bodies);
+		cs[k].lens = calloc(per_cap, sizeof *cs[k].lens);
+		if (!cs[k].bodies || !cs[k].lens)
+			fail("http: out of memory");
+	}
+	long made = 0;
+	for (long n = 0; made < total; n++) {
+		for (long d = 0; d < devices && made < total; d++, made++) {
+			long k = d % clients;
+			if (!fill[k]) {
+				fill[k] = malloc(body_cap);
+				if (!fill[k])
+					fail("http: out of memory");
+				fill_len[k] = (size_t)snprintf(fill[k], body_cap, "{\"fixes\":[");
+				fill_n[k] = 0;
+			}
+			char imei[16];
+			bench_imei(d + 1, imei);
+			fill_len[k] += (size_t)snprintf(fill[k] + fill_len[k], body_cap - fill_len[k],
+				"%s{\"device\":\"%s\",\"at\":%lld,\"lat\":%.6f,\"lon\":%.6f,\"accuracy_m\":8,\"speed_kmh\":4,"
+				"\"battery_pct\":80}", fill_n[k] ? "," : "", imei, (long long)(base + n * 1000),
+				BISHKEK_LAT + (double)(d % 100) * 1e-3 + (double)(n % 10) * 1e-5,
+				BISHKEK_LON + (double)(d / 100 % 100) * 1e-3);
+			if (++fill_n[k] == (size_t)batch || made + 1 == total) {
+				fill_len[k] += (size_t)snprintf(fill[k] + fill_len[k], body_cap - fill_len[k], "]}");
+				if (cs[k].n == per_cap)
+					fail("http: more batches than planned");
+				cs[k].bodies[cs[k].n] = fill[k];
+				cs[k].lens[cs[k].n++] = fill_len[k];
+				fill[k] = NULL;
+			}
+		}
+	}
+	/* Batches left part-filled when TOTAL ran out on another client's device. */
+	for (long k = 0; k < clients; k++)
+		if (fill[k]) {
+			fill_len[k] += (size_t)snprintf(fill[k] + fill_len[k], body_cap - fill_len[k], "]}");
+			cs[k].bodies[cs[k].n] = fill[k];
+			cs[k].lens[cs[k].n++] = fill_len[k];
+		}
+	pthread_t *threads = calloc((size_t)clients, sizeof *threads);
+	double t0 = seconds_now();
+	for (long k = 0; k < clients; k++)
+		if (pthread_create(&threads[k], NULL, http_client_main, &cs[k]) != 0)
+			fail("http: pthread_create");
+	long stored = 0, duplicates = 0, late = 0;
+	size_t batches = 0;
+	for (long k = 0; k < clients; k++) {
+		pthread_join(threads[k], NULL);
+		if (cs[k].error[0])
+			fail("http: client %ld: %s", k, cs[k].error);
+		stored += cs[k].stored;
+		duplicates += cs[k].duplicates;
+		late += cs[k].late;
+		batches += cs[k].n;
+	}
+	double secs = seconds_now() - t0;
+	if (stored + duplicates < total)
+		fail("http: only %ld of %ld fixes stored (%ld duplicates)", stored, total, duplicates);
+	fprintf(stderr, "http: %ld fixes in %zu batches of up to %ld from %ld clients in %.1f s; stored %ld, duplicates %ld,"
+	        " late %ld\n", total, batches, batch, clients, secs, stored, duplicates, late);
+	printf("http %.0f\n", (double)total / secs);
+	for (long k = 0; k < clients; k++) {
+		for (size_t b = 0; b < cs[k].n; b++)
+			free(cs[k].bodies[b]);
+		free(cs[k].bodies);
+		free(cs[k].lens);
+	}
+	free(cs);
+	free(fill);
+	free(fill_len);
+	free(fill_n);
+	free(threads);
+	return 0;
+}
+
 /* ---- gt06 ---------------------------------------------------------------------------------------------------- */
 
 struct conn {
@@ -577,7 +799,7 @@ struct conn {
 	int state;            /* 0 connecting, 1 logging in, 2 sending, 3 done */
 	long sent, acked;
 	uint16_t serial;
-	uint8_t in[64];
+	uint8_t in[256];
 	size_t inlen;
 };
 
@@ -599,30 +821,36 @@ static void send_all(struct conn *c, const uint8_t *buf, size_t len)
 	}
 }
 
-static void send_location(struct conn *c, int64_t base_ms)
+/* Sends the connection's next count locations in one write (a device sending its stored positions after a gap
+ * writes them back to back). */
+static void send_locations(struct conn *c, int64_t base_ms, long count)
 {
-	struct em_fix f;
-	em_fix_init(&f);
-	f.has_location = true;
-	f.valid = true;
-	f.at_ms = base_ms + c->sent * 1000;
-	f.lat = BISHKEK_LAT + (double)(c->num % 100) * 1e-3 + (double)(c->sent % 10) * 1e-5;
-	f.lon = BISHKEK_LON + (double)(c->num / 100 % 100) * 1e-3;
-	f.speed_kmh = 4;
-	f.course_deg = 90;
-	f.satellites = 9;
-	uint8_t frame[128];
-	size_t len = gt06_encode_location(&f, ++c->serial, frame, sizeof frame);
-	if (len == 0)
-		fail("gt06: gt06_encode_location made nothing (is src/em/protocols/gt06.c still a placeholder?)");
-	send_all(c, frame, len);
-	c->sent++;
+	uint8_t frames[128 * 16];
+	size_t off = 0;
+	for (long k = 0; k < count && k < 16; k++) {
+		struct em_fix f;
+		em_fix_init(&f);
+		f.has_location = true;
+		f.valid = true;
+		f.at_ms = base_ms + c->sent * 1000;
+		f.lat = BISHKEK_LAT + (double)(c->num % 100) * 1e-3 + (double)(c->sent % 10) * 1e-5;
+		f.lon = BISHKEK_LON + (double)(c->num / 100 % 100) * 1e-3;
+		f.speed_kmh = 4;
+		f.course_deg = 90;
+		f.satellites = 9;
+		size_t len = gt06_encode_location(&f, ++c->serial, frames + off, 128);
+		if (len == 0)
+			fail("gt06: gt06_encode_location made nothing (is src/em/protocols/gt06.c still a placeholder?)");
+		off += len;
+		c->sent++;
+	}
+	send_all(c, frames, off);
 }
 
 static int cmd_gt06(int argc, char **argv)
 {
 	if (argc < 5)
-		fail("usage: gt06 HOST:PORT CONNECTIONS FIXES_PER_CONNECTION BASE_MS [--idle]");
+		fail("usage: gt06 HOST:PORT CONNECTIONS FIXES_PER_CONNECTION BASE_MS [--idle | --window W]");
 	char host[64];
 	snprintf(host, sizeof host, "%s", argv[1]);
 	char *colon = strrchr(host, ':');
@@ -635,6 +863,11 @@ static int cmd_gt06(int argc, char **argv)
 	long n = arg_long(argv[2], "CONNECTIONS"), per = arg_long(argv[3], "FIXES_PER_CONNECTION");
 	int64_t base_ms = (int64_t)strtoll(argv[4], NULL, 10);
 	bool idle = argc > 5 && strcmp(argv[5], "--idle") == 0;
+	long window = 1;
+	if (argc > 6 && strcmp(argv[5], "--window") == 0)
+		window = arg_long(argv[6], "WINDOW");
+	if (window < 1 || window > 16)
+		fail("gt06: WINDOW must be 1 to 16");
 	struct conn *conns = calloc((size_t)n, sizeof *conns);
 	int ep = epoll_create1(0);
 	if (!conns || ep < 0)
@@ -727,12 +960,14 @@ static int cmd_gt06(int argc, char **argv)
 				} else if (c->state == 2) {
 					c->acked++;
 				}
-				if (c->state == 2 && c->sent < per && c->acked == c->sent)
-					send_location(c, base_ms);
-				else if (c->state == 2 && c->acked >= per) {
-					c->state = 3;
-					done++;
-				}
+			}
+			/* The acknowledgements read, the window is topped up in one write. */
+			if (c->state == 2 && t_start != 0 && c->sent < per && c->sent - c->acked < window) {
+				long room = window - (c->sent - c->acked);
+				send_locations(c, base_ms, per - c->sent < room ? per - c->sent : room);
+			} else if (c->state == 2 && c->acked >= per) {
+				c->state = 3;
+				done++;
 			}
 		}
 		if (t_start != 0 && logged_in == n && !idle) {
@@ -743,7 +978,7 @@ static int cmd_gt06(int argc, char **argv)
 				fprintf(stderr, "gt06: %ld connections logged in in %.1f s\n", n, seconds_now() - t0);
 				for (long j = 0; per > 0 && j < n; j++)
 					if (conns[j].state == 2 && conns[j].sent == 0)
-						send_location(&conns[j], base_ms);
+						send_locations(&conns[j], base_ms, per < window ? per : window);
 			}
 		}
 		if (per == 0 && logged_in == n && !idle)
@@ -777,5 +1012,7 @@ int main(int argc, char **argv)
 		return cmd_gt06(argc - 1, argv + 1);
 	if (strcmp(cmd, "store") == 0)
 		return cmd_store(argc - 1, argv + 1);
-	fail("unknown subcommand '%s' (raw, zones, setup, gen, store, gt06)", cmd);
+	if (strcmp(cmd, "http") == 0)
+		return cmd_http(argc - 1, argv + 1);
+	fail("unknown subcommand '%s' (raw, zones, setup, gen, store, gt06, http)", cmd);
 }

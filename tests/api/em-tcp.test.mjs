@@ -127,6 +127,23 @@ test('GT06 frames split across writes and several frames in one write are all un
   dev.end();
 });
 
+test('a backlog sent back to back (more than the 64 a connection may have in flight) is acknowledged in order', async () => {
+  // A device that was out of coverage sends its stored positions at once; the listener pauses reading at 64
+  // unanswered, and a wake-up's acknowledgements for one connection go out together: every one, in order.
+  const dev = await gt06LoggedIn(GT06_IMEI_2, 20);
+  const before = storedFixes(GT06_IMEI_2);
+  const frames = [], acks = [];
+  for (let k = 0; k < 150; k++) {
+    frames.push(gt06Location({ at: fixAt(), lat: 42.87 + k * 1e-5, lon: 74.57 }, 21 + k));
+    acks.push(gt06Ack(0x12, 21 + k));
+  }
+  await dev.write(Buffer.concat(frames));
+  assert.deepEqual(await dev.read(acks.length * 10), Buffer.concat(acks));
+  assert.equal(storedFixes(GT06_IMEI_2), before + 150);
+  assert.equal(Date.parse(await lastFixAt(GT06_IMEI_2)), nextAt);
+  dev.end();
+});
+
 test('a fix the writer refuses is never acknowledged: a device retired while connected is closed', async () => {
   const dev = await gt06LoggedIn(RETIRING_GT06);
   await dev.write(gt06Location({ at: fixAt(), ...BISHKEK }, 2));
