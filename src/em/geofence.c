@@ -42,16 +42,20 @@
 
 /* A zone: its projection, its box and its shape. Owns the GEOS objects. */
 struct geofence_zone {
-	bool circle;
-	double lat0, lon0;            /* the projection's centre (a circle's centre) */
-	double kx;                    /* metres per degree of longitude at lat0 */
-	double radius_m;              /* circle */
+	/* What every point asks (the box, then the prepared shape), first and in one 64-byte line: zones are
+	 * allocated on a line's boundary (zone_new), so the box test costs one cache miss at most (perf: the box's
+	 * fields across two lines cost a quarter of geofence_contains against the raw method's inline boxes). */
+	double lat0;                  /* the projection's centre (a circle's centre) */
 	double min_dlat, max_dlat;    /* the box: degrees from lat0 */
+	double lon0;
 	double min_dlon, max_dlon;    /* the box: wrapped degrees from lon0 */
+	double kx;                    /* metres per degree of longitude at lat0 */
+	const GEOSPreparedGeometry *prep;          /* shape, prepared (containment) */
+	bool circle;
+	double radius_m;              /* circle */
 	double cos_min;               /* cos of the box's latitude farthest from the equator (to grow it by metres) */
 	GEOSGeometry *shape;          /* polygon, projected */
 	GEOSGeometry *boundary;       /* its rings, projected */
-	const GEOSPreparedGeometry *prep;          /* shape, prepared (containment) */
 	const GEOSPreparedGeometry *prep_boundary; /* boundary, prepared (distance) */
 };
 
@@ -64,6 +68,16 @@ struct geofence_set {
 	size_t nboxes;
 	size_t *items;                /* items[i] == i: what the tree hands back */
 };
+
+/* A zeroed zone on a cache line's boundary (NULL when out of memory). */
+static struct geofence_zone *zone_new(void)
+{
+	size_t size = (sizeof(struct geofence_zone) + 63) / 64 * 64;
+	struct geofence_zone *z = aligned_alloc(64, size);
+	if (z)
+		memset(z, 0, size);
+	return z;
+}
 
 /* ---- the thread's GEOS context -------------------------------------------------------------- */
 
@@ -86,8 +100,14 @@ static void geos_quiet(const char *fmt, ...)
 	(void)fmt;
 }
 
+/* The thread's handle: a thread-local copy answers the question asked for every point (perf: pthread_once and
+ * pthread_getspecific per point were a tenth of geofence_contains); the key only finishes it at thread exit. */
+static _Thread_local GEOSContextHandle_t ctx_here;
+
 static GEOSContextHandle_t ctx(void)
 {
+	if (ctx_here)
+		return ctx_here;
 	pthread_once(&ctx_once, ctx_key_make);
 	GEOSContextHandle_t h = pthread_getspecific(ctx_key);
 	if (h == NULL) {
@@ -98,6 +118,7 @@ static GEOSContextHandle_t ctx(void)
 		GEOSContext_setErrorHandler_r(h, geos_quiet);
 		(void)pthread_setspecific(ctx_key, h);
 	}
+	ctx_here = h;
 	return h;
 }
 
@@ -341,7 +362,7 @@ struct geofence_zone *geofence_polygon(const char *geojson, size_t len, char *er
 		json_decref(root);
 		return NULL;
 	}
-	struct geofence_zone *z = calloc(1, sizeof *z);
+	struct geofence_zone *z = zone_new();
 	if (z == NULL)
 		abort();
 	size_t nrings = 0; /* each ring's closing position was left out of the sums */
@@ -380,7 +401,7 @@ struct geofence_zone *geofence_circle(double lat, double lon, double radius_m)
 {
 	if (!(lat >= -85.0 && lat <= 85.0) || !(lon >= -180.0 && lon <= 180.0) || !(radius_m > 0))
 		return NULL;
-	struct geofence_zone *z = calloc(1, sizeof *z);
+	struct geofence_zone *z = zone_new();
 	if (z == NULL)
 		abort();
 	z->circle = true;
