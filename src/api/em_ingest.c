@@ -107,13 +107,20 @@ static void fix_item(const json_t *item, size_t i, struct em_fix *f, struct fiel
 		item_error(fe, i, NULL, "must be an object");
 		return;
 	}
-	const char *key;
-	json_t *value;
-	json_object_foreach((json_t *)item, key, value) {
-		if (!in_list(key, members)) {
-			char shown[25];
-			snprintf(shown, sizeof shown, "%.24s", key);
-			item_error(fe, i, shown, "is not a field of a fix");
+	/* Unknown members are looked for only when the object has more members than the known ones it holds (perf: a
+	 * string comparison of every key with the eleven names was a tenth of a request thread's time). */
+	size_t known = 0;
+	for (size_t k = 0; members[k]; k++)
+		known += json_object_get(item, members[k]) != NULL;
+	if (json_object_size(item) > known) {
+		const char *key;
+		json_t *value;
+		json_object_foreach((json_t *)item, key, value) {
+			if (!in_list(key, members)) {
+				char shown[25];
+				snprintf(shown, sizeof shown, "%.24s", key);
+				item_error(fe, i, shown, "is not a field of a fix");
+			}
 		}
 	}
 	json_t *device = json_object_get(item, "device");
@@ -235,7 +242,6 @@ struct batch_wait {
 struct group {
 	struct batch_wait *wait;
 	size_t first, n;              /* its fixes: order[first .. first+n) */
-	bool submitted;
 	struct ingest_outcome out;
 };
 
@@ -296,7 +302,8 @@ void api_em_fixes_batch(struct http_request *req, struct http_response *resp)
 		             "This server does not take device fixes.", NULL);
 		return;
 	}
-	/* One submission per device, in the order given, so an unknown identifier refuses only its own fixes. */
+	/* One submission per device, in the order given, so an unknown identifier refuses only its own fixes; all of
+	 * them queued at once (ingest_submit_groups takes the sorted copy). */
 	size_t *order = xmalloc(n * sizeof *order);
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
@@ -316,25 +323,33 @@ void api_em_fixes_batch(struct http_request *req, struct http_response *resp)
 			groups[ngroups++].first = i;
 		groups[ngroups - 1].n++;
 	}
+	size_t *firsts = xmalloc(ngroups * sizeof *firsts), *counts = xmalloc(ngroups * sizeof *counts);
+	void **ctxs = xmalloc(ngroups * sizeof *ctxs);
 	/* Every group counts as pending from the start, so no answer can find the count at 0 before the last one. */
 	struct batch_wait wait = {.pending = ngroups};
 	pthread_mutex_init(&wait.lock, NULL);
 	pthread_cond_init(&wait.done, NULL);
 	for (size_t k = 0; k < ngroups; k++) {
-		struct group *g = &groups[k];
-		g->wait = &wait;
-		g->submitted = ingest_submit(ingest, sorted + g->first, g->n, "gateway", req->remote_addr, group_done, g);
-		if (!g->submitted) {
-			pthread_mutex_lock(&wait.lock);
-			wait.pending--;
-			pthread_mutex_unlock(&wait.lock);
-			g->out.result = INGEST_BUSY;
-		}
+		groups[k].wait = &wait;
+		firsts[k] = groups[k].first;
+		counts[k] = groups[k].n;
+		ctxs[k] = &groups[k];
 	}
-	pthread_mutex_lock(&wait.lock);
-	while (wait.pending)
-		pthread_cond_wait(&wait.done, &wait.lock);
-	pthread_mutex_unlock(&wait.lock);
+	bool submitted = ingest_submit_groups(ingest, sorted, firsts, counts, ngroups, "gateway", req->remote_addr,
+	                                      group_done, ctxs);
+	sorted = NULL;  /* the writer's now */
+	free(firsts);
+	free(counts);
+	free(ctxs);
+	if (submitted) {
+		pthread_mutex_lock(&wait.lock);
+		while (wait.pending)
+			pthread_cond_wait(&wait.done, &wait.lock);
+		pthread_mutex_unlock(&wait.lock);
+	} else {
+		for (size_t k = 0; k < ngroups; k++)
+			groups[k].out.result = INGEST_BUSY;
+	}
 	pthread_cond_destroy(&wait.done);
 	pthread_mutex_destroy(&wait.lock);
 	long stored = 0, duplicates = 0, late = 0;
@@ -352,12 +367,13 @@ void api_em_fixes_batch(struct http_request *req, struct http_response *resp)
 		                                                          : NULL;
 		if (g->out.result == INGEST_BUSY || g->out.result == INGEST_FAILED)
 			unavailable++;
-		for (size_t i = 0; reason && i < g->n; i++)
-			json_array_append_new(refused, json_pack("{s:I, s:s, s:s}", "index", (json_int_t)order[g->first + i],
-			                                         "device", sorted[g->first + i].device, "reason", reason));
+		for (size_t i = 0; reason && i < g->n; i++) {
+			size_t at = order[g->first + i];
+			json_array_append_new(refused, json_pack("{s:I, s:s, s:s}", "index", (json_int_t)at, "device",
+			                                         fixes[at].device, "reason", reason));
+		}
 	}
 	free(groups);
-	free(sorted);
 	free(order);
 	free(fixes);
 	if (ngroups && unavailable == ngroups) {

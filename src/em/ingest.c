@@ -71,9 +71,18 @@
 #define DEVICE_WRITE_MS 1000
 #define DEVICES_WRITE_ALL 512
 
+/* Submissions queued together by ingest_submit_groups: one allocation for them and one array of fixes, freed by
+ * the writer when it has answered the last of them (they may fall into different batches). */
+struct group_block {
+	struct em_fix *fixes;        /* owned */
+	struct submission *subs;     /* owned array */
+	size_t unfinished;           /* submissions not freed yet (the writer's alone once queued) */
+};
+
 /* One queued message or batch; owned by the queue, then by the writer until answered. */
 struct submission {
-	struct em_fix *fixes;        /* owned copy */
+	struct em_fix *fixes;        /* owned copy, or a part of block->fixes */
+	struct group_block *block;   /* NULL, or the block this submission is part of (then not malloc'd itself) */
 	size_t n;
 	char protocol[16];
 	char peer[64];
@@ -774,8 +783,17 @@ static void free_list(struct submission *s)
 {
 	while (s) {
 		struct submission *next = s->next;
-		free(s->fixes);
-		free(s);
+		if (s->block) {
+			struct group_block *b = s->block;
+			if (--b->unfinished == 0) {
+				free(b->fixes);
+				free(b->subs);
+				free(b);
+			}
+		} else {
+			free(s->fixes);
+			free(s);
+		}
 		s = next;
 	}
 }
@@ -928,6 +946,58 @@ bool ingest_submit(struct ingest *ingest, const struct em_fix *fixes, size_t n, 
 	ingest->stats.queued = ingest->queued;
 	/* The writer waits for a first submission, then for a full batch or the end of the window: only those two
 	 * moments wake it (perf: a signal per device message woke it thousands of times per batch). */
+	if (was_empty || (before < BATCH_FIXES && ingest->queued >= BATCH_FIXES))
+		pthread_cond_signal(&ingest->wake);
+	pthread_mutex_unlock(&ingest->lock);
+	return true;
+}
+
+bool ingest_submit_groups(struct ingest *ingest, struct em_fix *fixes, const size_t *first, const size_t *count,
+                          size_t ngroups, const char *protocol, const char *peer, ingest_done_fn done,
+                          void *const *ctxs)
+{
+	if (!ingest || ngroups == 0) {
+		free(fixes);
+		return false;
+	}
+	struct group_block *b = xmalloc(sizeof *b);
+	b->fixes = fixes;
+	b->subs = xcalloc(ngroups, sizeof *b->subs);
+	b->unfinished = ngroups;
+	int64_t arrived = clock_mono_ns();
+	size_t total = 0;
+	for (size_t k = 0; k < ngroups; k++) {
+		struct submission *s = &b->subs[k];
+		s->fixes = fixes + first[k];
+		s->n = count[k];
+		for (size_t i = 0; i < s->n; i++)
+			s->fixes[i].device[EM_ID_MAX] = '\0';
+		s->block = b;
+		snprintf(s->protocol, sizeof s->protocol, "%s", protocol ? protocol : "");
+		snprintf(s->peer, sizeof s->peer, "%s", peer ? peer : "");
+		s->done = done;
+		s->ctx = ctxs[k];
+		s->arrived_ns = arrived;
+		s->next = k + 1 < ngroups ? &b->subs[k + 1] : NULL;
+		total += s->n;
+	}
+	pthread_mutex_lock(&ingest->lock);
+	if (ingest->stopping || (ingest->queued && ingest->queued + total > ingest->max_queue)) {
+		pthread_mutex_unlock(&ingest->lock);
+		free(b->subs);
+		free(b);
+		free(fixes);
+		return false;
+	}
+	bool was_empty = !ingest->head;
+	size_t before = ingest->queued;
+	if (ingest->tail)
+		ingest->tail->next = &b->subs[0];
+	else
+		ingest->head = &b->subs[0];
+	ingest->tail = &b->subs[ngroups - 1];
+	ingest->queued += total;
+	ingest->stats.queued = ingest->queued;
 	if (was_empty || (before < BATCH_FIXES && ingest->queued >= BATCH_FIXES))
 		pthread_cond_signal(&ingest->wake);
 	pthread_mutex_unlock(&ingest->lock);

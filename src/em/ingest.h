@@ -57,6 +57,16 @@ void ingest_stop(struct ingest **ingest);
 bool ingest_submit(struct ingest *ingest, const struct em_fix *fixes, size_t n, const char *protocol,
                    const char *peer, ingest_done_fn done, void *ctx);
 
+/*
+ * Queues ngroups submissions at once, under one lock and in one allocation: group k is fixes[first[k] ..
+ * first[k] + count[k]) and is answered by done(ctxs[k]) like one ingest_submit. Takes ownership of fixes (malloc'd;
+ * freed once the writer has answered every group, or at once on false). All or none: returns false (no done call)
+ * when the queue has no room for them all. For a gateway's batch: one group per device.
+ */
+bool ingest_submit_groups(struct ingest *ingest, struct em_fix *fixes, const size_t *first, const size_t *count,
+                          size_t ngroups, const char *protocol, const char *peer, ingest_done_fn done,
+                          void *const *ctxs);
+
 /* The same, waiting for the outcome (for HTTP handlers, which block anyway). */
 void ingest_submit_wait(struct ingest *ingest, const struct em_fix *fixes, size_t n, const char *protocol,
                         const char *peer, struct ingest_outcome *outcome_r);
