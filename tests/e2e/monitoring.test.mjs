@@ -5,7 +5,11 @@
 // monitoring centre's operator finds the alert in the queue, opens its evidence (a map with the zone and the
 // fix, and a table) and verifies it as a task for the officer. The maps draw with no tile server and no request
 // leaves the server; no page logs a console error; the Russian and Kyrgyz pages have no English left; at 360 px
-// nothing scrolls sideways.
+// nothing scrolls sideways. Then the rest of the monitoring pages through the browser: the operator registers a
+// device (a wrong IMEI check digit is named at the field) and marks it faulty; the officer approves an absence and
+// cancels it with a reason, imports zones from a GeoJSON file (a kind the order does not include is refused, naming
+// the feature) and finds the export link; a police liaison requests a window of the trail by case number, the
+// unit head approves it, and the liaison reads the window's fixes.
 //
 // One server (SQLite by default) and one Chromium for the file; the accounts are made over the API.
 import { after, before, describe, test } from 'node:test';
@@ -64,6 +68,18 @@ before(async () => {
     });
     who[key] = { client: (await firstLogin(server.url, login, r.one_time_password)).client, user: r.user };
   }
+  const policeAgency = await admin.expect(201, 'POST', '/api/v1/agencies', { name: 'ГУВД Бишкека (e2e)', kind: 'police' });
+  const desk = await admin.expect(201, 'POST', '/api/v1/units', { agency_id: policeAgency.id, name: 'Следственный отдел' });
+  for (const [key, login, role, agencyId, unitId, name] of [
+    ['head', 'head.em', 'unit_head', agency.id, unit.id, 'Гульмира Начальникова'],
+    ['police', 'police.em', 'police_liaison', policeAgency.id, desk.id, 'Эрлан Следователев'],
+  ]) {
+    const r = await admin.expect(201, 'POST', '/api/v1/users', {
+      login, display_name: name, agency_id: agencyId, unit_id: unitId, roles: [role], preferred_language: 'en',
+    });
+    who[key] = { client: (await firstLogin(server.url, login, r.one_time_password)).client, user: r.user };
+  }
+  data.timeZone = (await admin.expect(200, 'GET', '/api/v1/system')).timezone;
   const officer = who.officer.client;
   const person = await officer.expect(201, 'POST', '/api/v1/people', {
     surname: 'Осмонов', given_name: 'Азамат', birth_date: '1988-08-08', languages: ['ky'],
@@ -137,6 +153,15 @@ async function noEnglish(page, lang, where = '#main') {
 async function noSideScroll(page) {
   const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
   assert.ok(scroll <= width, `the page scrolls sideways at ${width} px (${scroll} px wide): ${page.url()}`);
+}
+
+/** An instant as a datetime-local input's value in the deployment's time zone (minutes, or seconds too). */
+function localInput(ms, seconds = false) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone: data.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+    second: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}${seconds ? `:${parts.second}` : ''}`;
 }
 
 describe('electronic monitoring', () => {
@@ -269,6 +294,158 @@ describe('electronic monitoring', () => {
     assert.equal(alert.status, 'verified', JSON.stringify(alert));
     assert.equal(alert.outcome, 'task');
     checkClean(opened);
+  });
+
+  test('the operator registers a device: a wrong check digit is named at the field; then it is listed and marked faulty', async (t) => {
+    const opened = await open(t, 'operator');
+    const { page } = opened;
+    await page.goto(`${server.url}/monitoring/devices`);
+    await page.locator('#em-devices-table').waitFor();
+    await page.locator('#em-device-new').click();
+    const form = page.locator('#em-device-form');
+    await form.waitFor();
+    const good = imei('86077700000077');
+    const bad = good.slice(0, 14) + String((Number(good[14]) + 1) % 10);
+    await form.locator('#em-dev-kind').selectOption('ankle_tag');
+    await form.locator('#em-dev-protocol').selectOption('gt06');
+    await form.locator('#em-dev-identifier').fill(bad);
+    await form.locator('#em-dev-model').fill('Браслет (тест 2)');
+    await form.locator('#em-device-submit').click();
+    await form.locator('#em-dev-identifier-error').waitFor();
+    assert.match(await form.locator('#em-dev-identifier-error').innerText(), /check digit|IMEI/i);
+    const before = (await who.operator.client.expect(200, 'GET', '/api/v1/em/devices')).items.length;
+    await form.locator('#em-dev-identifier').fill(good);
+    await form.locator('#em-device-submit').click();
+    await page.locator('#em-devices-done').getByText(en['em.device.created']).waitFor();
+    const row = page.locator('#em-devices-table tbody tr').filter({ hasText: good });
+    await row.waitFor();
+    const listed = (await who.operator.client.expect(200, 'GET', '/api/v1/em/devices')).items;
+    assert.equal(listed.length, before + 1, 'one device more, not two');
+    const device = listed.find((d) => d.identifier === good);
+    assert.equal(device.status, 'in_stock');
+    await page.locator(`#em-dev-status-${device.id}`).selectOption('faulty');
+    await page.locator('#em-devices-done').getByText(en['em.saved']).waitFor();
+    assert.equal((await who.operator.client.expect(200, 'GET', `/api/v1/em/devices/${device.id}`)).status, 'faulty');
+    checkClean(opened);
+  });
+
+  test('the officer approves an absence from the zones and cancels it with a reason', async (t) => {
+    assert.ok(data.order, 'the order was made');
+    const opened = await open(t, 'officer');
+    const { page } = opened;
+    await page.goto(`${server.url}/monitoring/orders/${data.order}`);
+    const box = page.locator('#em-absences');
+    await box.locator('#em-absences-none').waitFor();
+    await box.locator('#em-absence-new summary').click();
+    const now = Date.now();
+    await box.locator('#em-abs-from').fill(localInput(now + 2 * 3600000));
+    await box.locator('#em-abs-to').fill(localInput(now + 6 * 3600000));
+    await box.locator('#em-abs-reason').fill('Приём у кардиолога в городской больнице');
+    // The order has no curfew: an absence that does not cover the zones has nothing to suspend.
+    await box.getByRole('button', { name: en['em.absence.approve'] }).click();
+    await box.locator('.form-error').getByText(en['em.absence.covers_zones.label'], { exact: false }).waitFor();
+    assert.equal((await who.officer.client.expect(200, 'GET', `/api/v1/em/orders/${data.order}`)).absences.length, 0);
+    await box.locator('#em-abs-zones').check();
+    await box.getByRole('button', { name: en['em.absence.approve'] }).click();
+    await page.locator('#em-order-done').getByText(en['em.absence.approved']).waitFor();
+    const item = box.locator('#em-absences-list li').filter({ hasText: 'кардиолога' });
+    await item.waitFor();
+    const [absence] = (await who.officer.client.expect(200, 'GET', `/api/v1/em/orders/${data.order}`)).absences;
+    assert.equal(absence.covers_zones, true);
+    assert.equal((Date.parse(absence.ends_at) - Date.parse(absence.starts_at)) / 3600000, 4);
+    await item.locator('.em-absence-cancel summary').click();
+    await item.getByRole('button', { name: en['em.absence.cancel.submit'] }).click();
+    await item.locator(`#em-ac-reason-${absence.id}-error`).waitFor();
+    await item.locator(`#em-ac-reason-${absence.id}`).fill('Приём перенесли на следующую неделю');
+    await item.getByRole('button', { name: en['em.absence.cancel.submit'] }).click();
+    await page.locator('#em-order-done').getByText(en['em.absence.cancel.done']).waitFor();
+    await box.locator('#em-absences-list li').filter({ hasText: 'кардиолога' }).getByText(en['em.absence.cancelled']).waitFor();
+    const after = (await who.officer.client.expect(200, 'GET', `/api/v1/em/orders/${data.order}`)).absences[0];
+    assert.equal(after.cancel_reason, 'Приём перенесли на следующую неделю');
+    checkClean(opened);
+  });
+
+  test('the officer imports zones from a GeoJSON file: a kind the order does not include is refused by feature', async (t) => {
+    assert.ok(data.order, 'the order was made');
+    const opened = await open(t, 'officer');
+    const { page } = opened;
+    await page.goto(`${server.url}/monitoring/orders/${data.order}`);
+    await page.locator('#em-zones-table').waitFor();
+    const square = (lon, lat, d) => ({ type: 'Polygon', coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]] });
+    const file = (features) => ({ name: 'zones.geojson', mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features })) });
+    const work = { type: 'Feature', geometry: square(74.58, 42.86, 0.01), properties: { kind: 'inclusion', name: 'Место работы', buffer_m: 50 } };
+    const market = { type: 'Feature', geometry: { type: 'Point', coordinates: [74.61, 42.88] }, properties: { kind: 'exclusion', name: 'Рынок', radius_m: 300 } };
+    const zonesBefore = (await who.officer.client.expect(200, 'GET', `/api/v1/em/orders/${data.order}`)).zones.length;
+    await page.locator('#em-zone-import').setInputFiles(file([work, market]));
+    const problem = page.locator('#em-zones-table').locator('xpath=ancestor::section[1]').locator('.form-error');
+    await problem.getByText('features[1]', { exact: false }).first().waitFor();
+    assert.equal((await who.officer.client.expect(200, 'GET', `/api/v1/em/orders/${data.order}`)).zones.length, zonesBefore, 'all or nothing');
+    await page.locator('#em-zone-import').setInputFiles(file([work]));
+    await page.locator('#em-order-done').getByText(en['em.zones.imported']).waitFor();
+    await page.locator('#em-zones-table tbody tr[data-id]').filter({ hasText: 'Место работы' }).waitFor();
+    const zones = (await who.officer.client.expect(200, 'GET', `/api/v1/em/orders/${data.order}`)).zones;
+    assert.equal(zones.length, zonesBefore + 1);
+    assert.equal(zones.find((z) => z.name === 'Место работы').buffer_m, 50);
+    // The export link gives the same zones back as GeoJSON.
+    const href = await page.locator('#em-zones-export').getAttribute('href');
+    assert.ok(href && href.includes(`/api/v1/em/orders/${data.order}/zones.geojson`), `export link: ${href}`);
+    checkClean(opened);
+  });
+
+  test('a police liaison requests a window of the trail by case number; the unit head approves; the liaison reads it', async (t) => {
+    assert.ok(data.order, 'the order was made');
+    // A position a few seconds ago (after the device was fitted), inside the window asked for, which ends now (a
+    // window may not reach into the future).
+    const at = Date.now() - 3000;
+    const stored = await who.admin.client.expect(200, 'POST', '/api/v1/em/fixes', {
+      fixes: [{ device: data.imei, at: new Date(at).toISOString(), lat: HOME.lat + 0.001, lon: HOME.lon, accuracy_m: 6 }],
+    });
+    assert.equal(stored.stored, 1, JSON.stringify(stored));
+    const police = await open(t, 'police');
+    await police.page.goto(`${server.url}/monitoring/police-requests`);
+    await police.page.locator('#em-police-none').waitFor();
+    await police.page.locator('#em-police-new summary').click();
+    await police.page.locator('#em-pr-submit').click();
+    await police.page.locator('#em-pr-case-error').waitFor();
+    await police.page.locator('#em-pr-case').fill(data.case.number);
+    await police.page.locator('#em-pr-basis').fill('Ст. 164 УПК КР, уголовное дело № 2026-7');
+    await police.page.locator('#em-pr-reason').fill('Проверка алиби по делу о краже в ночь на понедельник.');
+    await police.page.locator('#em-pr-from').fill(localInput(at - 3 * 3600000));
+    await police.page.locator('#em-pr-to').fill(localInput(at + 2000, true));
+    await police.page.locator('#em-pr-submit').click();
+    await police.page.locator('#em-police-done').getByText(en['em.police.sent']).waitFor();
+    const item = police.page.locator('#em-police-list li').first();
+    await item.getByText(data.case.number, { exact: false }).waitFor();
+    assert.equal(await item.getByText('Осмонов').count(), 0, 'the police see no name');
+    checkClean(police);
+
+    const head = await open(t, 'head');
+    await head.page.goto(`${server.url}/monitoring/police-requests`);
+    const pending = head.page.locator('#em-police-list li').filter({ hasText: 'Ст. 164' });
+    await pending.waitFor();
+    await pending.getByText('Осмонов').first().waitFor();
+    const [asked] = (await who.head.client.expect(200, 'GET', '/api/v1/em/police-requests?status=pending')).items;
+    // A decision needs its note.
+    await pending.getByRole('button', { name: en['em.police.approve'] }).click();
+    await pending.locator(`#em-pd-note-${asked.id}-error`).waitFor();
+    assert.equal((await who.head.client.expect(200, 'GET', `/api/v1/em/police-requests/${asked.id}`)).status, 'pending');
+    await pending.locator(`#em-pd-note-${asked.id}`).fill('Основание проверено, окно в пределах дела.');
+    await pending.getByRole('button', { name: en['em.police.approve'] }).click();
+    await head.page.locator('#em-police-done').getByText(en['em.police.approved']).waitFor();
+    checkClean(head);
+
+    const trail = await who.police.client.expect(200, 'GET', `/api/v1/em/police-requests/${asked.id}/trail`);
+    assert.ok(trail.fixes.some((f) => Math.abs(f.lat - (HOME.lat + 0.001)) < 1e-6), JSON.stringify(trail).slice(0, 600));
+    await police.page.reload();
+    const approved = police.page.locator('#em-police-list li').filter({ hasText: 'Ст. 164' });
+    await approved.getByRole('button', { name: en['em.police.show_trail'] }).click();
+    await approved.locator('table tbody tr').first().waitFor();
+    assert.match(await approved.locator('table').innerText(), new RegExp((HOME.lat + 0.001).toFixed(5).replace('.', '\\.')));
+    const [request] = (await who.police.client.expect(200, 'GET', '/api/v1/em/police-requests')).items;
+    assert.equal(request.status, 'approved');
+    await police.page.screenshot({ path: join(shots, 'em-police.png'), fullPage: true });
+    checkClean(police);
   });
 
   test('the Russian and Kyrgyz pages have no English left', async (t) => {
