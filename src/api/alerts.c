@@ -40,13 +40,14 @@
 #include "domain/breaches.h"
 #include "domain/casefile.h"
 #include "domain/keydates.h"
+#include "domain/person.h"
 
 #define MAX_CONDITIONS 20
 
 /* An alert's members (one parameter: now, for ack_overdue); the trailing _ columns are removed by alerts_fill. */
 #define ALERT_COLUMNS \
 	"SELECT al.id, al.case_id, c.number AS case_number, c.person_id," \
-	" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name," \
+	" " PERSON_NAME_SQL("p") " AS person_name," \
 	" al.unit_id, u.name AS unit_name, al.rule_code, r.title_ky AS rule_ky_, r.title_ru AS rule_ru_," \
 	" r.title_en AS rule_en_, al.source, al.severity, al.summary, al.evidence, al.due_on, al.status, al.outcome," \
 	" al.assigned_to, aa.display_name AS assigned_to_name, al.raised_at, rb.display_name AS raised_by_name," \
@@ -67,7 +68,7 @@
 /* A task's members (two parameters: today for overdue, then nothing else). */
 #define TASK_COLUMNS \
 	"SELECT t.id, t.case_id, c.number AS case_number," \
-	" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name, t.unit_id, t.title," \
+	" " PERSON_NAME_SQL("p") " AS person_name, t.unit_id, t.title," \
 	" t.detail, t.due_on, CASE WHEN t.status = 'open' AND t.due_on IS NOT NULL AND t.due_on < ? THEN 1 ELSE 0 END" \
 	" AS is_overdue, t.assigned_to, aa.display_name AS assigned_to_name, t.status, t.source_alert_id," \
 	" t.created_at, cb.display_name AS created_by_name, t.closed_at, cl.display_name AS closed_by_name," \

@@ -21,6 +21,7 @@
 #include "domain/appointments.h"
 #include "domain/casefile.h"
 #include "domain/keydates.h"
+#include "domain/person.h"
 #include "domain/recurrence.h"
 #include "engine/rules.h"
 
@@ -85,7 +86,7 @@ static const struct field_rule contact_rules[] = {
 
 #define APPOINTMENT_COLUMNS \
 	"SELECT ap.id, ap.case_id, c.number AS case_number," \
-	" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name," \
+	" " PERSON_NAME_SQL("p") " AS person_name," \
 	" ap.officer_id, a.display_name AS officer_name, ap.kind, ap.location, ap.purpose, ap.condition_id," \
 	" ap.starts_local, ap.duration_min, ap.rrule, ap.status, ap.cancel_reason, ap.created_at, ap.updated_at," \
 	" ap.version FROM appointment ap JOIN case_file c ON c.id = ap.case_id JOIN person p ON p.id = c.person_id" \

@@ -24,12 +24,13 @@
 #include "domain/breaches.h"
 #include "domain/conditions.h"
 #include "domain/keydates.h"
+#include "domain/person.h"
 #include "domain/pretrial.h"
 #include "domain/responses.h"
 
 #define BREACH_COLUMNS \
 	"SELECT b.id, b.case_id, c.number AS case_number, c.person_id," \
-	" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name," \
+	" " PERSON_NAME_SQL("p") " AS person_name," \
 	" c.unit_id, u.name AS unit_name, b.alert_id, b.state, b.allegation, b.occurred_on, b.reported_at," \
 	" ra.display_name AS reported_by_name, b.notified_on, b.notice_method, b.notice_language, b.account_due_on," \
 	" b.account_kind, b.account_text, b.account_on, b.facts, b.alternatives, b.recommended_response," \

@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "domain/casefile.h"
+#include "domain/person.h"
 
 
 static const char *const statuses[] = {"open", "suspended", "closed", NULL};
@@ -45,7 +46,7 @@ void api_cases_list(struct http_request *req, struct http_response *resp)
 	json_t *items = api_select(req->db,
 		REACH_CTE
 		" SELECT c.id, c.number, c.kind, c.status, c.person_id,"
-		" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name, p.birth_date,"
+		" " PERSON_NAME_SQL("p") " AS person_name, p.birth_date,"
 		" c.unit_id, u.name AS unit_name, c.officer_id, a.display_name AS officer_name, c.opened_on, c.closed_on"
 		" FROM case_file c JOIN person p ON p.id = c.person_id JOIN unit u ON u.id = c.unit_id"
 		" LEFT JOIN account a ON a.id = c.officer_id"

@@ -30,6 +30,7 @@
 #include "base/clock.h"
 #include "domain/casefile.h"
 #include "domain/keydates.h"
+#include "domain/person.h"
 #include "em/ingest.h"
 
 static const char *const device_kinds[] = {"ankle_tag", "home_unit", "phone", NULL};
@@ -39,7 +40,6 @@ static const char *const device_statuses[] = {"in_stock", "assigned", "faulty", 
 static const char *const removal_reasons[] = {"replaced", "faulty", "other", NULL};
 static const char *const weekdays[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU", NULL};
 
-#define PERSON_NAME "p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '')"
 #define MAX_WINDOWS 14
 
 /* ---- reach (em_scope.h) ----------------------------------------------------------------- */
@@ -392,7 +392,7 @@ bool em_orders_body_validate(const char *kind, const json_t *body, const char *t
 	"SELECT d.id, d.num, d.kind, d.identifier, d.protocol, d.model, d.phone_number, d.status, d.note," \
 	" d.last_seen_at, d.last_fix_at, d.battery_pct, d.created_at, d.version, f.id AS fitting_id," \
 	" f.order_id AS fitting_order_id, c.id AS fitting_case_id, c.number AS fitting_case_number," \
-	" " PERSON_NAME " AS fitting_person_name, f.fitted_at AS fitting_fitted_at"
+	" " PERSON_NAME_SQL("p") " AS fitting_person_name, f.fitted_at AS fitting_fitted_at"
 #define DEVICE_FROM \
 	" FROM em_device d LEFT JOIN em_fitting f ON f.device_id = d.id AND f.removed_at IS NULL" \
 	" LEFT JOIN em_order o ON o.id = f.order_id LEFT JOIN case_file c ON c.id = o.case_id" \
@@ -698,7 +698,7 @@ void api_em_device_update(struct http_request *req, struct http_response *resp)
 /* ---- orders as JSON --------------------------------------------------------------------- */
 
 #define ORDER_SELECT \
-	"SELECT o.id, o.case_id, c.number AS case_number, c.person_id, " PERSON_NAME " AS person_name," \
+	"SELECT o.id, o.case_id, c.number AS case_number, c.person_id, " PERSON_NAME_SQL("p") " AS person_name," \
 	" o.decision_id, d.authority AS decision_authority, d.number AS decision_number," \
 	" d.decided_on AS decision_decided_on, d.duties AS decision_duties, o.mode_curfew, o.mode_inclusion," \
 	" o.mode_exclusion, o.mode_trail, o.starts_on, o.ends_on, o.home_address, o.home_lat, o.home_lon," \
@@ -903,7 +903,7 @@ void api_em_orders_list(struct http_request *req, struct http_response *resp)
 	char *like = q && *q ? xasprintf("%%%s%%", q) : NULL;
 	json_t *items = api_select(req->db,
 		REACH_CTE " " ORDER_SELECT " WHERE (? = 1 OR c.unit_id IN (SELECT id FROM reach)) AND o.status = ?"
-		" AND (CAST(? AS TEXT) IS NULL OR c.number LIKE ? OR LOWER(" PERSON_NAME ") LIKE LOWER(?))"
+		" AND (CAST(? AS TEXT) IS NULL OR c.number LIKE ? OR LOWER(" PERSON_NAME_SQL("p") ") LIKE LOWER(?))"
 		" ORDER BY o.created_at DESC, o.id LIMIT 500",
 		"tti" "it" "ttt", reach_unit(req), req->principal.account_id, clock_now_ms(), centre(req),
 		status ? status : "active", like, like, like);

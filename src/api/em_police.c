@@ -27,6 +27,7 @@
 #include "auth/policy.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "domain/person.h"
 #include "domain/settings.h"
 #include "em/fixstore.h"
 
@@ -77,7 +78,7 @@ bool em_police_body_validate(const char *kind, const json_t *body, const char *t
 
 #define REQUEST_COLUMNS \
 	" r.id, r.order_id, c.number AS case_number," \
-	" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name," \
+	" " PERSON_NAME_SQL("p") " AS person_name," \
 	" ra.display_name AS requested_by_name, ag.name AS agency_name, r.legal_basis, r.reason, r.from_at, r.to_at," \
 	" r.status, da.display_name AS decided_by_name, r.decided_at, r.decision_note, r.access_until, r.requested_at," \
 	" r.version, r.requested_by AS requested_by_, c.unit_id AS unit_id_, c.id AS case_id_"

@@ -24,6 +24,7 @@
 #include "audit/audit.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "domain/person.h"
 
 #define QUEUE_MAX 500
 #define EVENTS_MAX 2000
@@ -83,7 +84,7 @@ void api_em_queue(struct http_request *req, struct http_response *resp)
 	json_t *rows = api_select(req->db,
 		"SELECT al.id, al.rule_code, al.severity, al.summary, al.status, al.raised_at, al.acknowledged_at,"
 		" al.escalation_level, al.ack_due_at, al.evidence, al.version, al.case_id, c.number AS case_number,"
-		" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name,"
+		" " PERSON_NAME_SQL("p") " AS person_name,"
 		" r.title_ky, r.title_ru, r.title_en,"
 		" CASE al.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END AS severity_rank,"
 		" al.raised_at AS raised_ms"

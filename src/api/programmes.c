@@ -24,6 +24,7 @@
 #include "domain/casefile.h"
 #include "domain/keydates.h"
 #include "domain/org.h"
+#include "domain/person.h"
 #include "domain/referrals.h"
 
 static const char *const partner_kinds[] = {"ngo", "religious_organisation", "employer", "school", "health_service",
@@ -775,7 +776,7 @@ void api_programme_update(struct http_request *req, struct http_response *resp)
 #define PARTICIPANT_COLUMNS \
 	" r.id AS referral_id, r.case_id, r.status, r.status_at, r.partner_agency_id AS partner_, r.share_until AS" \
 	" share_on_, r.shared_fields AS fields_, c.number AS case_number," \
-	" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS name_," \
+	" " PERSON_NAME_SQL("p") " AS name_," \
 	" (SELECT COUNT(*) FROM referral_attendance x WHERE x.referral_id = r.id AND x.status = 'present') AS present_," \
 	" (SELECT COUNT(*) FROM referral_attendance x WHERE x.referral_id = r.id AND x.status = 'late') AS late_," \
 	" (SELECT COUNT(*) FROM referral_attendance x WHERE x.referral_id = r.id AND x.status = 'absent') AS absent_" \

@@ -33,6 +33,7 @@
 #include "base/clock.h"
 #include "domain/casefile.h"
 #include "domain/keydates.h"
+#include "domain/person.h"
 #include "domain/pretrial.h"
 #include "domain/referrals.h"
 
@@ -357,7 +358,7 @@ static json_t *moves_from(const json_t *transitions, const char *status)
 
 #define REFERRAL_COLUMNS \
 	"SELECT r.id, r.case_id, c.number AS case_number," \
-	" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name," \
+	" " PERSON_NAME_SQL("p") " AS person_name," \
 	" r.programme_id, pg.name AS programme_name, pg.type AS programme_type, r.partner_agency_id," \
 	" ag.name AS partner_name, r.status, r.reason, r.shared_fields, r.share_until AS share_until_, r.referred_on, r.referred_by," \
 	" ra.display_name AS referred_by_name, r.status_at, r.outcome, r.report, r.report_on, r.version," \

@@ -27,6 +27,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "domain/casefile.h"
+#include "domain/person.h"
 
 /* ---- body checks -------------------------------------------------------------------------- */
 
@@ -516,7 +517,7 @@ void api_child_protection_list(struct http_request *req, struct http_response *r
 		"  WHERE t.child_protection = 1 AND (EXISTS (SELECT 1 FROM reach WHERE reach.id IN" PERSON_UNITS("t.person_id")
 		"  ) OR EXISTS (SELECT 1 FROM below WHERE below.id IN" PERSON_RECEIVING_UNITS("t.person_id") ")))"
 		" SELECT x.id, x.id AS third_party_id, x.person_id,"
-		" x.surname || ' ' || x.given_name || COALESCE(' ' || x.patronymic, '') AS person_name,"
+		" " PERSON_NAME_SQL("x") " AS person_name,"
 		" (SELECT c.number FROM case_file c WHERE c.person_id = x.person_id"
 		"  ORDER BY CASE WHEN c.status = 'open' THEN 0 ELSE 1 END, c.opened_on DESC, c.id LIMIT 1) AS case_number,"
 		" x.full_name, x.birth_date, x.child_protection_on, x.agency_name, x.child_protection_note AS note,"

@@ -23,6 +23,7 @@
 #include "base/clock.h"
 #include "domain/casefile.h"
 #include "domain/keydates.h"
+#include "domain/person.h"
 #include "domain/recurrence.h"
 #include "domain/release.h"
 
@@ -430,7 +431,7 @@ static json_t *meeting_json(db *conn, const char *id, bool with_minutes, bool *f
 	json_t *m = api_select_one(conn, failed_r,
 		"SELECT m.id, m.plan_id, rp.case_id, c.number AS case_number, m.held_on, m.place, m.agenda, m.decisions,"
 		" m.version, m.created_at, m.updated_at,"
-		" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name,"
+		" " PERSON_NAME_SQL("p") " AS person_name,"
 		" u.name AS receiving_unit_name"
 		" FROM panel_meeting m JOIN release_plan rp ON rp.id = m.plan_id JOIN case_file c ON c.id = rp.case_id"
 		" JOIN person p ON p.id = c.person_id JOIN unit u ON u.id = rp.receiving_unit_id WHERE m.id = ?", "t", id);
@@ -503,7 +504,7 @@ static void action_respond(struct http_request *req, struct http_response *resp,
 	" WHERE x.kind = 'release' AND x.date IS NOT NULL GROUP BY x.case_id)"
 #define PLANNING_COLUMNS \
 	" SELECT c.id AS case_id, c.number AS case_number," \
-	" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name, u.name AS unit_name," \
+	" " PERSON_NAME_SQL("p") " AS person_name, u.name AS unit_name," \
 	" rel.release_on, rp.id AS plan_id, rp.status AS plan_status, rp.receiving_unit_id AS plan_receiving_unit_id," \
 	" ru.name AS plan_receiving_unit_name, rp.first_appointment_at AS plan_first_appointment_local," \
 	" (SELECT COUNT(*) FROM release_action a WHERE a.plan_id = rp.id AND a.status = 'open') AS plan_actions_open," \

@@ -25,6 +25,7 @@
 #include "domain/casefile.h"
 #include "domain/conditions.h"
 #include "domain/keydates.h"
+#include "domain/person.h"
 #include "domain/pretrial.h"
 #include "domain/responses.h"
 
@@ -274,7 +275,7 @@ void api_response_letter(struct http_request *req, struct http_response *resp)
 	json_t *r = uuid_valid(id) ? api_select_one(req->db, &failed,
 		"SELECT r.id, r.case_id, r.code, rr.polarity, rr.has_letter, r.given_on, r.reasons, r.detail,"
 		" g.display_name AS given_by_name, u.name AS unit_name, c.number AS case_number, c.person_id,"
-		" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name"
+		" " PERSON_NAME_SQL("p") " AS person_name"
 		" FROM response r JOIN ref_response rr ON rr.code = r.code JOIN account g ON g.id = r.given_by"
 		" JOIN unit u ON u.id = r.unit_id JOIN case_file c ON c.id = r.case_id JOIN person p ON p.id = c.person_id"
 		" WHERE r.id = ?", "t", id) : NULL;
@@ -434,7 +435,7 @@ void api_responses_summary(struct http_request *req, struct http_response *resp)
 
 #define COMPLAINT_SELECT \
 	"SELECT k.id, k.person_id," \
-	" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name," \
+	" " PERSON_NAME_SQL("p") " AS person_name," \
 	" k.case_id, c.number AS case_number, k.unit_id, u.name AS unit_name, k.received_on, k.channel, k.about," \
 	" k.breach_id, k.summary, k.language, k.answer_due_on," \
 	" CASE WHEN k.status = 'open' AND k.answer_due_on < ? THEN 1 ELSE 0 END AS is_overdue, k.status, k.answer," \

@@ -25,13 +25,14 @@
 #include "domain/casefile.h"
 #include "domain/conditions.h"
 #include "domain/keydates.h"
+#include "domain/person.h"
 
 
 static const char *const actions[] = {"add", "change", "remove", NULL};
 
 #define VARIATION_COLUMNS \
 	"SELECT v.id, v.case_id, c.number AS case_number," \
-	" p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name, u.name AS unit_name," \
+	" " PERSON_NAME_SQL("p") " AS person_name, u.name AS unit_name," \
 	" v.action, v.condition_id, v.proposal, v.reason, v.person_view, v.status, pa.display_name AS proposed_by_name," \
 	" v.proposed_at, ra.display_name AS reviewed_by_name, v.reviewed_at, v.review_comment," \
 	" da.display_name AS decided_by_name, v.decided_at, v.authority_reference, v.decision_reasons," \

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "domain/person.h"
 
 bool appointments_zone(db *conn, char out[APPOINTMENT_ZONE_LEN])
 {
@@ -156,7 +157,7 @@ bool appointments_occurrences(db *conn, const char *case_id, const char *officer
 	db_stmt *st = NULL;
 	if (db_query(conn, &st,
 	             "SELECT ap.id, ap.case_id, c.number AS case_number,"
-	             " p.surname || ' ' || p.given_name || COALESCE(' ' || p.patronymic, '') AS person_name,"
+	             " " PERSON_NAME_SQL("p") " AS person_name,"
 	             " ap.officer_id, a.display_name AS officer_name, ap.kind, ap.location, ap.purpose, ap.condition_id,"
 	             " ap.starts_local, ap.duration_min, ap.rrule, ap.status, ap.cancel_reason, ap.updated_at AS cancelled_at"
 	             " FROM appointment ap JOIN case_file c ON c.id = ap.case_id JOIN person p ON p.id = c.person_id"

@@ -13,6 +13,10 @@
 #include "base/uuid.h"
 #include "store/db.h"
 
+/* SQL for a person's name as shown in lists ("surname given_name patronymic", the patronymic when there is one),
+ * of the person table under the alias a: PERSON_NAME_SQL("p") " AS person_name". */
+#define PERSON_NAME_SQL(a) a ".surname || ' ' || " a ".given_name || COALESCE(' ' || " a ".patronymic, '')"
+
 /* The fields of a person's main record; NULL leaves an optional field empty. Borrowed strings. */
 struct person_fields {
 	const char *surname, *given_name, *patronymic;                   /* as in the documents */
