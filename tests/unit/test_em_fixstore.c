@@ -24,48 +24,30 @@
 #include "em/fixstore.h"
 #include "em/ingest.h"
 #include "store/db.h"
+#include "testdb.h"
 
 #define DAY 86400000LL
 /* 2026-03-15T00:00:00Z */
 #define D0 1773532800000LL
 
-static char dir[64];
-static char url[128];
-static db_pool *pool;
+static struct testdb tdb;
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/kadam-fixstore-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(url, sizeof url, "sqlite:%s/k.db", dir);
-	db *conn = NULL;
-	char *error = NULL;
-	int applied = 0;
-	if (db_open(url, &conn, &error) != DB_OK || db_migrate(conn, &applied, &error) != DB_OK) {
-		fprintf(stderr, "setup: %s\n", error ? error : "");
-		free(error);
-		db_close(&conn);
-		return -1;
-	}
-	db_close(&conn);
-	return db_pool_open(url, 4, &pool, &error) == DB_OK ? 0 : -1;
+	return testdb_open(&tdb, "kadam-fixstore");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	db_pool_close(&pool);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testdb_close(&tdb);
 }
 
 static db *take(void)
 {
 	db *conn = NULL;
-	assert_int_equal(db_pool_acquire(pool, 5000, &conn), DB_OK);
+	assert_int_equal(db_pool_acquire(tdb.pool, 5000, &conn), DB_OK);
 	return conn;
 }
 
@@ -286,7 +268,7 @@ static void compact_and_read(void **state)
 
 	/* Clean up for the next test. */
 	assert_int_equal(db_exec(conn, "DELETE FROM em_fix_chunk; DELETE FROM em_fix_inbox;"), DB_OK);
-	db_pool_release(pool, &conn);
+	db_pool_release(tdb.pool, &conn);
 }
 
 /* ---- retention ------------------------------------------------------------------ */
@@ -329,7 +311,7 @@ static void retention_keeps_held_days(void **state)
 	assert_int_equal(db_commit(conn), DB_OK);
 	assert_int_equal(erased, 4);
 	assert_int_equal(db_exec(conn, "DELETE FROM em_fix_chunk; DELETE FROM em_fix_inbox;"), DB_OK);
-	db_pool_release(pool, &conn);
+	db_pool_release(tdb.pool, &conn);
 }
 
 /* ---- the writer ------------------------------------------------------------------- */
@@ -361,9 +343,9 @@ static void writer_stores_and_refuses(void **state)
 		"INSERT INTO em_device (id, num, kind, identifier, protocol, status, created_at, updated_at) VALUES"
 		" ('d-1', 1, 'ankle_tag', '860000000000001', 'gt06', 'in_stock', ?, ?),"
 		" ('d-2', 2, 'phone', 'retired-phone', 'osmand', 'retired', ?, ?)", "iiii", now, now, now, now), DB_OK);
-	db_pool_release(pool, &conn);
+	db_pool_release(tdb.pool, &conn);
 
-	struct ingest *in = ingest_start(pool, 1000);
+	struct ingest *in = ingest_start(tdb.pool, 1000);
 	assert_non_null(in);
 	struct ingest_outcome out;
 	struct em_fix f[4] = {device_fix("860000000000001", now - 60000, true),
@@ -431,10 +413,10 @@ static void writer_stores_and_refuses(void **state)
 	assert_true(count(conn, "SELECT COUNT(*) FROM audit_log WHERE action = 'collect' AND record_type = 'em_fix'") >= 2);
 	assert_true(count(conn, "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'"
 	                        " AND record_type = 'em_device'") >= 2);
-	db_pool_release(pool, &conn);
+	db_pool_release(tdb.pool, &conn);
 
 	/* A restarted writer knows the newest fix from em_device: a resent older fix is late, not new. */
-	in = ingest_start(pool, 1000);
+	in = ingest_start(tdb.pool, 1000);
 	struct em_fix again = device_fix("860000000000001", now - 40000, true);
 	ingest_submit_wait(in, &again, 1, "gt06", NULL, &out);
 	assert_int_equal(out.late, 1);

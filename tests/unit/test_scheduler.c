@@ -19,6 +19,7 @@
 #include "base/clock.h"
 #include "engine/scheduler.h"
 #include "store/db.h"
+#include "testdb.h"
 
 static void next_slot_is_the_first_after_now(void **state)
 {
@@ -36,53 +37,30 @@ static void next_slot_is_the_first_after_now(void **state)
 	assert_int_equal(scheduler_next_slot(1000, 100, 500), 1100);
 }
 
-static char dir[64];
-static char url[128];
-static db_pool *pool;
+static struct testdb tdb;
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/kadam-sched-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(url, sizeof url, "sqlite:%s/k.db", dir);
-	db *conn = NULL;
-	char *error = NULL;
-	int applied = 0;
-	if (db_open(url, &conn, &error) != DB_OK || db_migrate(conn, &applied, &error) != DB_OK) {
-		fprintf(stderr, "setup: %s\n", error ? error : "");
-		free(error);
-		db_close(&conn);
-		return -1;
-	}
-	db_close(&conn);
-	if (db_pool_open(url, 4, &pool, &error) != DB_OK) {
-		free(error);
-		return -1;
-	}
-	return 0;
+	return testdb_open(&tdb, "kadam-sched");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	db_pool_close(&pool);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testdb_close(&tdb);
 }
 
 static int64_t count(const char *sql)
 {
 	db *conn = NULL;
-	assert_int_equal(db_pool_acquire(pool, 5000, &conn), DB_OK);
+	assert_int_equal(db_pool_acquire(tdb.pool, 5000, &conn), DB_OK);
 	db_stmt *st = NULL;
 	assert_int_equal(db_query(conn, &st, sql, ""), DB_OK);
 	assert_int_equal(db_step(st), DB_ROW);
 	int64_t n = db_column_int64(st, 0);
 	db_finalize(&st);
-	db_pool_release(pool, &conn);
+	db_pool_release(tdb.pool, &conn);
 	return n;
 }
 
@@ -93,17 +71,17 @@ static void each_slot_runs_once(void **state)
 	int64_t t = 1795962000000 + 1000;
 	struct scheduler_run runs[8];
 	int ran = -1;
-	assert_int_equal(scheduler_run_due_list(pool, "test/1/1", t, runs, 8, &ran), DB_OK);
+	assert_int_equal(scheduler_run_due_list(tdb.pool, "test/1/1", t, runs, 8, &ran), DB_OK);
 	assert_int_equal(ran, 5); /* every job: their slot 0 has been due since the migrations */
 	for (int i = 0; i < ran; i++) {
 		assert_true(runs[i].ok);
 		assert_int_equal(runs[i].slot_at, 0);
 	}
 	/* Again at the same time: nothing is due. */
-	assert_int_equal(scheduler_run_due_list(pool, "test/1/1", t, runs, 8, &ran), DB_OK);
+	assert_int_equal(scheduler_run_due_list(tdb.pool, "test/1/1", t, runs, 8, &ran), DB_OK);
 	assert_int_equal(ran, 0);
 	/* A minute later: the next slot of the jobs that run every minute (escalation, fix compaction, silence). */
-	assert_int_equal(scheduler_run_due_list(pool, "test/2/2", t + 60000, runs, 8, &ran), DB_OK);
+	assert_int_equal(scheduler_run_due_list(tdb.pool, "test/2/2", t + 60000, runs, 8, &ran), DB_OK);
 	assert_int_equal(ran, 3);
 	int escalate = -1;
 	for (int i = 0; i < ran; i++) {
@@ -117,14 +95,14 @@ static void each_slot_runs_once(void **state)
 	assert_non_null(strstr(runs[escalate].detail, "\"escalated\":0"));
 	/* Three days later: one run each, not one per skipped slot. */
 	int64_t later = t + 3 * 86400000LL;
-	assert_int_equal(scheduler_run_due_list(pool, "test/2/2", later, runs, 8, &ran), DB_OK);
+	assert_int_equal(scheduler_run_due_list(tdb.pool, "test/2/2", later, runs, 8, &ran), DB_OK);
 	assert_int_equal(ran, 5);
 	assert_int_equal(count("SELECT COUNT(*) FROM job_run"), 13);
 	assert_int_equal(count("SELECT COUNT(*) FROM job_run WHERE status = 'ok'"), 13);
 	assert_int_equal(count("SELECT MIN(next_run_at) FROM job"), later - 1000 + 60000);
 	assert_int_equal(count("SELECT COUNT(*) FROM job WHERE last_server = 'test/2/2' AND last_status = 'ok'"), 5);
 	/* The plain entry point runs nothing more at that time. */
-	assert_int_equal(scheduler_run_due(pool, "test/3/3", later, &ran), DB_OK);
+	assert_int_equal(scheduler_run_due(tdb.pool, "test/3/3", later, &ran), DB_OK);
 	assert_int_equal(ran, 0);
 }
 
@@ -141,10 +119,10 @@ static void server_name_names_this_process(void **state)
 static void no_thread_without_a_tick(void **state)
 {
 	(void)state;
-	struct scheduler *s = scheduler_start(pool, 0);
+	struct scheduler *s = scheduler_start(tdb.pool, 0);
 	assert_null(s);
 	scheduler_stop(&s);
-	s = scheduler_start(pool, 3600);
+	s = scheduler_start(tdb.pool, 3600);
 	assert_non_null(s);
 	scheduler_stop(&s); /* wakes and joins at once */
 	assert_null(s);
