@@ -97,12 +97,7 @@ static void answer_item(struct http_request *req, struct http_response *resp, co
 		api_db_failed(req, resp, "reading an access request");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(item);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(item, "version")));
-	http_response_json(resp, status, item);
+	api_commit_send(req, resp, status, item);
 }
 
 /* ---- the list ------------------------------------------------------------------------ */

@@ -340,12 +340,7 @@ static void answer_alert(struct http_request *req, struct http_response *resp, c
 		api_db_failed(req, resp, "reading an alert");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(a);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(a, "version")));
-	http_response_json(resp, status, a);
+	api_commit_send(req, resp, status, a);
 }
 
 /* What the actions need of a stored alert. */
@@ -1035,12 +1030,7 @@ static void answer_task(struct http_request *req, struct http_response *resp, co
 	}
 	json_object_del(t, "sort_key_");
 	json_object_del(t, "due_key_");
-	if (!api_commit(req, resp)) {
-		json_decref(t);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(t, "version")));
-	http_response_json(resp, status, t);
+	api_commit_send(req, resp, status, t);
 }
 
 void api_tasks_list(struct http_request *req, struct http_response *resp)

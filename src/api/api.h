@@ -339,6 +339,9 @@ long api_limit(struct http_request *req, struct field_errors *fe);
 
 /* ETag "N" for a record version. */
 void api_etag(struct http_response *resp, int64_t version);
+/* The end of most writes: commits, then answers status with the record (taken) and its "version" as the ETag.
+ * False after answering 500 (the record freed, the transaction rolled back). */
+bool api_commit_send(struct http_request *req, struct http_response *resp, int status, json_t *record);
 /* Reads If-Match; answers 428 (missing) or 412 (malformed) and returns false. */
 bool api_if_match(struct http_request *req, struct http_response *resp, int64_t *version_r);
 /* X-Kadam-Purpose and X-Kadam-Justification, checked; *given_r false when both are absent.

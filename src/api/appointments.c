@@ -223,12 +223,7 @@ static void answer_appointment(struct http_request *req, struct http_response *r
 		api_db_failed(req, resp, "reading an appointment");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(ap);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(ap, "version")));
-	http_response_json(resp, status, ap);
+	api_commit_send(req, resp, status, ap);
 }
 
 static const char *jstr(const json_t *o, const char *name)
@@ -395,12 +390,7 @@ void api_appointment_get(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "logging an appointment read");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(ap);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(ap, "version")));
-	http_response_json(resp, 200, ap);
+	api_commit_send(req, resp, 200, ap);
 }
 
 /* ---- create, change, cancel ----------------------------------------- */

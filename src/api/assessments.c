@@ -353,12 +353,7 @@ static void answer(struct http_request *req, struct http_response *resp, const c
 		api_db_failed(req, resp, "reading an assessment");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(a);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(a, "version")));
-	http_response_json(resp, status, a);
+	api_commit_send(req, resp, status, a);
 }
 
 /* ---- the stored row ------------------------------------------------------------------ */

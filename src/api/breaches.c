@@ -177,12 +177,7 @@ static void answer_breach(struct http_request *req, struct http_response *resp, 
 		api_db_failed(req, resp, "reading a breach allegation");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(b);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(b, "version")));
-	http_response_json(resp, 200, b);
+	api_commit_send(req, resp, 200, b);
 }
 
 /* ---- the stored row ------------------------------------------------------------------ */

@@ -147,12 +147,7 @@ static void answer_case(struct http_request *req, struct http_response *resp, co
 		return;
 	}
 	json_object_set_new(k, "may_change", json_boolean(may_change));
-	if (!api_commit(req, resp)) {
-		json_decref(k);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(k, "version")));
-	http_response_json(resp, status, k);
+	api_commit_send(req, resp, status, k);
 }
 
 void api_case_get(struct http_request *req, struct http_response *resp)

@@ -284,6 +284,17 @@ void api_etag(struct http_response *resp, int64_t version)
 	http_response_header(resp, "ETag", tag);
 }
 
+bool api_commit_send(struct http_request *req, struct http_response *resp, int status, json_t *record)
+{
+	if (!api_commit(req, resp)) {
+		json_decref(record);
+		return false;
+	}
+	api_etag(resp, json_integer_value(json_object_get(record, "version")));
+	http_response_json(resp, status, record);
+	return true;
+}
+
 bool api_if_match(struct http_request *req, struct http_response *resp, int64_t *version_r)
 {
 	const char *h = http_request_header(req, "If-Match");

@@ -323,12 +323,7 @@ void api_condition_get(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "reading a condition");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(c);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(c, "version")));
-	http_response_json(resp, 200, c);
+	api_commit_send(req, resp, 200, c);
 }
 
 /* ---- reviews (S5) --------------------------------------------------------------------- */

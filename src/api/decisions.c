@@ -116,12 +116,7 @@ static void answer_decision(struct http_request *req, struct http_response *resp
 		api_db_failed(req, resp, "reading a decision");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(d);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(d, "version")));
-	http_response_json(resp, status, d);
+	api_commit_send(req, resp, status, d);
 }
 
 static bool problem_answer(struct http_request *req, struct http_response *resp, const struct decision_problem *p)

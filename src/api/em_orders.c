@@ -541,13 +541,8 @@ static void answer_device(struct http_request *req, struct http_response *resp, 
 		api_db_failed(req, resp, "reading a device");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(d);
-		return;
-	}
-	rules_changed(req);
-	api_etag(resp, json_integer_value(json_object_get(d, "version")));
-	http_response_json(resp, status, d);
+	if (api_commit_send(req, resp, status, d))
+		rules_changed(req);
 }
 
 void api_em_device_create(struct http_request *req, struct http_response *resp)
@@ -617,12 +612,7 @@ void api_em_device_get(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "logging a reading");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(d);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(d, "version")));
-	http_response_json(resp, 200, d);
+	api_commit_send(req, resp, 200, d);
 }
 
 /* A member of the body when present (null clears it), else the stored value. */
@@ -853,14 +843,8 @@ static void answer_order(struct http_request *req, struct http_response *resp, c
 		api_db_failed(req, resp, "reading a monitoring order");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(o);
-		return;
-	}
-	if (write)
+	if (api_commit_send(req, resp, status, o) && write)
 		rules_changed(req);
-	api_etag(resp, json_integer_value(json_object_get(o, "version")));
-	http_response_json(resp, status, o);
 }
 
 void api_em_order_get(struct http_request *req, struct http_response *resp)
@@ -1334,13 +1318,8 @@ static void answer_fitting(struct http_request *req, struct http_response *resp,
 		api_db_failed(req, resp, "reading a fitting");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(f);
-		return;
-	}
-	rules_changed(req);
-	api_etag(resp, json_integer_value(json_object_get(f, "version")));
-	http_response_json(resp, status, f);
+	if (api_commit_send(req, resp, status, f))
+		rules_changed(req);
 }
 
 void api_em_fitting_create(struct http_request *req, struct http_response *resp)

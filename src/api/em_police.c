@@ -237,12 +237,7 @@ static void answer_request(struct http_request *req, struct http_response *resp,
 		return;
 	}
 	request_fold(row, decider(req));
-	if (!api_commit(req, resp)) {
-		json_decref(row);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(row, "version")));
-	http_response_json(resp, status, row);
+	api_commit_send(req, resp, status, row);
 }
 
 void api_em_police_requests_list(struct http_request *req, struct http_response *resp)
@@ -349,12 +344,7 @@ void api_em_police_request_get(struct http_request *req, struct http_response *r
 		api_db_failed(req, resp, "logging a reading");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(row);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(row, "version")));
-	http_response_json(resp, 200, row);
+	api_commit_send(req, resp, 200, row);
 }
 
 void api_em_police_request_decide(struct http_request *req, struct http_response *resp)

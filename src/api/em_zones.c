@@ -777,13 +777,8 @@ static void zone_answer(struct http_request *req, struct http_response *resp, co
 		api_db_failed(req, resp, "reading a zone");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(row);
-		return;
-	}
-	rules_changed(req);
-	api_etag(resp, json_integer_value(json_object_get(row, "version")));
-	http_response_json(resp, status, row);
+	if (api_commit_send(req, resp, status, row))
+		rules_changed(req);
 }
 
 void api_em_zone_create(struct http_request *req, struct http_response *resp)

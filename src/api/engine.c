@@ -308,10 +308,5 @@ void api_rule_update(struct http_request *req, struct http_response *resp)
 		api_db_failed(req, resp, "reading a compliance rule");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(row);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(row, "version")));
-	http_response_json(resp, 200, row);
+	api_commit_send(req, resp, 200, row);
 }

@@ -393,12 +393,7 @@ static void answer_person(struct http_request *req, struct http_response *resp, 
 		api_db_failed(req, resp, "reading a person");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(person);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(person, "version")));
-	http_response_json(resp, status, person);
+	api_commit_send(req, resp, status, person);
 }
 
 /* Adds the lists of a create body. */

@@ -507,12 +507,7 @@ static void third_party_finish(struct http_request *req, struct http_response *r
 		api_db_failed(req, resp, "changing a third party");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(row);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(row, "version")));
-	http_response_json(resp, status, row);
+	api_commit_send(req, resp, status, row);
 }
 
 void api_third_parties_list(struct http_request *req, struct http_response *resp)

@@ -236,12 +236,7 @@ static void plan_respond(struct http_request *req, struct http_response *resp, c
 		api_db_failed(req, resp, "reading the supervision plan");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(plan);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(plan, "version")));
-	http_response_json(resp, status, plan);
+	api_commit_send(req, resp, status, plan);
 }
 
 /* The plan of a case: *plan_r = {id, review_every_days, version}, NULL when none; false after answering. */

@@ -560,12 +560,7 @@ void api_pretrial_task_update(struct http_request *req, struct http_response *re
 		api_db_failed(req, resp, "reading an inquiry task");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(out);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(out, "version")));
-	http_response_json(resp, 200, out);
+	api_commit_send(req, resp, 200, out);
 }
 
 /* ---- submission --------------------------------------------------------------------------------- */

@@ -475,12 +475,7 @@ static void referral_answer(struct http_request *req, struct http_response *resp
 		api_db_failed(req, resp, "reading a referral");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(v);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(v, "version")));
-	http_response_json(resp, status, v);
+	api_commit_send(req, resp, status, v);
 }
 
 /* Fills rows (a list) and logs each partner read with its own share; false on a database error. */

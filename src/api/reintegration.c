@@ -235,12 +235,7 @@ static void answer_need(struct http_request *req, struct http_response *resp, co
 		api_db_failed(req, resp, "reading a need");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(row);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(row, "version")));
-	http_response_json(resp, status, row);
+	api_commit_send(req, resp, status, row);
 }
 
 void api_case_reintegration_needs(struct http_request *req, struct http_response *resp)

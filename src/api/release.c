@@ -416,12 +416,7 @@ static void plan_respond(struct http_request *req, struct http_response *resp, c
 		api_db_failed(req, resp, "reading a release plan");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(p);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(p, "version")));
-	http_response_json(resp, status, p);
+	api_commit_send(req, resp, status, p);
 }
 
 /* A meeting as the API shows it (with_minutes: also the person's name, the release date and the receiving
@@ -472,12 +467,7 @@ static void meeting_respond(struct http_request *req, struct http_response *resp
 		api_db_failed(req, resp, "reading a panel meeting");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(m);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(m, "version")));
-	http_response_json(resp, status, m);
+	api_commit_send(req, resp, status, m);
 }
 
 static void action_respond(struct http_request *req, struct http_response *resp, const char *id, int status)
@@ -488,12 +478,7 @@ static void action_respond(struct http_request *req, struct http_response *resp,
 		api_db_failed(req, resp, "reading a release action");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(a);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(a, "version")));
-	http_response_json(resp, status, a);
+	api_commit_send(req, resp, status, a);
 }
 
 /* ---- the planning lists ----------------------------------------------------------------- */

@@ -537,12 +537,7 @@ static void answer_complaint(struct http_request *req, struct http_response *res
 		api_db_failed(req, resp, "reading a complaint");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(k);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(k, "version")));
-	http_response_json(resp, status, k);
+	api_commit_send(req, resp, status, k);
 }
 
 /* What the actions need of a stored complaint. */

@@ -249,12 +249,7 @@ static void answer_variation(struct http_request *req, struct http_response *res
 		api_db_failed(req, resp, "reading a variation");
 		return;
 	}
-	if (!api_commit(req, resp)) {
-		json_decref(v);
-		return;
-	}
-	api_etag(resp, json_integer_value(json_object_get(v, "version")));
-	http_response_json(resp, status, v);
+	api_commit_send(req, resp, status, v);
 }
 
 /* ---- the stored row ------------------------------------------------------------------ */
