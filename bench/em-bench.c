@@ -581,6 +581,21 @@ static int cmd_store(int argc, char **argv)
 	return 0;
 }
 
+/* HOST:PORT (IPv4) as a socket address; fails naming the subcommand. */
+static struct sockaddr_in ipv4_address(const char *cmd, const char *arg)
+{
+	char host[64];
+	snprintf(host, sizeof host, "%s", arg);
+	char *colon = strrchr(host, ':');
+	if (!colon)
+		fail("%s: HOST:PORT, not '%s'", cmd, arg);
+	*colon = '\0';
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
+	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
+		fail("%s: bad address %s", cmd, host);
+	return addr;
+}
+
 /* ---- http ---------------------------------------------------------------------------------------------------- */
 
 /* One batch client: a keep-alive connection sending its bodies one after another, each after the last answer. */
@@ -689,15 +704,7 @@ static int cmd_http(int argc, char **argv)
 {
 	if (argc < 6)
 		fail("usage: http HOST:PORT TOKEN DEVICES TOTAL BASE_MS [CLIENTS] [BATCH]");
-	char host[64];
-	snprintf(host, sizeof host, "%s", argv[1]);
-	char *colon = strrchr(host, ':');
-	if (!colon)
-		fail("http: HOST:PORT, not '%s'", argv[1]);
-	*colon = '\0';
-	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
-	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
-		fail("http: bad address %s", host);
+	struct sockaddr_in addr = ipv4_address("http", argv[1]);
 	long devices = arg_long(argv[3], "DEVICES"), total = arg_long(argv[4], "TOTAL");
 	int64_t base = (int64_t)strtoll(argv[5], NULL, 10);
 	long clients = argc > 6 ? arg_long(argv[6], "CLIENTS") : 8, batch = argc > 7 ? arg_long(argv[7], "BATCH") : 1000;
@@ -851,15 +858,7 @@ static int cmd_gt06(int argc, char **argv)
 {
 	if (argc < 5)
 		fail("usage: gt06 HOST:PORT CONNECTIONS FIXES_PER_CONNECTION BASE_MS [--idle | --window W]");
-	char host[64];
-	snprintf(host, sizeof host, "%s", argv[1]);
-	char *colon = strrchr(host, ':');
-	if (!colon)
-		fail("gt06: HOST:PORT, not '%s'", argv[1]);
-	*colon = '\0';
-	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
-	if (inet_pton(AF_INET, host, &addr.sin_addr) != 1)
-		fail("gt06: bad address %s", host);
+	struct sockaddr_in addr = ipv4_address("gt06", argv[1]);
 	long n = arg_long(argv[2], "CONNECTIONS"), per = arg_long(argv[3], "FIXES_PER_CONNECTION");
 	int64_t base_ms = (int64_t)strtoll(argv[4], NULL, 10);
 	bool idle = argc > 5 && strcmp(argv[5], "--idle") == 0;

@@ -59,18 +59,11 @@ before(async () => {
   const unit = await admin.expect(201, 'POST', '/api/v1/units', { agency_id: agency.id, name: 'Отдел А' });
   const centre = await admin.expect(201, 'POST', '/api/v1/agencies', { name: 'Центр мониторинга (e2e)', kind: 'monitoring_centre' });
   const room = await admin.expect(201, 'POST', '/api/v1/units', { agency_id: centre.id, name: 'Пульт' });
-  for (const [key, login, role, agencyId, unitId, name] of [
-    ['officer', 'officer.em', 'probation_officer', agency.id, unit.id, 'Айбек Офицеров'],
-    ['operator', 'operator.em', 'monitoring_operator', centre.id, room.id, 'Нургуль Операторова'],
-  ]) {
-    const r = await admin.expect(201, 'POST', '/api/v1/users', {
-      login, display_name: name, agency_id: agencyId, unit_id: unitId, roles: [role], preferred_language: 'en',
-    });
-    who[key] = { client: (await firstLogin(server.url, login, r.one_time_password)).client, user: r.user };
-  }
   const policeAgency = await admin.expect(201, 'POST', '/api/v1/agencies', { name: 'ГУВД Бишкека (e2e)', kind: 'police' });
   const desk = await admin.expect(201, 'POST', '/api/v1/units', { agency_id: policeAgency.id, name: 'Следственный отдел' });
   for (const [key, login, role, agencyId, unitId, name] of [
+    ['officer', 'officer.em', 'probation_officer', agency.id, unit.id, 'Айбек Офицеров'],
+    ['operator', 'operator.em', 'monitoring_operator', centre.id, room.id, 'Нургуль Операторова'],
     ['head', 'head.em', 'unit_head', agency.id, unit.id, 'Гульмира Начальникова'],
     ['police', 'police.em', 'police_liaison', policeAgency.id, desk.id, 'Эрлан Следователев'],
   ]) {
