@@ -55,8 +55,13 @@ export function ReferralPage({ id }: { id: string }) {
     <>
       <ProgrammesNav current="referrals" />
       <p class="breadcrumbs"><Link href="/referrals">{t(can('referrals.provide') ? 'ref.list.partner' : 'ref.list.title')}</Link></p>
-      <LoadState load={record}>
-        {(v) => <ReferralBody record={v} reference={reference.data} onChanged={record.reload} />}
+      {/* The status table first: a status is never shown by its code while the labels are on their way. */}
+      <LoadState load={reference}>
+        {(statuses) => (
+          <LoadState load={record}>
+            {(v) => <ReferralBody record={v} reference={statuses} onChanged={record.reload} />}
+          </LoadState>
+        )}
       </LoadState>
     </>
   );
